@@ -1,0 +1,3 @@
+using Mtc.Cli;
+
+return await MtcCommand.RunAsync(args, Console.Out, Console.Error);
