@@ -18,7 +18,7 @@ public sealed class ShdrCorpusTests
 
     private static List<ShdrParseResult> ReadAll(string log, IShdrKeyResolver resolver, out ShdrReader reader)
     {
-        reader = new ShdrReader(TestData.Reader(log), resolver);
+        reader = new ShdrReader(CapturedFiles.Reader(log), resolver);
         var results = new List<ShdrParseResult>();
         while (reader.TryRead(out var result))
         {
@@ -46,7 +46,7 @@ public sealed class ShdrCorpusTests
         int dataLines = 0, entries = 0, conditions = 0, assets = 0, commands = 0;
         var stamps = new HashSet<string>(StringComparer.Ordinal);
         string? terminator = null;
-        foreach (var line in TestData.Lines(log))
+        foreach (var line in CapturedFiles.Lines(log))
         {
             if (terminator is not null)
             {
@@ -113,7 +113,7 @@ public sealed class ShdrCorpusTests
         Assert.Equal(expected.Assets, results.Count(r => r.Line is ShdrAssetCommand));
         Assert.Equal(expected.Commands, results.Count(r => r.Line is ShdrCommand or ShdrPing or ShdrPong));
         Assert.Equal(expected.Stamps.Count, data.Select(d => d.Timestamp).Distinct().Count());
-        Assert.Equal(TestData.Lines(log).Count, reader.LineNumber);
+        Assert.Equal(CapturedFiles.Lines(log).Count, reader.LineNumber);
         if (resolver is DeviceShdrKeyResolver)
         {
             Assert.Equal(expected.Unknown.Order(), data.SelectMany(d => d.Entries).Where(e => !e.IsKnown).Select(e => e.Key).Distinct().Order());
@@ -150,7 +150,7 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Okuma_multiline_assets_have_their_bodies_and_header_line_numbers()
     {
-        var lines = TestData.Lines(Okuma);
+        var lines = CapturedFiles.Lines(Okuma);
         var results = ReadAll(Okuma, HeuristicShdrKeyResolver.Instance, out _);
         var adds = results.Select(r => r.Line).OfType<ShdrAssetCommand>().Where(a => a.Action == ShdrAssetAction.Add).ToList();
         Assert.Equal(lines.Count(l => l.Contains("|@ASSET@|", StringComparison.Ordinal)), adds.Count);
@@ -189,14 +189,14 @@ public sealed class ShdrCorpusTests
             .First(x => x.c.Level == ConditionLevel.Warning);
 
         // First Warning line, found the plain way: 2017-06-22T08:41:22.829Z|logic_cond|Warning|345||| ERROR(DOOR OPEN)
-        var raw = TestData.Lines(NistMazak).First(l => l.Split('|') is { Length: 7 } p && p[2] == "Warning").Split('|');
+        var raw = CapturedFiles.Lines(NistMazak).First(l => l.Split('|') is { Length: 7 } p && p[2] == "Warning").Split('|');
         Assert.Equal(DateTime.Parse(raw[0], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), warning.d.Timestamp);
         Assert.Equal((raw[1], raw[3], raw[6].Trim()), (warning.c.Key, warning.c.NativeCode, warning.c.Message));
         Assert.Equal(("logic_cond", "345", "ERROR(DOOR OPEN)"), (warning.c.Key, warning.c.NativeCode, warning.c.Message));
         Assert.Null(warning.c.NativeSeverity);
         Assert.Null(warning.c.Qualifier);
         var warnings = results.Select(r => r.Line).OfType<ShdrDataLine>().SelectMany(d => d.Entries).OfType<ShdrCondition>().Count(c => c.Level == ConditionLevel.Warning);
-        Assert.Equal(TestData.Lines(NistMazak).Count(l => l.Split('|') is { Length: 7 } p && p[2] == "Warning"), warnings);
+        Assert.Equal(CapturedFiles.Lines(NistMazak).Count(l => l.Split('|') is { Length: 7 } p && p[2] == "Warning"), warnings);
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed class ShdrCorpusTests
         AssertMatchesIndependentReading(NodeMazak03, devices, new DeviceShdrKeyResolver(DevicesFromXml.Load(devices)));
 
         // The file was cut mid-line: its last line, with no line break, is "…|Zabs|", a key with an empty value.
-        Assert.False(TestData.Text(NodeMazak03).EndsWith('\n'));
+        Assert.False(CapturedFiles.Text(NodeMazak03).EndsWith('\n'));
         var results = ReadAll(NodeMazak03, HeuristicShdrKeyResolver.Instance, out _);
         var last = Assert.IsType<ShdrDataLine>(results[^1].Line);
         Assert.Equal(("Zabs", ""), (last.Entries.Single().Key, ((ShdrValue)last.Entries.Single()).Value));

@@ -11,7 +11,7 @@ internal static class DevicesFromXml
 {
     public static List<Device> Load(string relative)
     {
-        var doc = XDocument.Load(TestData.PathOf(relative));
+        var doc = XDocument.Load(CapturedFiles.PathOf(relative));
         return doc.Descendants().Where(e => e.Name.LocalName == "Device").Select(d => new Device
         {
             ElementName = "Device",
@@ -32,7 +32,7 @@ internal static class DevicesFromXml
     /// <summary>Names and ids of the data items of one category, or of one type.</summary>
     public static HashSet<string> Keys(string relative, Func<XElement, bool> where)
     {
-        var doc = XDocument.Load(TestData.PathOf(relative));
+        var doc = XDocument.Load(CapturedFiles.PathOf(relative));
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in doc.Descendants().Where(e => e.Name.LocalName == "DataItem").Where(where))
         {
