@@ -1,9 +1,17 @@
 namespace Mtc.Core.Xml;
 
-/// <summary>A read-only view of a stream that refuses to read past a byte limit.</summary>
-internal sealed class LimitedReadStream(Stream inner, long maxBytes) : Stream
+/// <summary>
+/// A read-only view of a stream that refuses to read past a byte limit. Optionally keeps the first bytes read,
+/// so that an error the XML reader reports without a position (a DTD) can still be located.
+/// </summary>
+internal sealed class LimitedReadStream(Stream inner, long maxBytes, int keepHeadBytes = 0) : Stream
 {
     private long _read;
+    private byte[]? _head;
+    private int _headLength;
+
+    /// <summary>The first bytes read (up to the size given), empty when none are kept.</summary>
+    public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -28,6 +36,14 @@ internal sealed class LimitedReadStream(Stream inner, long maxBytes) : Stream
         }
 
         int n = inner.Read(buffer);
+        if (_headLength < keepHeadBytes && n > 0)
+        {
+            _head ??= new byte[keepHeadBytes];
+            int keep = Math.Min(n, keepHeadBytes - _headLength);
+            buffer[..keep].CopyTo(_head.AsSpan(_headLength));
+            _headLength += keep;
+        }
+
         _read += n;
         if (_read > maxBytes)
         {

@@ -25,16 +25,17 @@ public static class MtConnectXml
     {
         ArgumentNullException.ThrowIfNull(input);
         limits ??= ParserLimits.Default;
-        return XmlDocumentReader.Read(new LimitedReadStream(input, limits.MaxDocumentBytes), limits);
+        var limited = new LimitedReadStream(input, limits.MaxDocumentBytes, keepHeadBytes: 16 * 1024);
+        return XmlDocumentReader.Read(limited, limits, () => limited.Head.ToArray());
     }
 
     public static MtConnectDocument Read(ReadOnlyMemory<byte> input, ParserLimits? limits = null)
     {
         limits ??= ParserLimits.Default;
-        using var stream = MemoryMarshal.TryGetArray(input, out ArraySegment<byte> segment)
+        using var memory = MemoryMarshal.TryGetArray(input, out ArraySegment<byte> segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(input.ToArray(), writable: false);
-        return XmlDocumentReader.Read(stream, limits);
+        return XmlDocumentReader.Read(new LimitedReadStream(memory, limits.MaxDocumentBytes), limits, () => input);
     }
 
     public static StreamsDocument ReadStreams(Stream input, ParserLimits? limits = null) => Expect<StreamsDocument>(Read(input, limits));

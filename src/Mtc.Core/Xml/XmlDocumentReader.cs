@@ -42,7 +42,8 @@ internal sealed partial class XmlDocumentReader
         NameTable = nameTable,
     };
 
-    public static MtConnectDocument Read(Stream input, ParserLimits limits)
+    /// <param name="head">The first bytes of the input, to locate an error the XML reader gives without a position.</param>
+    public static MtConnectDocument Read(Stream input, ParserLimits limits, Func<ReadOnlyMemory<byte>> head)
     {
         var names = new XmlNames(new NameTable());
         var settings = CreateSettings(limits, names.Table);
@@ -54,7 +55,7 @@ internal sealed partial class XmlDocumentReader
         }
         catch (XmlException e)
         {
-            throw Translate(e, xml as IXmlLineInfo);
+            throw Translate(e, xml as IXmlLineInfo, head);
         }
         catch (MtConnectFormatException e) when (e.Line == 0 && xml is IXmlLineInfo { LineNumber: > 0 } info)
         {
@@ -72,7 +73,7 @@ internal sealed partial class XmlDocumentReader
         }
     }
 
-    private static MtConnectFormatException Translate(XmlException e, IXmlLineInfo? info)
+    private static MtConnectFormatException Translate(XmlException e, IXmlLineInfo? info, Func<ReadOnlyMemory<byte>> head)
     {
         string message = e.Message;
         FormatErrorKind kind;
@@ -108,7 +109,26 @@ internal sealed partial class XmlDocumentReader
             column = info.LinePosition;
         }
 
+        if (line == 0 && kind == FormatErrorKind.Prohibited)
+        {
+            (line, column) = PositionOf("<!DOCTYPE"u8, head().Span);
+        }
+
         return new MtConnectFormatException(kind, message, line, column, e);
+    }
+
+    /// <summary>1-based line and column of the first occurrence of <paramref name="marker"/>; (1, 1) when absent.</summary>
+    private static (int Line, int Column) PositionOf(ReadOnlySpan<byte> marker, ReadOnlySpan<byte> text)
+    {
+        int at = text.IndexOf(marker);
+        if (at < 0)
+        {
+            return (1, 1);
+        }
+
+        var before = text[..at];
+        int lastNewline = before.LastIndexOf((byte)'\n');
+        return (before.Count((byte)'\n') + 1, at - lastNewline);
     }
 
     private MtConnectDocument ReadDocument()
