@@ -23,6 +23,11 @@ public static class MtConnectJson
         }
 
         var root = reader.GetString()!;
+        if (root is not ("MTConnectStreams" or "MTConnectDevices" or "MTConnectError" or "MTConnectAssets"))
+        {
+            throw source.Error(ref reader, FormatErrorKind.NotMtConnect, $"{NotMtConnectMessage}; found \"{root}\"");
+        }
+
         reader.Read();
         JsonValues.ExpectObject(ref reader, source, root);
         return root switch
@@ -30,8 +35,7 @@ public static class MtConnectJson
             "MTConnectStreams" => JsonStreamsReader.Read(ref reader, source),
             "MTConnectDevices" => JsonDevicesReader.Read(ref reader, source),
             "MTConnectError" => JsonErrorsReader.Read(ref reader, source),
-            "MTConnectAssets" => JsonAssetsReader.Read(ref reader, source),
-            _ => throw source.Error(ref reader, FormatErrorKind.NotMtConnect, $"{NotMtConnectMessage}; found \"{root}\""),
+            _ => JsonAssetsReader.Read(ref reader, source),
         };
     }
 
