@@ -2,6 +2,7 @@ using System.Globalization;
 using Mtc.Core.Model;
 using Mtc.Core.Shdr;
 using Mtc.Core.Tests.Support;
+using Mtc.Core.Xml;
 
 namespace Mtc.Core.Tests.Shdr;
 
@@ -26,6 +27,13 @@ public sealed class ShdrCorpusTests
         }
 
         return results;
+    }
+
+    /// <summary>The resolver an agent would have: built from the devices file read by the product's XML reader.</summary>
+    private static DeviceShdrKeyResolver DevicesResolver(string devices)
+    {
+        using var file = File.OpenRead(CapturedFiles.PathOf(devices));
+        return new DeviceShdrKeyResolver(MtConnectXml.ReadDevices(file));
     }
 
     private static HashSet<string> ConditionKeys(string devices) =>
@@ -123,7 +131,7 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Okuma_log_reads_with_no_malformed_lines_and_matches_an_independent_count()
     {
-        AssertMatchesIndependentReading(Okuma, OkumaDevices, new DeviceShdrKeyResolver(DevicesFromXml.Load(OkumaDevices)));
+        AssertMatchesIndependentReading(Okuma, OkumaDevices, DevicesResolver(OkumaDevices));
     }
 
     [Fact]
@@ -135,7 +143,7 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Okuma_log_has_four_completed_cycles_and_part_counts_zero_to_three()
     {
-        var results = ReadAll(Okuma, new DeviceShdrKeyResolver(DevicesFromXml.Load(OkumaDevices)), out _);
+        var results = ReadAll(Okuma, DevicesResolver(OkumaDevices), out _);
         var values = results.Select(r => r.Line).OfType<ShdrDataLine>().SelectMany(d => d.Entries).OfType<ShdrValue>().ToList();
         var execution = values.Where(v => v.Key == "pexecution").Select(v => v.Value).ToList();
         var completed = execution.Zip(execution.Skip(1)).Count(p => p is ("ACTIVE", "PROGRAM_COMPLETED"));
@@ -171,10 +179,10 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Nist_Mazak01_day_log_reads_with_no_malformed_lines()
     {
-        AssertMatchesIndependentReading(NistMazak, NistDevices, new DeviceShdrKeyResolver(DevicesFromXml.Load(NistDevices)));
+        AssertMatchesIndependentReading(NistMazak, NistDevices, DevicesResolver(NistDevices));
 
         // Four conditions in the log's first lines are not in the test bed's Devices.xml; they are still read as conditions.
-        var results = ReadAll(NistMazak, new DeviceShdrKeyResolver(DevicesFromXml.Load(NistDevices)), out _);
+        var results = ReadAll(NistMazak, DevicesResolver(NistDevices), out _);
         var unknownConditions = results.Select(r => r.Line).OfType<ShdrDataLine>()
             .Where(d => d.Entries.Any(e => e is ShdrCondition { IsKnown: false })).Select(d => d.LineNumber);
         Assert.Equal([3, 9, 10, 12], unknownConditions);
@@ -183,7 +191,7 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Nist_Mazak01_warning_condition_fields()
     {
-        var results = ReadAll(NistMazak, new DeviceShdrKeyResolver(DevicesFromXml.Load(NistDevices)), out _);
+        var results = ReadAll(NistMazak, DevicesResolver(NistDevices), out _);
         var warning = results.Select(r => r.Line).OfType<ShdrDataLine>()
             .SelectMany(d => d.Entries.OfType<ShdrCondition>().Select(c => (d, c)))
             .First(x => x.c.Level == ConditionLevel.Warning);
@@ -202,21 +210,21 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Nist_Hurco01_log_reads_with_no_malformed_lines()
     {
-        AssertMatchesIndependentReading(NistHurco, NistDevices, new DeviceShdrKeyResolver(DevicesFromXml.Load(NistDevices)));
+        AssertMatchesIndependentReading(NistHurco, NistDevices, DevicesResolver(NistDevices));
     }
 
     [Fact]
     public void Node_agent_Mazak01_log_reads_with_no_malformed_lines()
     {
         const string devices = "mtconnect-agent-node/adapters/simulator/public/Mazak01.xml";
-        AssertMatchesIndependentReading(NodeMazak01, devices, new DeviceShdrKeyResolver(DevicesFromXml.Load(devices)));
+        AssertMatchesIndependentReading(NodeMazak01, devices, DevicesResolver(devices));
     }
 
     [Fact]
     public void Node_agent_Mazak03_log_reads_and_its_cut_off_last_line_is_an_empty_value()
     {
         const string devices = "mtconnect-agent-node/adapters/simulator2/public/Mazak03.xml";
-        AssertMatchesIndependentReading(NodeMazak03, devices, new DeviceShdrKeyResolver(DevicesFromXml.Load(devices)));
+        AssertMatchesIndependentReading(NodeMazak03, devices, DevicesResolver(devices));
 
         // The file was cut mid-line: its last line, with no line break, is "…|Zabs|", a key with an empty value.
         Assert.False(CapturedFiles.Text(NodeMazak03).EndsWith('\n'));
