@@ -4,7 +4,7 @@ namespace Mtc.Core.Shdr;
 
 /// <summary>
 /// Resolves keys as an agent does, from a devices model: a key is a data item's name or id (names win
-/// when both match different items). Category CONDITION → condition; type MESSAGE → message;
+/// when both match different items). Category CONDITION → condition; type MESSAGE → message; type ALARM → alarm;
 /// representation TIME_SERIES, DATA_SET, TABLE → those; everything else a value. A <c>device:</c> prefix
 /// (name, uuid or id) picks the device; without one, the default device is searched first, then all.
 /// Unknown keys resolve to <see cref="ShdrItemKind.Unknown"/>: the parser reads their fields with the
@@ -81,6 +81,11 @@ public sealed class DeviceShdrKeyResolver : IShdrKeyResolver
         if (item.Category == DataItemCategory.Event && string.Equals(item.Type, "MESSAGE", StringComparison.OrdinalIgnoreCase))
         {
             return ShdrItemKind.Message;
+        }
+
+        if (item.Category == DataItemCategory.Event && string.Equals(item.Type, "ALARM", StringComparison.OrdinalIgnoreCase))
+        {
+            return ShdrItemKind.Alarm;
         }
 
         return item.Representation?.ToUpperInvariant() switch
