@@ -206,6 +206,14 @@ public sealed class ShdrLineParserTests
     }
 
     [Fact]
+    public void Error_messages_quote_long_input_cut_short()
+    {
+        var e = Error(new string('9', 100_000) + "|Xload|1");
+        Assert.InRange(e.Message.Length, 20, 120);
+        Assert.Contains("...", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Empty_timestamp_means_now_from_the_clock()
     {
         var clock = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
