@@ -13,6 +13,11 @@ public sealed partial class ShdrLineParser
         {
             var keyField = fields[i];
             var rawKey = keyField.Slice(line);
+            if (rawKey.IsEmpty && i == fields.Length - 1 && entries.Count > 0)
+            {
+                break; // a '|' after the last value, as some adapters write: nothing follows it
+            }
+
             if (rawKey.IsEmpty)
             {
                 return Fail(FormatErrorKind.Malformed, "empty key", lineNumber, keyField, i + 1);

@@ -243,6 +243,15 @@ public sealed class ShdrLineParserTests
     }
 
     [Fact]
+    public void A_trailing_pipe_after_the_last_value_is_ignored_but_an_empty_key_is_an_error()
+    {
+        Assert.Equal(["a", "b"], Data("2022-08-08T13:51:34Z|a|1|b|2|").Entries.Select(e => e.Key));
+        var noKey = Error("2022-08-08T13:51:34Z|");
+        Assert.Equal((FormatErrorKind.Malformed, 2), (noKey.Kind, noKey.Field));
+        Assert.Equal(4, Error("2022-08-08T13:51:34Z|a|1||2").Field);
+    }
+
+    [Fact]
     public void Asset_single_line_keeps_the_body_as_sent()
     {
         var a = Assert.IsType<ShdrAssetCommand>(new ShdrLineParser().Parse("2022-08-08T13:51:34Z|@ASSET@|T1|CuttingTool|<CuttingTool assetId=\"T1\">a|b</CuttingTool>", 3));
