@@ -120,7 +120,7 @@ public sealed partial class MachineAnalyzer
         foreach (var status in MachineStatus.All)
         {
             var ticks = _s.StatusTicks.GetValueOrDefault(status);
-            if (_s.Status is { } open && open.Kind == status)
+            if (!_s.Finished && _s.Status is { } open && open.Kind == status)
             {
                 ticks += _s.Ticks - open.StartTicks;
             }

@@ -100,11 +100,10 @@ public sealed partial class MachineAnalyzer
             throw new InvalidOperationException("The analysis was finished; create or restore another analyzer.");
         }
 
-        if (_s.Started && instanceId != _s.InstanceId)
+        var restarted = _s.Started && instanceId != _s.InstanceId;
+        if (restarted)
         {
-            // Agent restart: what happened while it was down is unknown.
             _s.LastSequence = 0;
-            SuspendCycle();
         }
 
         _s.InstanceId = instanceId;
@@ -123,6 +122,12 @@ public sealed partial class MachineAnalyzer
         _seq = observation.Sequence > 0 ? observation.Sequence : _s.Observations;
         _s.CurrentSequence = _seq;
         AdvanceClock(observation.Timestamp);
+        if (restarted)
+        {
+            // Agent restart: whether the cycle went on while it was down is known only from what comes back.
+            SuspendCycle();
+        }
+
         if (_items.TryGetRole(observation.DataItemId, out var role))
         {
             Apply(role, observation);
@@ -180,8 +185,8 @@ public sealed partial class MachineAnalyzer
 
         if (_s.Status is { } status)
         {
+            // Kept (not cleared) so the snapshot still shows the last status.
             EmitStatus(status, _s.Clock, _s.Ticks, ongoing: true);
-            _s.Status = null;
         }
 
         _s.Finished = true;

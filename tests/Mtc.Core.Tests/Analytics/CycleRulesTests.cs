@@ -141,7 +141,7 @@ public sealed class CycleRulesTests
         Assert.StartsWith("m1-uuid:1:", cycle.Id, StringComparison.Ordinal); // opened under the first instance
         Assert.Equal(SyntheticMachine.T0.AddSeconds(10), cycle.Start);
         Assert.Equal(90, cycle.DurationSeconds);
-        Assert.Equal(30 + 50, cycle.ActiveSeconds);
+        Assert.Equal(35 + 50, cycle.ActiveSeconds); // active until the new instance first spoke, then again from 50
         Assert.Equal(1, cycle.Parts);
         Assert.Equal(CycleCompletion.Completed, cycle.Completion);
         Assert.Equal(0, run.Analyzer.Duplicates); // sequences restarting with the instance are not duplicates
