@@ -62,7 +62,7 @@ public sealed class AnalyzerState
     public long LastIncrementInstance { get; set; }
 
     /// <summary>Derived events not yet taken by <see cref="MachineAnalyzer.TakeEvents"/>.</summary>
-    public List<DerivedEvent> Pending { get; set; } = [];
+    public List<MachineEvent> Pending { get; set; } = [];
 }
 
 /// <summary>Where something open started: wall time, clock ticks, and the observation that opened it.</summary>

@@ -60,7 +60,7 @@ public sealed partial class MachineAnalyzer
     {
         _s.Pending.Add(new AlarmPeriod
         {
-            Id = EventId(alarm.Origin.InstanceId, alarm.Origin.StartSequence, DerivedEventType.Alarm),
+            Id = EventId(alarm.Origin.InstanceId, alarm.Origin.StartSequence, MachineEventType.Alarm),
             Start = alarm.Origin.Start,
             End = _s.Clock,
             InstanceId = alarm.Origin.InstanceId,

@@ -141,7 +141,7 @@ public sealed partial class MachineAnalyzer
         cycle.ExecutionSinceTicks = _s.Ticks;
     }
 
-    private string CycleId(OpenInterval origin) => EventId(origin.InstanceId, origin.StartSequence, DerivedEventType.Cycle);
+    private string CycleId(OpenInterval origin) => EventId(origin.InstanceId, origin.StartSequence, MachineEventType.Cycle);
 
     /// <summary>Closes a cycle (already detached from the state and accrued) and holds it for late parts.</summary>
     private void CloseCycle(OpenCycle cycle, string completion, DateTime end, long endTicks, bool ongoing)

@@ -34,7 +34,7 @@ public sealed partial class MachineAnalyzer
         _s.TotalParts += delta;
         _s.Pending.Add(new PartsProduced
         {
-            Id = EventId(_s.InstanceId, _seq, DerivedEventType.Part),
+            Id = EventId(_s.InstanceId, _seq, MachineEventType.Part),
             Start = _s.Clock,
             End = _s.Clock,
             InstanceId = _s.InstanceId,
@@ -132,7 +132,7 @@ public sealed partial class MachineAnalyzer
             var ticks = _s.Ticks - _s.LastIncrementTicks;
             EmitCycle(new MachineCycle
             {
-                Id = EventId(_s.LastIncrementInstance, _s.LastIncrementSequence, DerivedEventType.Cycle),
+                Id = EventId(_s.LastIncrementInstance, _s.LastIncrementSequence, MachineEventType.Cycle),
                 Start = _s.LastIncrement,
                 End = _s.Clock,
                 InstanceId = _s.LastIncrementInstance,

@@ -75,7 +75,7 @@ public sealed partial class MachineAnalyzer
     public string SaveState() => JsonSerializer.Serialize(_s, AnalyticsJsonContext.Default.AnalyzerState);
 
     /// <summary>Derived events since the last call, in the order they were derived.</summary>
-    public IReadOnlyList<DerivedEvent> TakeEvents()
+    public IReadOnlyList<MachineEvent> TakeEvents()
     {
         if (_s.Pending.Count == 0)
         {
@@ -138,7 +138,7 @@ public sealed partial class MachineAnalyzer
 
     /// <summary>
     /// The input ended: closes what is open at the last observation's time. Open cycles end as partial;
-    /// open alarms, setups and the last status interval are emitted with <see cref="DerivedEvent.Ongoing"/>.
+    /// open alarms, setups and the last status interval are emitted with <see cref="MachineEvent.Ongoing"/>.
     /// The edge never calls this (its machines go on); an offline analysis does.
     /// </summary>
     public void Finish()

@@ -37,7 +37,7 @@ public static class SetupSource
 }
 
 /// <summary>Kinds of derived event, as on the wire (<c>derivedEvent.event.type</c>).</summary>
-public static class DerivedEventType
+public static class MachineEventType
 {
     public const string Status = "status";
     public const string Cycle = "cycle";

@@ -69,7 +69,7 @@ public sealed class StateRestoreTests
     {
         var machine = EverythingMachine();
         var expected = machine.Run().Events;
-        var events = new List<DerivedEvent>();
+        var events = new List<MachineEvent>();
         string? saved = null;
         foreach (var (observation, instance) in machine.Stream)
         {

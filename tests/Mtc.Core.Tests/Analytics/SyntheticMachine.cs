@@ -120,7 +120,7 @@ internal sealed class SyntheticMachine
     }
 }
 
-internal sealed record AnalysisRun(MachineAnalyzer Analyzer, IReadOnlyList<DerivedEvent> Events)
+internal sealed record AnalysisRun(MachineAnalyzer Analyzer, IReadOnlyList<MachineEvent> Events)
 {
     public IReadOnlyList<MachineCycle> Cycles => Events.OfType<MachineCycle>().ToList();
     public IReadOnlyList<StatusInterval> Statuses => Events.OfType<StatusInterval>().ToList();

@@ -4,17 +4,17 @@ using System.Text.Json.Serialization;
 namespace Mtc.Core.Analytics;
 
 /// <summary>
-/// Something the analytics derived from a machine's observations. The id is deterministic
+/// Something the analytics derived from a machine's observations (the wire calls it a derived event). The id is deterministic
 /// (<c>device:instanceId:startSequence:kind</c>), so replaying the same observations yields the same ids.
 /// <see cref="WriteData"/> writes the wire's <c>derivedEvent.event.data</c> object.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$event")]
-[JsonDerivedType(typeof(StatusInterval), DerivedEventType.Status)]
-[JsonDerivedType(typeof(MachineCycle), DerivedEventType.Cycle)]
-[JsonDerivedType(typeof(SetupPeriod), DerivedEventType.Setup)]
-[JsonDerivedType(typeof(AlarmPeriod), DerivedEventType.Alarm)]
-[JsonDerivedType(typeof(PartsProduced), DerivedEventType.Part)]
-public abstract record DerivedEvent
+[JsonDerivedType(typeof(StatusInterval), MachineEventType.Status)]
+[JsonDerivedType(typeof(MachineCycle), MachineEventType.Cycle)]
+[JsonDerivedType(typeof(SetupPeriod), MachineEventType.Setup)]
+[JsonDerivedType(typeof(AlarmPeriod), MachineEventType.Alarm)]
+[JsonDerivedType(typeof(PartsProduced), MachineEventType.Part)]
+public abstract record MachineEvent
 {
     public required string Id { get; init; }
     public required DateTime Start { get; init; }
@@ -25,18 +25,31 @@ public abstract record DerivedEvent
     /// <summary>True when the input ended while this was still open: its end is where the input ended.</summary>
     public bool Ongoing { get; init; }
 
-    /// <summary>One of <see cref="DerivedEventType"/>.</summary>
+    /// <summary>One of <see cref="MachineEventType"/>.</summary>
     [JsonIgnore]
     public abstract string Type { get; }
 
     /// <summary>Writes the type-specific fields as one JSON object.</summary>
     public abstract void WriteData(Utf8JsonWriter writer);
+
+    /// <summary>The type-specific fields as a JSON element: the wire's <c>derivedEvent.event.data</c>.</summary>
+    public JsonElement ToData()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteData(writer);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
 }
 
 /// <summary>A stretch of time in one status. Seconds follow the analytics clock (see the README).</summary>
-public sealed record StatusInterval : DerivedEvent
+public sealed record StatusInterval : MachineEvent
 {
-    public override string Type => DerivedEventType.Status;
+    public override string Type => MachineEventType.Status;
     public required string Status { get; init; }
     public double Seconds { get; init; }
 
@@ -51,9 +64,9 @@ public sealed record StatusInterval : DerivedEvent
 }
 
 /// <summary>One machining cycle: duration is end minus start on the analytics clock; interrupted is the rest of it after active.</summary>
-public sealed record MachineCycle : DerivedEvent
+public sealed record MachineCycle : MachineEvent
 {
-    public override string Type => DerivedEventType.Cycle;
+    public override string Type => MachineEventType.Cycle;
     public double DurationSeconds { get; init; }
     public double ActiveSeconds { get; init; }
     public double InterruptedSeconds { get; init; }
@@ -77,9 +90,9 @@ public sealed record MachineCycle : DerivedEvent
     }
 }
 
-public sealed record SetupPeriod : DerivedEvent
+public sealed record SetupPeriod : MachineEvent
 {
-    public override string Type => DerivedEventType.Setup;
+    public override string Type => MachineEventType.Setup;
 
     /// <summary>One of <see cref="SetupSource"/>.</summary>
     public required string Source { get; init; }
@@ -99,9 +112,9 @@ public sealed record SetupPeriod : DerivedEvent
 }
 
 /// <summary>A Fault or Warning condition, from the observation that raised its native code to the one that cleared it.</summary>
-public sealed record AlarmPeriod : DerivedEvent
+public sealed record AlarmPeriod : MachineEvent
 {
-    public override string Type => DerivedEventType.Alarm;
+    public override string Type => MachineEventType.Alarm;
     public string? NativeCode { get; init; }
 
     /// <summary><c>FAULT</c> or <c>WARNING</c>: the highest level the alarm reached.</summary>
@@ -129,9 +142,9 @@ public sealed record AlarmPeriod : DerivedEvent
 }
 
 /// <summary>Parts counted at one part-count change: the increment, or after a reset the new value (counted from zero).</summary>
-public sealed record PartsProduced : DerivedEvent
+public sealed record PartsProduced : MachineEvent
 {
-    public override string Type => DerivedEventType.Part;
+    public override string Type => MachineEventType.Part;
     public long Count { get; init; }
 
     /// <summary>The counter value that was observed.</summary>
