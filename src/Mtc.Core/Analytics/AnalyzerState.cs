@@ -29,6 +29,8 @@ public sealed class AnalyzerState
     // Latest values of the items the rules read
     public string? Execution { get; set; }
     public long ExecutionLiveOrder { get; set; }
+    public string? SettledExecution { get; set; }
+    public bool ExecutionGap { get; set; }
     public string? ControllerMode { get; set; }
     public string? FunctionalMode { get; set; }
     public string? Availability { get; set; }

@@ -14,8 +14,18 @@ public sealed partial class MachineAnalyzer
         _s.Execution = value;
         if (value == Model.Observation.UnavailableValue)
         {
+            _s.ExecutionGap = true;
             SuspendCycle();
             return;
+        }
+
+        // The last ACTIVE or stopped value, looking through holds: READY → INTERRUPTED → ACTIVE is a seen start.
+        var settled = _s.SettledExecution;
+        var gap = _s.ExecutionGap;
+        if (value == Execution.Active || Execution.EndsCycle(value))
+        {
+            _s.SettledExecution = value;
+            _s.ExecutionGap = false;
         }
 
         _s.ExecutionLiveOrder = _s.Observations;
@@ -53,8 +63,8 @@ public sealed partial class MachineAnalyzer
 
         if (value == Execution.Active)
         {
-            // Seen leaving a stopped state: the start was observed. From nothing, UNAVAILABLE or a hold it was not.
-            TryOpenCycle(startObserved: previous is not null && Execution.EndsCycle(previous));
+            // Seen leaving a stopped state: the start was observed. From nothing or across UNAVAILABLE it was not.
+            TryOpenCycle(startObserved: settled is not null && Execution.EndsCycle(settled) && !gap);
         }
     }
 
