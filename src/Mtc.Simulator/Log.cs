@@ -20,6 +20,12 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Warning, "Key '{Key}' (line {Line}) matches no data item name or id of device {Device}; ignored")]
     public static partial void UnknownKey(ILogger logger, string key, int line, string device);
 
+    [LoggerMessage(7, LogLevel.Warning, "{Source}: {Problem}; line skipped")]
+    public static partial void MalformedLine(ILogger logger, string source, string problem);
+
+    [LoggerMessage(8, LogLevel.Information, "Connected to SHDR adapter {Host}:{Port} feeding device {Device}")]
+    public static partial void AdapterConnected(ILogger logger, string host, int port, string device);
+
     [LoggerMessage(6, LogLevel.Error, "Data source failed; the agent keeps serving what it has")]
     public static partial void SourceFailed(ILogger logger, Exception error);
 }

@@ -1,3 +1,5 @@
+using Mtc.Core.Model;
+
 namespace Mtc.Simulator.Tests;
 
 public sealed class FaultTests
@@ -6,21 +8,24 @@ public sealed class FaultTests
     public async Task Restart_changes_the_instanceId_and_starts_the_sequence_again()
     {
         await using var agent = await TestAgent.GenerateAsync(2, speed: 50);
-        var before = await agent.WaitForCurrentAsync(d => d.Header().Attr("nextSequence") > 400);
-        var items = (await agent.GetOkAsync("probe")).Root!.Named("DataItem").Count();
+        var before = await agent.WaitForCurrentAsync(d => d.Header.NextSequence > 400);
+        var items = (await agent.ProbeAsync()).Devices.Sum(d => d.AllDataItems().Count());
 
-        using var restart = await agent.Http.PostAsync("_sim/restart", null);
-        restart.EnsureSuccessStatusCode();
-        var after = await agent.GetOkAsync("sample?from=1&count=1000");
+        using (var restart = await agent.Http.PostAsync("_sim/restart", null))
+        {
+            restart.EnsureSuccessStatusCode();
+        }
 
-        Assert.NotEqual(before.Header().Attr("instanceId"), after.Header().Attr("instanceId"));
-        Assert.Equal(1, after.Header().Attr("firstSequence"));
-        var sequences = after.Observations().Select(o => o.Attr("sequence")).Order().ToList();
-        Assert.Equal(1, sequences[0]);
+        var after = await agent.StreamsAsync("sample?from=1&count=1000");
+
+        Assert.NotEqual(before.Header.InstanceId, after.Header.InstanceId);
+        Assert.Equal(1, after.Header.FirstSequence);
+        Assert.True(after.Header.NextSequence < before.Header.NextSequence);
+        var observations = after.Observations().OrderBy(o => o.Sequence).ToList();
+        Assert.Equal(1, observations[0].Sequence);
         // The restarted agent starts with every data item UNAVAILABLE, like an agent that just started.
-        Assert.All(after.Observations().Where(o => o.Attr("sequence") <= items), o =>
-            Assert.True(o.Value == "UNAVAILABLE" || o.Name.LocalName == "Unavailable", o.ToString()));
-        Assert.True(after.Header().Attr("nextSequence") < before.Header().Attr("nextSequence"));
+        Assert.All(observations.Take(items), o => Assert.True(o.IsUnavailable, $"{o.DataItemId} {o.Value}"));
+        Assert.Equal(items, observations.Take(items).Select(o => o.DataItemId).Distinct().Count());
     }
 
     [Fact]
@@ -29,22 +34,27 @@ public sealed class FaultTests
         await using var agent = await TestAgent.GenerateAsync(1);
         foreach (var fault in new[] { "_sim/drop", "_sim/restart" })
         {
-            using var response = await agent.Http.GetAsync("sample?interval=100&heartbeat=200", HttpCompletionOption.ResponseHeadersRead);
-            var stream = await response.Content.ReadAsStreamAsync();
-            var buffer = new byte[4096];
-            Assert.True(await stream.ReadAsync(buffer) > 0);
-
-            using var post = await agent.Http.PostAsync(fault, null);
-            post.EnsureSuccessStatusCode();
-
             using var timeout = new CancellationTokenSource(TestAgent.Patience);
-            var cut = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            var (response, parts) = await agent.OpenStreamAsync("sample?interval=100&heartbeat=200", timeout.Token);
+            using (response)
+            await using (parts)
             {
-                while (await stream.ReadAsync(buffer, timeout.Token) > 0)
+                Assert.NotNull(await parts.ReadNextAsync(timeout.Token));
+                using (var post = await agent.Http.PostAsync(fault, null))
                 {
+                    post.EnsureSuccessStatusCode();
                 }
-            });
-            Assert.IsNotType<OperationCanceledException>(cut);
+
+                // The connection is cut: reading fails (not a timeout), or ends without the closing boundary.
+                var cut = await Record.ExceptionAsync(async () =>
+                {
+                    await foreach (var part in parts.ReadAllAsync(timeout.Token))
+                    {
+                    }
+                });
+                Assert.False(timeout.IsCancellationRequested, $"{fault}: the stream went on");
+                Assert.True(cut is HttpRequestException or IOException or Mtc.Core.MtConnectFormatException, $"{fault}: {cut}");
+            }
         }
     }
 
@@ -52,29 +62,31 @@ public sealed class FaultTests
     public async Task A_stalled_stream_sends_nothing_not_even_heartbeats_then_resumes()
     {
         await using var agent = await TestAgent.GenerateAsync(2);
-        using var response = await agent.Http.GetAsync("sample?interval=50&heartbeat=100", HttpCompletionOption.ResponseHeadersRead);
-        var boundary = response.Content.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!;
-        var parts = new PartReader(await response.Content.ReadAsStreamAsync(), boundary);
         using var timeout = new CancellationTokenSource(TestAgent.Patience);
-        Assert.NotNull(await parts.NextAsync(timeout.Token));
-
-        var posted = DateTime.UtcNow;
-        using (var stall = await agent.Http.PostAsync("_sim/stall?seconds=3", null))
+        var (response, parts) = await agent.OpenStreamAsync("sample?interval=50&heartbeat=100", timeout.Token);
+        using (response)
+        await using (parts)
         {
-            stall.EnsureSuccessStatusCode();
-        }
+            Assert.NotNull(await parts.ReadNextAsync(timeout.Token));
 
-        var answered = DateTime.UtcNow;
-        // Parts written before the stall may still be on their way; every part made after it ends the stall.
-        while (true)
-        {
-            var part = await parts.NextAsync(timeout.Token);
-            Assert.NotNull(part);
-            var created = DateTime.Parse(part.Value.Document.Header().Attribute("creationTime")!.Value).ToUniversalTime();
-            if (created > answered.AddMilliseconds(500))
+            var posted = DateTime.UtcNow;
+            using (var stall = await agent.Http.PostAsync("_sim/stall?seconds=3", null))
             {
-                Assert.True(created >= posted.AddSeconds(3), $"a part made at {created:O}, during the stall from {posted:O}");
-                break;
+                stall.EnsureSuccessStatusCode();
+            }
+
+            var answered = DateTime.UtcNow;
+            // Parts written before the stall may still be on their way; every part made after it waits for its end.
+            while (true)
+            {
+                var part = await parts.ReadNextAsync(timeout.Token);
+                Assert.NotNull(part);
+                var created = part.Read().Header.CreationTime!.Value;
+                if (created > answered.AddMilliseconds(500))
+                {
+                    Assert.True(created >= posted.AddSeconds(3), $"a part made at {created:O}, during the stall from {posted:O}");
+                    break;
+                }
             }
         }
     }

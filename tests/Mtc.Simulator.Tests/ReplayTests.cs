@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Xml.Linq;
+using Mtc.Core.Model;
 
 namespace Mtc.Simulator.Tests;
 
@@ -10,14 +11,15 @@ public sealed class ReplayTests
     private static readonly string NistDevices = TestAgent.Data("nist-smstestbed", "mtconnect", "agent", "Devices.xml");
     private static readonly string MazakLog = TestAgent.Data("nist-smstestbed", "raw", "Mazak01", "Mazak01-20170622-20170623.txt.gz");
 
-    private static HashSet<string> DeclaredIds(string devicesFile, string? device = null) =>
-        XDocument.Load(devicesFile).Descendants()
-            .Where(e => e.Name.LocalName == "Device" && (device is null || (string?)e.Attribute("name") == device))
-            .SelectMany(d => d.Descendants().Where(e => e.Name.LocalName == "DataItem"))
-            .Select(e => e.Attribute("id")!.Value)
-            .ToHashSet();
+    /// <summary>The data item ids a devices file declares, read with XDocument.</summary>
+    private static HashSet<string> DeclaredIds(string devicesFile) =>
+        XDocument.Load(devicesFile).Root!.Named("DataItem").Select(e => e.Attribute("id")!.Value).ToHashSet();
 
-    /// <summary>The last value the log gives a simple (one-value) key, read straight from the file.</summary>
+    private static string IdOf(string devicesFile, string key) =>
+        XDocument.Load(devicesFile).Root!.Named("DataItem")
+            .First(e => (string?)e.Attribute("name") == key || e.Attribute("id")!.Value == key).Attribute("id")!.Value;
+
+    /// <summary>The last value the log gives a key that takes one field, read straight from the file.</summary>
     private static string LastValue(string log, string key)
     {
         using var reader = new StreamReader(new GZipStream(File.OpenRead(log), CompressionMode.Decompress));
@@ -41,32 +43,28 @@ public sealed class ReplayTests
     public async Task Replayed_okuma_keeps_the_Devices_xml_ids_and_ends_on_the_logs_last_values()
     {
         await using var agent = await TestAgent.StartAsync(new SimulatorOptions { DevicesFile = OkumaDevices, ShdrLog = OkumaLog, Speed = 200, Version = "2.7" });
-        var probe = await agent.GetOkAsync("probe");
-        var served = probe.Root!.Named("DataItem").Select(e => e.Attribute("id")!.Value).ToHashSet();
-        Assert.Equal(DeclaredIds(OkumaDevices), served);
-        Assert.Equal(["OKUMA", "Mazak"], probe.Root!.Named("Device").Select(d => d.Attribute("name")!.Value));
+        var probe = await agent.ProbeAsync();
+        Assert.Equal(DeclaredIds(OkumaDevices), probe.Devices.SelectMany(d => d.AllDataItems()).Select(d => d.Id).ToHashSet());
+        Assert.Equal(["OKUMA", "Mazak"], probe.Devices.Select(d => d.Name));
 
         // The log's last line is YS1load; wait until the replay got there, then compare with the file.
         var expectedLoad = LastValue(OkumaLog, "YS1load");
         var expectedCount = LastValue(OkumaLog, "ppartcount");
-        var declared = XDocument.Load(OkumaDevices).Descendants().Where(e => e.Name.LocalName == "DataItem").ToList();
-        string IdOf(string name) => declared.First(e => (string?)e.Attribute("name") == name || e.Attribute("id")!.Value == name).Attribute("id")!.Value;
-        var loadId = IdOf("YS1load");
-        var countId = IdOf("ppartcount");
-
+        var loadId = IdOf(OkumaDevices, "YS1load");
+        var countId = IdOf(OkumaDevices, "ppartcount");
         var current = await agent.WaitForCurrentAsync(d =>
-            d.Observations().Any(o => o.Attribute("dataItemId")!.Value == countId && o.Value == expectedCount)
-            && d.Observations().Any(o => o.Attribute("dataItemId")!.Value == loadId && o.Value == expectedLoad), "OKUMA/current");
-        Assert.Contains(current.Observations(), o => o.Name.LocalName == "Availability" && o.Value == "AVAILABLE");
-        // Timestamps were moved to now.
-        var newest = current.Observations().Max(o => DateTime.Parse(o.Attribute("timestamp")!.Value).ToUniversalTime());
-        Assert.True(newest > DateTime.UtcNow.AddHours(-1), $"newest timestamp {newest:O}");
+            d.Observations().Any(o => o.DataItemId == countId && o.Value == expectedCount)
+            && d.Observations().Any(o => o.DataItemId == loadId && o.Value == expectedLoad), "OKUMA/current");
 
-        // The log's CuttingTool assets are served.
-        var assets = await agent.GetOkAsync("assets?count=1000");
-        Assert.Contains(assets.Root!.Named("CuttingTool"), a => a.Attribute("assetId")!.Value == "123456.2201");
-        var one = await agent.GetOkAsync("asset/123456.2201");
-        Assert.Equal("OKUMA.123456", one.Root!.Named("CuttingTool").Single().Attribute("deviceUuid")!.Value);
+        Assert.Contains(current.Observations(), o => o.ElementName == "Availability" && o.Value == "AVAILABLE");
+        // Timestamps were moved to now.
+        Assert.True(current.Observations().Max(o => o.Timestamp) > DateTime.UtcNow.AddHours(-1));
+
+        // The log's CuttingTool assets are served, for the device the log feeds.
+        var assets = await agent.GetOkAsync<AssetsDocument>("assets?count=1000");
+        Assert.Contains(assets.Assets, a => a.AssetId == "123456.2201" && a.AssetType == "CuttingTool");
+        var one = Assert.Single((await agent.GetOkAsync<AssetsDocument>("asset/123456.2201")).Assets);
+        Assert.Equal("OKUMA.123456", one.DeviceUuid);
     }
 
     [Fact]
@@ -76,16 +74,16 @@ public sealed class ReplayTests
         {
             DevicesFile = NistDevices, ShdrLog = MazakLog, Device = "Mazak01", Speed = 2000, Version = "1.3",
         });
-        var probe = await agent.GetOkAsync("probe");
-        Assert.Equal(8, probe.Root!.Named("Device").Count());
-        Assert.Equal(DeclaredIds(NistDevices), probe.Root!.Named("DataItem").Select(e => e.Attribute("id")!.Value).ToHashSet());
+        var probe = await agent.ProbeAsync();
+        Assert.Equal(8, probe.Devices.Count);
+        Assert.Equal(DeclaredIds(NistDevices), probe.Devices.SelectMany(d => d.AllDataItems()).Select(d => d.Id).ToHashSet());
 
         // Mazak01 gets real values; the other devices stay UNAVAILABLE.
-        var mazak = await agent.WaitForCurrentAsync(d => d.Observations().Count(o => o.Value is not ("UNAVAILABLE" or "") && o.Name.LocalName != "Unavailable") > 20, "Mazak01/current");
-        Assert.All(mazak.Observations(), o => Assert.StartsWith("Mazak01", o.Attribute("dataItemId")!.Value));
-        var other = await agent.GetOkAsync("Hurco01/current");
-        Assert.All(other.Observations(), o => Assert.True(o.Value == "UNAVAILABLE" || o.Name.LocalName == "Unavailable"));
-        Assert.Equal("urn:mtconnect.org:MTConnectStreams:1.3", mazak.Root!.Name.NamespaceName);
+        var mazak = await agent.WaitForCurrentAsync(d => d.Observations().Count(o => !o.IsUnavailable) > 20, "Mazak01/current");
+        Assert.Equal("1.3", mazak.Version);
+        Assert.All(mazak.Observations(), o => Assert.StartsWith("Mazak01", o.DataItemId));
+        var other = await agent.StreamsAsync("Hurco01/current");
+        Assert.All(other.Observations(), o => Assert.True(o.IsUnavailable));
     }
 
     [Fact]

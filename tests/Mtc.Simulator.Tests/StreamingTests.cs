@@ -1,17 +1,9 @@
-using System.Net.Http.Headers;
+using Mtc.Core.Model;
 
 namespace Mtc.Simulator.Tests;
 
 public sealed class StreamingTests
 {
-    private static async Task<(HttpResponseMessage Response, PartReader Parts)> OpenAsync(TestAgent agent, string path)
-    {
-        var response = await agent.Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
-        response.EnsureSuccessStatusCode();
-        var boundary = response.Content.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!;
-        return (response, new PartReader(await response.Content.ReadAsStreamAsync(), boundary));
-    }
-
     [Theory]
     [InlineData("2.5", "multipart/mixed")]
     [InlineData("1.3", "multipart/x-mixed-replace")]
@@ -19,30 +11,30 @@ public sealed class StreamingTests
     {
         await using var agent = await TestAgent.GenerateAsync(3, speed: 20, version: version);
         using var timeout = new CancellationTokenSource(TestAgent.Patience);
-        var (response, parts) = await OpenAsync(agent, "sample?from=1&count=100&interval=100&heartbeat=1000");
+        var (response, parts) = await agent.OpenStreamAsync("sample?from=1&count=100&interval=100&heartbeat=1000", timeout.Token);
         using (response)
+        await using (parts)
         {
             Assert.Equal(mediaType, response.Content.Headers.ContentType!.MediaType);
             Assert.Null(response.Content.Headers.ContentLength);
+            Assert.True(response.Headers.TransferEncodingChunked);
 
             var expected = 1L;
             var total = 0;
             for (var i = 0; i < 8; i++)
             {
-                var part = await parts.NextAsync(timeout.Token);
+                var part = await parts.ReadNextAsync(timeout.Token);
                 Assert.NotNull(part);
-                Assert.Equal("text/xml", part.Value.Headers["Content-Type"]);
-                var document = part.Value.Document;
-                Assert.Equal($"urn:mtconnect.org:MTConnectStreams:{version}", document.Root!.Name.NamespaceName);
-                var sequences = document.Observations().Select(o => o.Attr("sequence")).Order().ToList();
+                var document = Assert.IsType<StreamsDocument>(part.Read());
+                Assert.Equal(version, document.Version);
+                var sequences = document.Observations().Select(o => o.Sequence).Order().ToList();
                 if (sequences.Count > 0)
                 {
-                    Assert.Equal(expected, sequences[0]);
                     Assert.Equal(Enumerable.Range(0, sequences.Count).Select(k => expected + k), sequences);
                     total += sequences.Count;
                 }
 
-                expected = document.Header().Attr("nextSequence");
+                expected = document.Header.NextSequence!.Value;
             }
 
             Assert.True(total > 0);
@@ -52,19 +44,19 @@ public sealed class StreamingTests
     [Fact]
     public async Task A_quiet_stream_sends_empty_heartbeat_documents()
     {
-        // Only a device model: nothing ever changes after the initial UNAVAILABLEs.
+        // Only a device model: nothing changes after the initial UNAVAILABLEs.
         await using var agent = await TestAgent.StartAsync(new SimulatorOptions { DevicesFile = TestAgent.Data("cppagent", "demo", "agent", "Devices.xml") });
-        var next = (await agent.GetOkAsync("current")).Header().Attr("nextSequence");
+        var next = (await agent.StreamsAsync("current")).Header.NextSequence;
         using var timeout = new CancellationTokenSource(TestAgent.Patience);
-        var (response, parts) = await OpenAsync(agent, $"sample?from={next}&interval=50&heartbeat=200");
+        var (response, parts) = await agent.OpenStreamAsync($"sample?from={next}&interval=50&heartbeat=200", timeout.Token);
         using (response)
+        await using (parts)
         {
             for (var i = 0; i < 3; i++)
             {
-                var part = await parts.NextAsync(timeout.Token);
-                Assert.NotNull(part);
-                Assert.Empty(part.Value.Document.Observations());
-                Assert.Equal(next, part.Value.Document.Header().Attr("nextSequence"));
+                var document = Assert.IsType<StreamsDocument>((await parts.ReadNextAsync(timeout.Token))!.Read());
+                Assert.Empty(document.Observations());
+                Assert.Equal(next, document.Header.NextSequence);
             }
         }
     }
@@ -74,13 +66,14 @@ public sealed class StreamingTests
     {
         await using var agent = await TestAgent.GenerateAsync(2);
         using var timeout = new CancellationTokenSource(TestAgent.Patience);
-        var (response, parts) = await OpenAsync(agent, "current?interval=100");
+        var (response, parts) = await agent.OpenStreamAsync("current?interval=100", timeout.Token);
         using (response)
+        await using (parts)
         {
             for (var i = 0; i < 2; i++)
             {
-                var part = await parts.NextAsync(timeout.Token);
-                Assert.Equal(2, part!.Value.Document.Root!.Named("DeviceStream").Count());
+                var document = Assert.IsType<StreamsDocument>((await parts.ReadNextAsync(timeout.Token))!.Read());
+                Assert.Equal(2, document.Streams.Count);
             }
         }
     }
@@ -91,42 +84,38 @@ public sealed class StreamingTests
         await using var agent = await TestAgent.GenerateAsync(20, speed: 20, buffer: 64);
         using var timeout = new CancellationTokenSource(TestAgent.Patience);
         HttpResponseMessage? response = null;
-        PartReader? parts = null;
+        Mtc.Core.Multipart.MultipartDocumentReader? parts = null;
         while (response is null)
         {
             // The buffer turns over quickly: ask again when 'from' fell out before the request arrived.
-            var next = (await agent.GetOkAsync("current")).Header().Attr("nextSequence");
-            var attempt = await agent.Http.GetAsync($"sample?from={next}&count=1&interval=0&heartbeat=1000", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            if (attempt.IsSuccessStatusCode)
+            var next = (await agent.StreamsAsync("current")).Header.NextSequence;
+            try
             {
-                response = attempt;
-                var boundary = attempt.Content.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!;
-                parts = new PartReader(await attempt.Content.ReadAsStreamAsync(timeout.Token), boundary);
+                (response, parts) = await agent.OpenStreamAsync($"sample?from={next}&count=1&interval=0&heartbeat=1000", timeout.Token);
             }
-            else
+            catch (HttpRequestException)
             {
-                attempt.Dispose();
             }
         }
 
         using (response)
+        await using (parts!)
         {
-            Assert.NotNull(await parts!.NextAsync(timeout.Token));
+            Assert.NotNull(await parts!.ReadNextAsync(timeout.Token));
             // While the stream stalls, the machines go on and the buffer turns over.
             using (var stall = await agent.Http.PostAsync("_sim/stall?seconds=2", null))
             {
                 stall.EnsureSuccessStatusCode();
             }
 
-            System.Xml.Linq.XDocument? last = null;
-            while (await parts.NextAsync(timeout.Token) is { } part)
+            MtConnectDocument? last = null;
+            await foreach (var part in parts.ReadAllAsync(timeout.Token))
             {
-                last = part.Document;
+                last = part.Read();
             }
 
-            Assert.NotNull(last);
-            Assert.Equal("MTConnectError", last.Root!.Name.LocalName);
-            Assert.Equal("OUT_OF_RANGE", last.Root.Named("Error").Single().Attribute("errorCode")!.Value);
+            var error = Assert.IsType<ErrorDocument>(last);
+            Assert.True(error.Has(AgentErrorCodes.OutOfRange));
         }
     }
 }

@@ -1,7 +1,13 @@
 using System.Net;
 using System.Xml.Linq;
+using Mtc.Core.Model;
+using Mtc.Core.Multipart;
+using Mtc.Core.Xml;
 
 namespace Mtc.Simulator.Tests;
+
+/// <summary>A document as served: its status, its XML (for independent XDocument queries) and what our protocol library reads.</summary>
+internal sealed record Served(HttpStatusCode Status, XDocument Xml, MtConnectDocument Document);
 
 /// <summary>A simulator on 127.0.0.1 port 0 and a real HttpClient pointed at it.</summary>
 internal sealed class TestAgent : IAsyncDisposable
@@ -25,28 +31,36 @@ internal sealed class TestAgent : IAsyncDisposable
 
     public static string Data(params string[] path) => Path.Combine([AppContext.BaseDirectory, "TestData", .. path]);
 
-    public async Task<(HttpStatusCode Status, XDocument Document)> GetAsync(string path)
+    /// <summary>GETs a document; every document served must be read by our protocol library.</summary>
+    public async Task<Served> GetAsync(string path)
     {
         using var response = await Http.GetAsync(path);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.StartsWith("text/xml", response.Content.Headers.ContentType?.ToString());
-        return (response.StatusCode, XDocument.Parse(text));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal("text/xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        using var text = new MemoryStream(bytes);
+        return new Served(response.StatusCode, XDocument.Load(text), MtConnectXml.Read(bytes));
     }
 
-    public async Task<XDocument> GetOkAsync(string path)
+    public async Task<T> GetOkAsync<T>(string path)
+        where T : MtConnectDocument
     {
-        var (status, document) = await GetAsync(path);
-        Assert.True(status == HttpStatusCode.OK, $"GET {path}: {status} {document}");
-        return document;
+        var served = await GetAsync(path);
+        Assert.True(served.Status == HttpStatusCode.OK, $"GET {path}: {served.Status} {served.Xml}");
+        return Assert.IsType<T>(served.Document);
     }
+
+    public Task<StreamsDocument> StreamsAsync(string path) => GetOkAsync<StreamsDocument>(path);
+
+    public Task<DevicesDocument> ProbeAsync(string path = "probe") => GetOkAsync<DevicesDocument>(path);
 
     /// <summary>Polls until <paramref name="condition"/> holds on the current document.</summary>
-    public async Task<XDocument> WaitForCurrentAsync(Func<XDocument, bool> condition, string path = "current")
+    public async Task<StreamsDocument> WaitForCurrentAsync(Func<StreamsDocument, bool> condition, string path = "current")
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
-            var document = await GetOkAsync(path);
+            var document = await StreamsAsync(path);
             if (condition(document))
             {
                 return document;
@@ -57,6 +71,15 @@ internal sealed class TestAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>Opens a streaming request and reads it with our multipart reader.</summary>
+    public async Task<(HttpResponseMessage Response, MultipartDocumentReader Parts)> OpenStreamAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var response = await Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return (response, new MultipartDocumentReader(stream, response.Content.Headers.ContentType!.ToString()));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
@@ -64,17 +87,19 @@ internal sealed class TestAgent : IAsyncDisposable
     }
 }
 
-/// <summary>Reads MTConnect documents with XDocument queries, independently of the code that wrote them.</summary>
-internal static class Mt
+internal static class Documents
 {
-    public static XElement Header(this XDocument document) => document.Root!.Elements().First(e => e.Name.LocalName == "Header");
+    public static IEnumerable<Observation> Observations(this StreamsDocument document) =>
+        document.Streams.SelectMany(s => s.Observations);
 
-    public static long Attr(this XElement element, string name) => long.Parse(element.Attribute(name)!.Value);
+    /// <summary>Reads a streamed part with our protocol library, checking it declared its length.</summary>
+    public static MtConnectDocument Read(this MultipartPart part)
+    {
+        Assert.True(part.HadContentLength, "every part carries its Content-Length");
+        Assert.Equal("text/xml", part.ContentType);
+        return MtConnectXml.Read(part.Body);
+    }
 
     public static IEnumerable<XElement> Named(this XContainer container, string localName) =>
         container.Descendants().Where(e => e.Name.LocalName == localName);
-
-    /// <summary>Every observation (Sample, Event or Condition entry) of a streams document.</summary>
-    public static IEnumerable<XElement> Observations(this XDocument document) =>
-        document.Descendants().Where(e => e.Parent?.Name.LocalName is "Samples" or "Events" or "Condition");
 }

@@ -73,6 +73,8 @@ internal sealed class SimAgent
                 Qualifier = e.Observation.Qualifier,
                 SampleCount = e.Observation.SampleCount,
                 SampleRate = e.Observation.SampleRate,
+                Entries = e.Observation.Entries,
+                ResetTriggered = e.Observation.ResetTriggered,
             })
             .ToArray());
         return instanceId;

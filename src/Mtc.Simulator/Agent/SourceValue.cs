@@ -15,6 +15,10 @@ internal readonly record struct SourceValue(SimDataItem Item, DateTime Timestamp
     public int? SampleCount { get; init; }
     public double? SampleRate { get; init; }
 
+    // Data set and table entries (Value is null unless UNAVAILABLE).
+    public IReadOnlyList<DataSetEntry>? Entries { get; init; }
+    public string? ResetTriggered { get; init; }
+
     public static SourceValue Unavailable(SimDataItem item, DateTime timestamp) =>
         item.Category == DataItemCategory.Condition
             ? new SourceValue(item, timestamp, null) { Level = ConditionLevel.Unavailable }

@@ -152,6 +152,7 @@ internal static class StreamsWriter
         else if (observation.Entries is { } entries)
         {
             writer.WriteAttributeString("count", DocumentWriter.Number(entries.Count));
+            WriteOptional(writer, "resetTriggered", observation.ResetTriggered);
             foreach (var entry in entries)
             {
                 writer.WriteStartElement("", "Entry", ns);
@@ -159,6 +160,16 @@ internal static class StreamsWriter
                 if (entry.Removed)
                 {
                     writer.WriteAttributeString("removed", "true");
+                }
+                else if (entry.Cells is { } cells)
+                {
+                    foreach (var cell in cells)
+                    {
+                        writer.WriteStartElement("", "Cell", ns);
+                        writer.WriteAttributeString("key", cell.Key);
+                        writer.WriteString(cell.Value);
+                        writer.WriteEndElement();
+                    }
                 }
                 else
                 {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Mtc.Core.Shdr;
 using Mtc.Simulator.Agent;
 using Mtc.Simulator.Sources.Replay;
 
@@ -15,6 +16,7 @@ namespace Mtc.Simulator.Sources;
 internal sealed class AdapterSource : IDataSource
 {
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Ping = TimeSpan.FromSeconds(10);
     private readonly DeviceModel _device;
     private readonly string _host;
     private readonly int _port;
@@ -26,7 +28,8 @@ internal sealed class AdapterSource : IDataSource
     {
         Catalog = catalog;
         _device = deviceName is null ? catalog.Devices[0]
-            : catalog.FindDevice(deviceName) ?? throw new InvalidDataException($"--device '{deviceName}' is not in the devices file");
+            : catalog.FindDevice(deviceName) ?? throw new InvalidDataException(
+                $"--device '{deviceName}' is not in the devices file (it has {string.Join(", ", catalog.Devices.Select(d => d.Name))})");
         var colon = adapter.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(adapter.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _port) || _port is 0 or > 65535)
         {
@@ -49,15 +52,12 @@ internal sealed class AdapterSource : IDataSource
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(_host, _port, cancellationToken).ConfigureAwait(false);
+                Log.AdapterConnected(_log, _host, _port, _device.Name);
                 await ReadAsync(agent, client.GetStream(), cancellationToken).ConfigureAwait(false);
             }
-            catch (SocketException)
+            catch (Exception error) when (error is SocketException or IOException)
             {
-                // Not there (yet): retry below.
-            }
-            catch (IOException)
-            {
-                // Connection lost: retry below.
+                // Not there (yet) or the connection broke: the device is unavailable until it is back.
             }
 
             var now = _clock.GetUtcNow().UtcDateTime;
@@ -69,61 +69,22 @@ internal sealed class AdapterSource : IDataSource
     private async Task ReadAsync(SimAgent agent, NetworkStream stream, CancellationToken cancellationToken)
     {
         using var pinging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var ping = Task.Run(async () =>
-        {
-            while (!pinging.IsCancellationRequested)
-            {
-                await stream.WriteAsync("* PING\n"u8.ToArray(), pinging.Token).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromSeconds(10), _clock, pinging.Token).ConfigureAwait(false);
-            }
-        }, pinging.Token);
-
-        using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
+        var ping = PingAsync(stream, pinging.Token);
+        var reader = new ShdrReader(_mapper.Resolver, clock: _clock);
+        using var lines = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
         var batch = new List<SourceValue>();
-        var number = 0;
-        string? multilineEnd = null;
-        ShdrLogLine? pending = null;
-        var body = new StringBuilder();
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
         {
-            number++;
-            var now = _clock.GetUtcNow().UtcDateTime;
-            if (multilineEnd is not null)
+            var result = reader.Accept(text);
+            if (result.Error is { } error)
             {
-                if (!string.Equals(line, multilineEnd, StringComparison.Ordinal))
-                {
-                    body.Append(line).Append('\n');
-                    continue;
-                }
-
-                pending!.Fields[^1] = body.ToString();
-                _mapper.Map(agent, pending, now, batch);
-                multilineEnd = null;
-                body.Clear();
-                continue;
+                Log.MalformedLine(_log, $"{_host}:{_port}", error.Describe());
             }
-
-            if (line.Length == 0 || line[0] == '*')
+            else if (result.Line is { } line)
             {
-                continue;
+                _mapper.Map(agent, line, _clock.GetUtcNow().UtcDateTime, batch);
+                ShdrReplaySource.Flush(agent, batch);
             }
-
-            var fields = line.Split('|');
-            var values = new ShdrLogLine(number, now, fields[1..]);
-            if (values.Fields.Length == 0)
-            {
-                continue;
-            }
-
-            if (fields[^1].StartsWith("--multiline--", StringComparison.Ordinal))
-            {
-                multilineEnd = fields[^1];
-                pending = values;
-                continue;
-            }
-
-            _mapper.Map(agent, values, now, batch);
-            ShdrReplaySource.Flush(agent, batch);
         }
 
         await pinging.CancelAsync().ConfigureAwait(false);
@@ -134,6 +95,15 @@ internal sealed class AdapterSource : IDataSource
         catch (Exception error) when (error is OperationCanceledException or IOException or ObjectDisposedException)
         {
             // The ping loop ends with the connection.
+        }
+    }
+
+    private async Task PingAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await stream.WriteAsync("* PING\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Ping, _clock, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -3,14 +3,15 @@ using System.Xml;
 using System.Xml.Linq;
 using Microsoft.Extensions.Logging;
 using Mtc.Core.Model;
+using Mtc.Core.Shdr;
 using Mtc.Simulator.Agent;
 
 namespace Mtc.Simulator.Sources.Replay;
 
 /// <summary>
-/// Maps SHDR fields to data items as an agent does: keys match data item names, then ids, of the device the
-/// adapter feeds (or <c>device:key</c>); conditions take five fields, messages two, time series three,
-/// everything else one. <c>@ASSET@</c>, <c>@REMOVE_ASSET@</c> and <c>@REMOVE_ALL_ASSETS@</c> change the assets.
+/// Maps parsed SHDR lines to the agent's data items, as an agent does: keys match data item names, then ids,
+/// of the device the adapter feeds (or of the <c>device:</c> prefix). <c>@ASSET@</c>, <c>@REMOVE_ASSET@</c>
+/// and <c>@REMOVE_ALL_ASSETS@</c> change the assets.
 /// </summary>
 internal sealed class ShdrMapper
 {
@@ -44,113 +45,89 @@ internal sealed class ShdrMapper
 
             _keys[each] = keys;
         }
+
+        // The fed device first, so that its keys win over same-named keys of other devices.
+        Resolver = new DeviceShdrKeyResolver(catalog.Devices.OrderBy(d => d == device ? 0 : 1).Select(ToModel));
     }
+
+    /// <summary>Tells the SHDR parser how many fields each key takes (conditions five, messages two, ...).</summary>
+    public IShdrKeyResolver Resolver { get; }
 
     public int UnknownKeys => _unknown.Count;
 
-    /// <summary>Adds the values of <paramref name="line"/> to <paramref name="batch"/>; asset commands go to the agent at once.</summary>
-    public void Map(SimAgent agent, ShdrLogLine line, DateTime timestamp, List<SourceValue> batch)
+    /// <summary>Adds the values of a data line to <paramref name="batch"/>; asset commands go to the agent at once.</summary>
+    public void Map(SimAgent agent, ShdrLine line, DateTime timestamp, List<SourceValue> batch)
     {
-        var fields = line.Fields;
-        if (fields[0].StartsWith('@'))
+        switch (line)
         {
-            Asset(agent, line, timestamp);
-            return;
-        }
-
-        var i = 0;
-        while (i < fields.Length)
-        {
-            var key = fields[i++];
-            if (key.Length == 0)
-            {
-                continue;
-            }
-
-            var item = Resolve(key);
-            if (item is null)
-            {
-                if (_unknown.Add(key))
+            case ShdrAssetCommand asset:
+                Asset(agent, asset, timestamp);
+                break;
+            case ShdrDataLine data:
+                foreach (var entry in data.Entries)
                 {
-                    Log.UnknownKey(_log, key, line.LineNumber, _device.Name);
+                    if (Resolve(entry) is { } item)
+                    {
+                        batch.Add(Value(item, entry, timestamp));
+                    }
+                    else if (_unknown.Add(entry.Key))
+                    {
+                        Log.UnknownKey(_log, entry.Key, data.LineNumber, _device.Name);
+                    }
                 }
 
-                i++;
-                continue;
-            }
-
-            string Field(int at) => at < fields.Length ? fields[at] : "";
-            if (item.Category == DataItemCategory.Condition)
-            {
-                var level = Field(i).ToUpperInvariant() switch
-                {
-                    "NORMAL" => ConditionLevel.Normal,
-                    "WARNING" => ConditionLevel.Warning,
-                    "FAULT" => ConditionLevel.Fault,
-                    _ => ConditionLevel.Unavailable,
-                };
-                batch.Add(SourceValue.Condition(item, timestamp, level, Empty(Field(i + 1)), Empty(Field(i + 4)), Empty(Field(i + 2)), Empty(Field(i + 3))));
-                i += 5;
-            }
-            else if (item.IsMessage)
-            {
-                batch.Add(new SourceValue(item, timestamp, Field(i + 1)) { NativeCode = Empty(Field(i)) });
-                i += 2;
-            }
-            else if (item.IsTimeSeries)
-            {
-                var count = int.TryParse(Field(i), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : (int?)null;
-                var rate = double.TryParse(Field(i + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var r) ? r : (double?)null;
-                batch.Add(new SourceValue(item, timestamp, Field(i + 2)) { SampleCount = count, SampleRate = rate });
-                i += 3;
-            }
-            else
-            {
-                batch.Add(new SourceValue(item, timestamp, Field(i)));
-                i++;
-            }
+                break;
         }
     }
 
-    private SimDataItem? Resolve(string key)
+    private static SourceValue Value(SimDataItem item, ShdrEntry entry, DateTime timestamp) => entry switch
     {
-        var device = _device;
-        var colon = key.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && _catalog.FindDevice(key[..colon]) is { } prefixed)
+        ShdrCondition c when item.Category == DataItemCategory.Condition =>
+            SourceValue.Condition(item, timestamp, c.Level, c.NativeCode, c.Message, c.NativeSeverity, c.Qualifier),
+        ShdrMessage m => new SourceValue(item, timestamp, m.Text) { NativeCode = m.NativeCode },
+        ShdrTimeSeries { IsUnavailable: true } => SourceValue.Unavailable(item, timestamp),
+        ShdrTimeSeries t => new SourceValue(item, timestamp, string.Join(' ', t.Values.Select(v => v.ToString(CultureInfo.InvariantCulture))))
         {
-            device = prefixed;
-            key = key[(colon + 1)..];
-        }
+            SampleCount = t.SampleCount ?? t.Values.Count,
+            SampleRate = t.SampleRate,
+        },
+        ShdrDataSet { IsUnavailable: true } => SourceValue.Unavailable(item, timestamp),
+        ShdrDataSet d => new SourceValue(item, timestamp, null) { Entries = d.Entries, ResetTriggered = d.ResetTriggered },
+        ShdrValue { IsUnavailable: true } => SourceValue.Unavailable(item, timestamp),
+        ShdrValue v => new SourceValue(item, timestamp, v.Value),
+        _ => SourceValue.Unavailable(item, timestamp),
+    };
 
-        return _keys[device].GetValueOrDefault(key);
+    private SimDataItem? Resolve(ShdrEntry entry)
+    {
+        var device = entry.Device is { } prefix ? _catalog.FindDevice(prefix) : _device;
+        return device is null ? null : _keys[device].GetValueOrDefault(entry.Key);
     }
 
-    private void Asset(SimAgent agent, ShdrLogLine line, DateTime timestamp)
+    private void Asset(SimAgent agent, ShdrAssetCommand command, DateTime timestamp)
     {
-        var fields = line.Fields;
-        string Field(int at) => at < fields.Length ? fields[at] : "";
-        switch (fields[0])
+        switch (command.Action)
         {
-            case "@ASSET@":
+            case ShdrAssetAction.Add when command.AssetId is { } id && command.Body is { } text:
                 try
                 {
-                    var body = ParseAsset(Field(3));
-                    agent.PutAsset(new SimAsset(Field(1), Field(2).Length > 0 ? Field(2) : body.Name.LocalName, _device.Uuid, timestamp, body));
+                    var body = ParseAsset(text);
+                    agent.PutAsset(new SimAsset(id, command.AssetType ?? body.Name.LocalName, _device.Uuid, timestamp, body));
                 }
                 catch (XmlException error)
                 {
-                    Log.LineSkipped(_log, "SHDR", line.LineNumber, $"asset {Field(1)} is not well-formed XML: {error.Message}");
+                    Log.LineSkipped(_log, "SHDR", command.LineNumber, $"asset {id} is not well-formed XML: {error.Message}");
                 }
 
                 break;
-            case "@REMOVE_ASSET@":
-                agent.RemoveAsset(Field(1), timestamp);
+            case ShdrAssetAction.Remove when command.AssetId is { } id:
+                agent.RemoveAsset(id, timestamp);
                 break;
-            case "@REMOVE_ALL_ASSETS@":
-                agent.RemoveAllAssets(Empty(Field(1)), timestamp);
+            case ShdrAssetAction.RemoveAll:
+                agent.RemoveAllAssets(command.AssetType, timestamp);
                 break;
             default:
-                Log.LineSkipped(_log, "SHDR", line.LineNumber, $"{fields[0]} is not replayed");
+                Log.LineSkipped(_log, "SHDR", command.LineNumber, $"asset command {command.Action} is not applied");
                 break;
         }
     }
@@ -162,5 +139,12 @@ internal sealed class ShdrMapper
         return XElement.Load(reader);
     }
 
-    private static string? Empty(string text) => text.Length == 0 ? null : text;
+    private static Device ToModel(DeviceModel device) => new()
+    {
+        ElementName = "Device",
+        Id = device.Id,
+        Name = device.Name,
+        Uuid = device.Uuid,
+        DataItems = [.. device.DataItems.Select(i => i.ToModel())],
+    };
 }

@@ -48,15 +48,17 @@ internal sealed class ShdrReplaySource : IDataSource
         {
             DateTime? previous = null;
             var lines = 0;
-            foreach (var line in ShdrLogReader.Read(_path, (number, why) => Log.LineSkipped(_log, _path, number, why)))
+            foreach (var line in ShdrLogReader.Read(_path, _mapper.Resolver, why => Log.MalformedLine(_log, _path, why)))
             {
+                var timestamp = ShdrLogReader.Timestamp(line);
                 if (previous is { } before)
                 {
-                    var gap = line.Timestamp - before;
+                    var gap = timestamp - before;
                     offset += gap < TimeSpan.Zero ? TimeSpan.Zero : gap > _maxGap ? _maxGap : gap;
                 }
 
-                previous = line.Timestamp > previous ? line.Timestamp : previous ?? line.Timestamp;
+                // Lines stamped earlier than one already seen (a log's asset dump) play at once.
+                previous = previous is { } seen && seen > timestamp ? seen : timestamp;
                 var wait = (offset - _clock.Elapsed) / _clock.Speed;
                 if (wait > TimeSpan.Zero)
                 {
@@ -64,7 +66,7 @@ internal sealed class ShdrReplaySource : IDataSource
                     await Task.Delay(wait, _clock.Wall, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (line.Fields[0].StartsWith('@'))
+                if (line is Mtc.Core.Shdr.ShdrAssetCommand)
                 {
                     Flush(agent, batch);
                 }
