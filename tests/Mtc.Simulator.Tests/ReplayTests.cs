@@ -87,6 +87,26 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public async Task A_looped_log_starts_over_after_its_end()
+    {
+        // The okuma log makes parts 0 to 3; looped, the part count falls back to 0 and counts up again.
+        await using var agent = await TestAgent.StartAsync(new SimulatorOptions { DevicesFile = OkumaDevices, ShdrLog = OkumaLog, Speed = 500, Loop = true });
+        var countId = IdOf(OkumaDevices, "ppartcount");
+        var expectedLast = LastValue(OkumaLog, "ppartcount");
+        var counts = new List<string>();
+        var from = 1L;
+        var deadline = DateTime.UtcNow + TestAgent.Patience;
+        while (!(counts.Contains(expectedLast) && counts.LastIndexOf("0") > counts.IndexOf(expectedLast)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"part counts seen: {string.Join(",", counts)}");
+            var page = await agent.StreamsAsync($"sample?from={from}&count=1000");
+            counts.AddRange(page.Observations().Where(o => o.DataItemId == countId && !o.IsUnavailable).OrderBy(o => o.Sequence).Select(o => o.Value!));
+            from = page.Header.NextSequence!.Value;
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task A_device_the_file_does_not_have_is_refused_with_the_names_it_has()
     {
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => SimulatorHost.StartAsync(new SimulatorOptions
