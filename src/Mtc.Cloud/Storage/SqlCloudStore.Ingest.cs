@@ -17,11 +17,13 @@ internal abstract partial class SqlCloudStore
         await using (c.ConfigureAwait(false))
         {
             await PrepareIngestAsync(c, batch, ct).ConfigureAwait(false);
+            IngestResult result;
             var tx = await BeginWriteAsync(c, ct).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
+                // DO NOTHING takes no lock on an existing edge row: the streams of one edge do not wait for each other.
                 await ExecuteAsync(Command(c, tx,
-                    "INSERT INTO edges (tenant, id, last_seen) VALUES (@t, @e, @now) ON CONFLICT (tenant, id) DO UPDATE SET last_seen = @now",
+                    "INSERT INTO edges (tenant, id, last_seen) VALUES (@t, @e, @now) ON CONFLICT (tenant, id) DO NOTHING",
                     ("@t", tenant), ("@e", batch.EdgeId), ("@now", now)), ct).ConfigureAwait(false);
                 await ExecuteAsync(Command(c, tx,
                     "INSERT INTO streams (tenant, edge_id, stream_id, hwm, records_received, gaps, missed_known, last_seen) " +
@@ -44,8 +46,12 @@ internal abstract partial class SqlCloudStore
                     ("@h", newHwm), ("@n", (long)fresh.Count), ("@g", (long)gaps.Count), ("@m", gaps.Sum(g => g.Missed ?? 0)),
                     ("@now", now), ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId)), ct).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
-                return new IngestResult(newHwm, fresh.Count, batch.Records.Count - fresh.Count);
+                result = new IngestResult(newHwm, fresh.Count, batch.Records.Count - fresh.Count);
             }
+            await ExecuteAsync(Command(c, null,
+                "UPDATE edges SET last_seen = @now WHERE tenant = @t AND id = @e AND (last_seen IS NULL OR last_seen < @now)",
+                ("@t", tenant), ("@e", batch.EdgeId), ("@now", now)), ct).ConfigureAwait(false);
+            return result;
         }
     }
 
@@ -59,7 +65,8 @@ internal abstract partial class SqlCloudStore
     private async Task StoreRecordsAsync(
         DbConnection c, DbTransaction tx, string tenant, IngestBatch batch, List<WireRecord> fresh, DateTimeOffset now, CancellationToken ct)
     {
-        var machineIds = fresh.Select(MachineOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        // Rows are locked in one order (machine id, then data item id) so that concurrent batches cannot deadlock.
+        var machineIds = fresh.Select(MachineOf).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         foreach (var machineId in machineIds)
         {
             await ExecuteAsync(Command(c, tx,
@@ -177,5 +184,6 @@ internal abstract partial class SqlCloudStore
 
     protected static IEnumerable<ObservationRecord> LatestPerDataItem(IReadOnlyList<ObservationRecord> rows) =>
         rows.GroupBy(o => (o.MachineId, o.DataItemId))
-            .Select(g => g.OrderBy(o => o.Timestamp).ThenBy(o => o.Sequence).ThenBy(o => o.Seq).Last());
+            .Select(g => g.OrderBy(o => o.Timestamp).ThenBy(o => o.Sequence).ThenBy(o => o.Seq).Last())
+            .OrderBy(o => o.MachineId, StringComparer.Ordinal).ThenBy(o => o.DataItemId, StringComparer.Ordinal);
 }
