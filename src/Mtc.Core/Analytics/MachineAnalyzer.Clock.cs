@@ -31,7 +31,16 @@ public sealed partial class MachineAnalyzer
         }
         else if (_s.Clock - timestamp > _options.BackwardJumpTolerance)
         {
-            ResetClock(timestamp);
+            // An agent's current values come in sequence order, not time order: in the opening snapshot a
+            // step back is only an older last-known value.
+            if (_s.Opening)
+            {
+                Reanchor(timestamp);
+            }
+            else
+            {
+                ResetClock(timestamp);
+            }
         }
 
         // A small step back is jitter between clocks: the clock holds.
