@@ -6,6 +6,11 @@ public sealed partial class MachineAnalyzer
 {
     private void AdvanceClock(DateTime timestamp)
     {
+        if (timestamp == default && _s.Started)
+        {
+            return; // no timestamp at all: the observation happens at the clock
+        }
+
         if (!_s.Started)
         {
             _s.Started = true;
