@@ -82,7 +82,11 @@ public sealed class SimulatorHost : IAsyncDisposable
     {
         var log = loggerFactory.CreateLogger("Mtc.Simulator");
         SchemaVersion.TryParse(options.Version, out var version);
-        var agent = new SimAgent(source.Catalog, version, options.BufferSize, clock);
+        var agent = new SimAgent(AgentDevice.With(source.Catalog, version), version, options.BufferSize, clock);
+        if (agent.Catalog.ById(AgentDevice.AvailabilityId) is { } available)
+        {
+            agent.Buffer.Add(new SourceValue(available, agent.Now, "AVAILABLE"));
+        }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
