@@ -28,6 +28,11 @@ public sealed class ProtocolTests
             Assert.Contains(device.AllDataItems(), d => d.Category == DataItemCategory.Condition);
         }
 
+        // Every machine has its cutting tools as assets, and says so on its ASSET_CHANGED data item.
+        await agent.WaitForCurrentAsync(d => d.Observations().Count(o => o.ElementName == "AssetChanged" && !o.IsUnavailable) == machines.Count);
+        var assets = await agent.GetOkAsync<AssetsDocument>("assets?count=1000");
+        Assert.Equal(machines.Select(m => m.Uuid).ToHashSet(), assets.Assets.Select(a => a.DeviceUuid).ToHashSet());
+        Assert.All(assets.Assets, a => Assert.Equal("CuttingTool", a.AssetType));
         Assert.Equal(131072, probe.Header.BufferSize);
         Assert.True(probe.Header.InstanceId > 0);
         // The XML agrees with what the library read.
