@@ -11,6 +11,9 @@ internal static class MtcCommand
         root.Subcommands.Add(Commands.InspectCommand.Create());
         root.Subcommands.Add(Commands.AnalyzeCommand.Create());
         root.Subcommands.Add(Commands.SimCommand.Build(stdout, stderr));
+        root.Subcommands.Add(Commands.CloudCommand.Create());
+        root.Subcommands.Add(Commands.CloudCommand.CreateDb());
+        root.Subcommands.Add(Commands.KeysCommand.Create());
         return root;
     }
 
