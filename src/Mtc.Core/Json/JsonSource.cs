@@ -27,6 +27,9 @@ internal sealed class JsonSource
     }
 
     public ReadOnlyMemory<byte> Bytes { get; }
+
+    /// <summary>Repeated short strings (ids, names, values like <c>UNAVAILABLE</c>) allocated once per document.</summary>
+    public JsonStringCache Strings { get; } = new();
     public JsonReaderOptions Options { get; }
     private int MaxDepth { get; }
 

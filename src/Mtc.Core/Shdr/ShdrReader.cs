@@ -9,7 +9,7 @@ namespace Mtc.Core.Shdr;
 /// lines (e.g. from <see cref="ShdrLineAssembler"/>) with <see cref="Accept"/>. Malformed lines are counted
 /// and reported as results, never thrown, unless you ask for <see cref="ReadAll"/>.
 /// </summary>
-public sealed class ShdrReader
+public sealed partial class ShdrReader
 {
     public const string MultilineMarker = "--multiline--";
 
@@ -55,9 +55,9 @@ public sealed class ShdrReader
             throw new InvalidOperationException("This reader is pushed lines with Accept.");
         }
 
-        while (_source.ReadLine() is { } line)
+        while (TryReadLine(out var line, out var overLong))
         {
-            result = Accept(line);
+            result = overLong ? OverLong(line.Length) : Accept(line);
             if (!result.IsBlank)
             {
                 return true;
@@ -83,12 +83,12 @@ public sealed class ShdrReader
     /// </summary>
     public ShdrParseResult Accept(ReadOnlySpan<char> line)
     {
-        LineNumber++;
         if (line.Length > _limits.MaxShdrLineLength)
         {
-            return Count(new ShdrParseResult(null, new ShdrParseError(FormatErrorKind.TooLarge,
-                $"line of {line.Length} characters is over the limit of {_limits.MaxShdrLineLength}", LineNumber, 0, 0)));
+            return OverLong(line.Length);
         }
+
+        LineNumber++;
 
         if (_openAsset is not null)
         {
@@ -151,6 +151,13 @@ public sealed class ShdrReader
 
         _body.Append(line.TrimEnd('\r'));
         return default;
+    }
+
+    private ShdrParseResult OverLong(int length)
+    {
+        LineNumber++;
+        return Count(new ShdrParseResult(null, new ShdrParseError(FormatErrorKind.TooLarge,
+            $"line of {(length > _limits.MaxShdrLineLength ? length.ToString(System.Globalization.CultureInfo.InvariantCulture) : "more")} characters is over the limit of {_limits.MaxShdrLineLength}", LineNumber, 0, 0)));
     }
 
     private ShdrParseResult Count(ShdrParseResult result)

@@ -17,7 +17,7 @@ public sealed class MultipartDocumentReaderTests
         "mtconnect.net/tests/MTConnect.NET-XML-Tests/Streams-Files/Current-Simple.xml",
     ];
 
-    private static List<byte[]> RealDocuments() => Documents.Select(TestData.Bytes).ToList();
+    private static List<byte[]> RealDocuments() => Documents.Select(CapturedFiles.Bytes).ToList();
 
     /// <summary>As cppagent 2.x writes each part: <c>--B\r\nContent-type: text/xml\r\nContent-length: N\r\n\r\n&lt;doc&gt;\r\n</c>, no closing delimiter.</summary>
     private static byte[] Frame2x(IEnumerable<byte[]> parts) =>
@@ -95,7 +95,7 @@ public sealed class MultipartDocumentReaderTests
     {
         var docs = new List<byte[]>
         {
-            TestData.Bytes("mtconnect.net/tests/MTConnect.NET-XML-Tests/Streams-Files/Current-Simple.xml"),
+            CapturedFiles.Bytes("mtconnect.net/tests/MTConnect.NET-XML-Tests/Streams-Files/Current-Simple.xml"),
             Ascii("<MTConnectStreams>\r\n<Header/>\r\n</MTConnectStreams>"),
         };
         var bytes = framing switch { "sized" => Frame2x(docs), "unsized" => FrameUnsized(docs), _ => Frame1x(docs) };

@@ -2,6 +2,7 @@ using System.Globalization;
 using Mtc.Core.Model;
 using Mtc.Core.Shdr;
 using Mtc.Core.Tests.Support;
+using Mtc.Core.Xml;
 
 namespace Mtc.Core.Tests.Shdr;
 
@@ -18,7 +19,7 @@ public sealed class ShdrCorpusTests
 
     private static List<ShdrParseResult> ReadAll(string log, IShdrKeyResolver resolver, out ShdrReader reader)
     {
-        reader = new ShdrReader(TestData.Reader(log), resolver);
+        reader = new ShdrReader(CapturedFiles.Reader(log), resolver);
         var results = new List<ShdrParseResult>();
         while (reader.TryRead(out var result))
         {
@@ -26,6 +27,13 @@ public sealed class ShdrCorpusTests
         }
 
         return results;
+    }
+
+    /// <summary>The resolver an agent would have: built from the devices file read by the product's XML reader.</summary>
+    private static DeviceShdrKeyResolver DevicesResolver(string devices)
+    {
+        using var file = File.OpenRead(CapturedFiles.PathOf(devices));
+        return new DeviceShdrKeyResolver(MtConnectXml.ReadDevices(file));
     }
 
     private static HashSet<string> ConditionKeys(string devices) =>
@@ -46,7 +54,7 @@ public sealed class ShdrCorpusTests
         int dataLines = 0, entries = 0, conditions = 0, assets = 0, commands = 0;
         var stamps = new HashSet<string>(StringComparer.Ordinal);
         string? terminator = null;
-        foreach (var line in TestData.Lines(log))
+        foreach (var line in CapturedFiles.Lines(log))
         {
             if (terminator is not null)
             {
@@ -113,7 +121,7 @@ public sealed class ShdrCorpusTests
         Assert.Equal(expected.Assets, results.Count(r => r.Line is ShdrAssetCommand));
         Assert.Equal(expected.Commands, results.Count(r => r.Line is ShdrCommand or ShdrPing or ShdrPong));
         Assert.Equal(expected.Stamps.Count, data.Select(d => d.Timestamp).Distinct().Count());
-        Assert.Equal(TestData.Lines(log).Count, reader.LineNumber);
+        Assert.Equal(CapturedFiles.Lines(log).Count, reader.LineNumber);
         if (resolver is DeviceShdrKeyResolver)
         {
             Assert.Equal(expected.Unknown.Order(), data.SelectMany(d => d.Entries).Where(e => !e.IsKnown).Select(e => e.Key).Distinct().Order());
@@ -123,7 +131,7 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Okuma_log_reads_with_no_malformed_lines_and_matches_an_independent_count()
     {
-        AssertMatchesIndependentReading(Okuma, OkumaDevices, new DeviceShdrKeyResolver(DevicesFromXml.Load(OkumaDevices)));
+        AssertMatchesIndependentReading(Okuma, OkumaDevices, DevicesResolver(OkumaDevices));
     }
 
     [Fact]
@@ -135,7 +143,7 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Okuma_log_has_four_completed_cycles_and_part_counts_zero_to_three()
     {
-        var results = ReadAll(Okuma, new DeviceShdrKeyResolver(DevicesFromXml.Load(OkumaDevices)), out _);
+        var results = ReadAll(Okuma, DevicesResolver(OkumaDevices), out _);
         var values = results.Select(r => r.Line).OfType<ShdrDataLine>().SelectMany(d => d.Entries).OfType<ShdrValue>().ToList();
         var execution = values.Where(v => v.Key == "pexecution").Select(v => v.Value).ToList();
         var completed = execution.Zip(execution.Skip(1)).Count(p => p is ("ACTIVE", "PROGRAM_COMPLETED"));
@@ -150,7 +158,7 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Okuma_multiline_assets_have_their_bodies_and_header_line_numbers()
     {
-        var lines = TestData.Lines(Okuma);
+        var lines = CapturedFiles.Lines(Okuma);
         var results = ReadAll(Okuma, HeuristicShdrKeyResolver.Instance, out _);
         var adds = results.Select(r => r.Line).OfType<ShdrAssetCommand>().Where(a => a.Action == ShdrAssetAction.Add).ToList();
         Assert.Equal(lines.Count(l => l.Contains("|@ASSET@|", StringComparison.Ordinal)), adds.Count);
@@ -171,10 +179,10 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Nist_Mazak01_day_log_reads_with_no_malformed_lines()
     {
-        AssertMatchesIndependentReading(NistMazak, NistDevices, new DeviceShdrKeyResolver(DevicesFromXml.Load(NistDevices)));
+        AssertMatchesIndependentReading(NistMazak, NistDevices, DevicesResolver(NistDevices));
 
         // Four conditions in the log's first lines are not in the test bed's Devices.xml; they are still read as conditions.
-        var results = ReadAll(NistMazak, new DeviceShdrKeyResolver(DevicesFromXml.Load(NistDevices)), out _);
+        var results = ReadAll(NistMazak, DevicesResolver(NistDevices), out _);
         var unknownConditions = results.Select(r => r.Line).OfType<ShdrDataLine>()
             .Where(d => d.Entries.Any(e => e is ShdrCondition { IsKnown: false })).Select(d => d.LineNumber);
         Assert.Equal([3, 9, 10, 12], unknownConditions);
@@ -183,43 +191,43 @@ public sealed class ShdrCorpusTests
     [Fact]
     public void Nist_Mazak01_warning_condition_fields()
     {
-        var results = ReadAll(NistMazak, new DeviceShdrKeyResolver(DevicesFromXml.Load(NistDevices)), out _);
+        var results = ReadAll(NistMazak, DevicesResolver(NistDevices), out _);
         var warning = results.Select(r => r.Line).OfType<ShdrDataLine>()
             .SelectMany(d => d.Entries.OfType<ShdrCondition>().Select(c => (d, c)))
             .First(x => x.c.Level == ConditionLevel.Warning);
 
         // First Warning line, found the plain way: 2017-06-22T08:41:22.829Z|logic_cond|Warning|345||| ERROR(DOOR OPEN)
-        var raw = TestData.Lines(NistMazak).First(l => l.Split('|') is { Length: 7 } p && p[2] == "Warning").Split('|');
+        var raw = CapturedFiles.Lines(NistMazak).First(l => l.Split('|') is { Length: 7 } p && p[2] == "Warning").Split('|');
         Assert.Equal(DateTime.Parse(raw[0], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), warning.d.Timestamp);
         Assert.Equal((raw[1], raw[3], raw[6].Trim()), (warning.c.Key, warning.c.NativeCode, warning.c.Message));
         Assert.Equal(("logic_cond", "345", "ERROR(DOOR OPEN)"), (warning.c.Key, warning.c.NativeCode, warning.c.Message));
         Assert.Null(warning.c.NativeSeverity);
         Assert.Null(warning.c.Qualifier);
         var warnings = results.Select(r => r.Line).OfType<ShdrDataLine>().SelectMany(d => d.Entries).OfType<ShdrCondition>().Count(c => c.Level == ConditionLevel.Warning);
-        Assert.Equal(TestData.Lines(NistMazak).Count(l => l.Split('|') is { Length: 7 } p && p[2] == "Warning"), warnings);
+        Assert.Equal(CapturedFiles.Lines(NistMazak).Count(l => l.Split('|') is { Length: 7 } p && p[2] == "Warning"), warnings);
     }
 
     [Fact]
     public void Nist_Hurco01_log_reads_with_no_malformed_lines()
     {
-        AssertMatchesIndependentReading(NistHurco, NistDevices, new DeviceShdrKeyResolver(DevicesFromXml.Load(NistDevices)));
+        AssertMatchesIndependentReading(NistHurco, NistDevices, DevicesResolver(NistDevices));
     }
 
     [Fact]
     public void Node_agent_Mazak01_log_reads_with_no_malformed_lines()
     {
         const string devices = "mtconnect-agent-node/adapters/simulator/public/Mazak01.xml";
-        AssertMatchesIndependentReading(NodeMazak01, devices, new DeviceShdrKeyResolver(DevicesFromXml.Load(devices)));
+        AssertMatchesIndependentReading(NodeMazak01, devices, DevicesResolver(devices));
     }
 
     [Fact]
     public void Node_agent_Mazak03_log_reads_and_its_cut_off_last_line_is_an_empty_value()
     {
         const string devices = "mtconnect-agent-node/adapters/simulator2/public/Mazak03.xml";
-        AssertMatchesIndependentReading(NodeMazak03, devices, new DeviceShdrKeyResolver(DevicesFromXml.Load(devices)));
+        AssertMatchesIndependentReading(NodeMazak03, devices, DevicesResolver(devices));
 
         // The file was cut mid-line: its last line, with no line break, is "…|Zabs|", a key with an empty value.
-        Assert.False(TestData.Text(NodeMazak03).EndsWith('\n'));
+        Assert.False(CapturedFiles.Text(NodeMazak03).EndsWith('\n'));
         var results = ReadAll(NodeMazak03, HeuristicShdrKeyResolver.Instance, out _);
         var last = Assert.IsType<ShdrDataLine>(results[^1].Line);
         Assert.Equal(("Zabs", ""), (last.Entries.Single().Key, ((ShdrValue)last.Entries.Single()).Value));

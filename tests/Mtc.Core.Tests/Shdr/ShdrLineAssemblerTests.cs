@@ -36,7 +36,7 @@ public sealed class ShdrLineAssemblerTests
     public void A_real_sample_split_at_every_byte_boundary_yields_the_same_lines()
     {
         // Multi-byte UTF-8 and \r\n added to the first lines of a real log, so splits fall inside both.
-        var sample = string.Join("\r\n", TestData.Lines("cppagent/demo/agent/okuma.txt.gz").Skip(60).Take(12))
+        var sample = string.Join("\r\n", CapturedFiles.Lines("cppagent/demo/agent/okuma.txt.gz").Skip(60).Take(12))
             + "\r\n2022-08-08T13:51:44Z|p1program|Ünïcødé→✓😀\n2022-08-08T13:51:45Z|Xload|1";
         var bytes = Encoding.UTF8.GetBytes(sample);
         var expected = sample.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
@@ -54,8 +54,8 @@ public sealed class ShdrLineAssemblerTests
         var random = new Random(20220808);
         foreach (var log in new[] { "cppagent/demo/agent/okuma.txt.gz", "mtconnect-agent-node/adapters/simulator2/public/Mazak03.log" })
         {
-            var bytes = TestData.Bytes(log);
-            var expected = TestData.Lines(log);
+            var bytes = CapturedFiles.Bytes(log);
+            var expected = CapturedFiles.Lines(log);
             var sizes = Enumerable.Range(0, bytes.Length).Select(_ => random.Next(1, 3000));
             Assert.Equal(expected, Assemble(bytes, sizes));
         }
@@ -64,7 +64,7 @@ public sealed class ShdrLineAssemblerTests
     [Fact]
     public void Assembled_lines_feed_the_reader_like_the_file_does()
     {
-        var bytes = TestData.Bytes("cppagent/demo/agent/okuma.txt.gz");
+        var bytes = CapturedFiles.Bytes("cppagent/demo/agent/okuma.txt.gz");
         var pushed = new ShdrReader();
         var random = new Random(7);
         var count = 0;
@@ -76,7 +76,7 @@ public sealed class ShdrLineAssemblerTests
             }
         }
 
-        var pulled = new ShdrReader(TestData.Reader("cppagent/demo/agent/okuma.txt.gz")).ReadAll().Count();
+        var pulled = new ShdrReader(CapturedFiles.Reader("cppagent/demo/agent/okuma.txt.gz")).ReadAll().Count();
         Assert.Equal(pulled, count);
         Assert.Equal(0, pushed.MalformedLines);
     }

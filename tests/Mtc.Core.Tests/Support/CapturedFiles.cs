@@ -4,7 +4,7 @@ using System.Text;
 namespace Mtc.Core.Tests.Support;
 
 /// <summary>The real captures in TestData/ (attribution in TestData/MANIFEST.txt), next to the test assembly.</summary>
-internal static class TestData
+internal static class CapturedFiles
 {
     public static string PathOf(string relative) =>
         Path.Combine(AppContext.BaseDirectory, "TestData", relative.Replace('/', Path.DirectorySeparatorChar));
