@@ -1,5 +1,6 @@
 using Mtc.Core.Json;
 using Mtc.Core.Model;
+using Mtc.Core.Xml;
 
 namespace Mtc.Core;
 
@@ -36,7 +37,7 @@ public static class MtConnectDocumentReader
         Sniff(content.Span) switch
         {
             DocumentFormat.Json => MtConnectJson.Read(content, limits),
-            DocumentFormat.Xml => throw new MtConnectFormatException(FormatErrorKind.NotMtConnect, "XML documents are read once the XML reader is in place", 1, 1),
+            DocumentFormat.Xml => MtConnectXml.Read(content, limits),
             _ when content.Span.TrimStart(" \t\r\n"u8).IsEmpty => throw new MtConnectFormatException(FormatErrorKind.Truncated, "the document is empty", 1, 1),
             _ => throw new MtConnectFormatException(FormatErrorKind.NotMtConnect, "neither XML nor JSON: an MTConnect document starts with '<' or '{'", 1, 1),
         };

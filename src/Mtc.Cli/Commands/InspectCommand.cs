@@ -11,7 +11,8 @@ internal static class InspectCommand
         Reads an MTConnect document and prints one JSON object that summarises it: kind (devices, streams, error,
         assets), version, devices, dataItems, observations, conditions, unavailable, the header's instanceId,
         bufferSize and sequences, the agent's errors, and per-device counts. The document may be XML or cppagent JSON
-        (version 1 or 2), a file (also gzip-compressed) or an agent URL such as http://agent:5000/current.
+        (version 1 or 2), a file (also gzip-compressed) or an agent URL such as http://agent:5000/current; from a
+        streaming request (sample?interval=...) the first document of the stream is read.
         With --shdr, reads an SHDR adapter log instead (plain or .gz): lines, observations, conditions, assets,
         malformed lines and the first and last timestamps; --devices resolves its keys against a Devices.xml.
 
@@ -26,13 +27,16 @@ internal static class InspectCommand
     public static Command Create()
     {
         var source = new Argument<string>("source") { Description = "A file (XML, JSON or an SHDR log; .gz too) or an http(s) URL of an agent request." };
+        var shdr = new Option<bool>("--shdr") { Description = "Read the source as an SHDR adapter log." };
+        var devices = new Option<FileInfo?>("--devices") { Description = "With --shdr: a Devices.xml (probe) to resolve the log's keys to data items as an agent does; unknown keys are listed." };
+        var device = new Option<string?>("--device") { Description = "With --shdr: the device (name, uuid or id) the log's unprefixed keys belong to; default: the first device that is not the Agent." };
         var timeout = new Option<int>("--timeout")
         {
             Description = "Seconds to wait for an agent URL to answer.",
             DefaultValueFactory = _ => 30,
         };
 
-        var command = new Command("inspect", Description) { source, timeout };
+        var command = new Command("inspect", Description) { source, shdr, devices, device, timeout };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -40,7 +44,9 @@ internal static class InspectCommand
             var what = parse.GetValue(source)!;
             try
             {
-                var json = await DocumentSummary.InspectAsync(what, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), cancellationToken).ConfigureAwait(false);
+                var json = parse.GetValue(shdr)
+                    ? ShdrLogSummary.Inspect(what, parse.GetValue(devices), parse.GetValue(device), cancellationToken)
+                    : await DocumentSummary.InspectAsync(what, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync(json).ConfigureAwait(false);
                 return 0;
             }

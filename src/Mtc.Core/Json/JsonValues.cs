@@ -16,7 +16,7 @@ internal static class JsonValues
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return reader.GetString();
+                return source.Strings.Get(ref reader);
             case JsonTokenType.Number:
                 return Encoding.UTF8.GetString(reader.ValueSpan);
             case JsonTokenType.True:
@@ -91,13 +91,52 @@ internal static class JsonValues
             return null;
         }
 
-        if (reader.TokenType == JsonTokenType.String
-            && DateTime.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
+        if (reader.TokenType == JsonTokenType.String)
         {
-            return time;
+            if (TryGetUtc(ref reader, out var fast))
+            {
+                return fast;
+            }
+
+            if (DateTime.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
+            {
+                return time;
+            }
         }
 
         throw source.Error(ref reader, FormatErrorKind.InvalidValue, $"'{property}' should be a timestamp, not {Shown(ref reader)}");
+    }
+
+    /// <summary>The reader's own ISO 8601 parsing, without allocating: <c>Z</c> and offsets are honoured, no zone means UTC.</summary>
+    private static bool TryGetUtc(ref Utf8JsonReader reader, out DateTime utc)
+    {
+        utc = default;
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return false;
+        }
+
+        var span = reader.ValueSpan;
+        var time = span.IndexOf((byte)'T');
+        if (time < 0 || span.Length == 0)
+        {
+            return false;
+        }
+
+        if (span[^1] == (byte)'Z' || span[time..].IndexOfAny((byte)'+', (byte)'-') >= 0)
+        {
+            var ok = reader.TryGetDateTimeOffset(out var withZone);
+            utc = withZone.UtcDateTime;
+            return ok;
+        }
+
+        if (reader.TryGetDateTime(out var unzoned))
+        {
+            utc = DateTime.SpecifyKind(unzoned, DateTimeKind.Utc);
+            return true;
+        }
+
+        return false;
     }
 
     public static void ExpectObject(ref Utf8JsonReader reader, JsonSource source, string what)

@@ -5,6 +5,10 @@ namespace Mtc.Core.Xml;
 
 internal sealed partial class XmlDocumentReader
 {
+    // Reused while an entry or a data set is read; each result is an exact-size array.
+    private readonly List<DataSetEntry> _entries = [];
+    private readonly List<TableCell> _cells = [];
+
     private Observation ReadObservation(DataItemCategory category, ComponentContext where)
     {
         string elementName = _reader.LocalName;
@@ -92,7 +96,7 @@ internal sealed partial class XmlDocumentReader
         }
 
         string? value = null;
-        List<DataSetEntry>? entries = null;
+        DataSetEntry[]? entries = null;
         if (!_reader.IsEmptyElement)
         {
             ReadObservationContent(ref value, ref entries);
@@ -147,8 +151,10 @@ internal sealed partial class XmlDocumentReader
     }
 
     /// <summary>The text of an observation, or the entries of a DataSet or Table.</summary>
-    private void ReadObservationContent(ref string? value, ref List<DataSetEntry>? entries)
+    private void ReadObservationContent(ref string? value, ref DataSetEntry[]? entries)
     {
+        _entries.Clear();
+        bool hasEntries = false;
         int depth = _reader.Depth;
         while (_reader.Read())
         {
@@ -157,13 +163,14 @@ internal sealed partial class XmlDocumentReader
                 case XmlNodeType.Text:
                 case XmlNodeType.CDATA:
                 case XmlNodeType.SignificantWhitespace:
-                    value = value is null ? _reader.Value : string.Concat(value, _reader.Value);
+                    value = value is null ? TextValue() : string.Concat(value, _reader.Value);
                     break;
                 case XmlNodeType.Element:
                     CheckDepth();
                     if (ReferenceEquals(_reader.LocalName, _names.Entry))
                     {
-                        (entries ??= []).Add(ReadEntry());
+                        _entries.Add(ReadEntry());
+                        hasEntries = true;
                     }
                     else
                     {
@@ -172,6 +179,11 @@ internal sealed partial class XmlDocumentReader
 
                     break;
                 case XmlNodeType.EndElement when _reader.Depth == depth:
+                    if (hasEntries)
+                    {
+                        entries = _entries.ToArray();
+                    }
+
                     return;
             }
         }
@@ -206,23 +218,24 @@ internal sealed partial class XmlDocumentReader
         }
 
         string? value = null;
-        List<TableCell>? cells = null;
+        TableCell[]? cells = null;
         if (!_reader.IsEmptyElement)
         {
+            _cells.Clear();
             int depth = _reader.Depth;
             while (_reader.Read())
             {
                 XmlNodeType nodeType = _reader.NodeType;
                 if (nodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace)
                 {
-                    value = value is null ? _reader.Value : string.Concat(value, _reader.Value);
+                    value = value is null ? TextValue() : string.Concat(value, _reader.Value);
                 }
                 else if (nodeType == XmlNodeType.Element)
                 {
                     CheckDepth();
                     if (ReferenceEquals(_reader.LocalName, _names.Cell))
                     {
-                        (cells ??= []).Add(ReadCell());
+                        _cells.Add(ReadCell());
                     }
                     else
                     {
@@ -231,6 +244,11 @@ internal sealed partial class XmlDocumentReader
                 }
                 else if (nodeType == XmlNodeType.EndElement && _reader.Depth == depth)
                 {
+                    if (_cells.Count > 0)
+                    {
+                        cells = _cells.ToArray();
+                    }
+
                     break;
                 }
             }
@@ -261,6 +279,6 @@ internal sealed partial class XmlDocumentReader
             throw Fail(FormatErrorKind.InvalidValue, "<Cell> has no key");
         }
 
-        return new TableCell(key, ReadText());
+        return new TableCell(key, ReadText(shared: true));
     }
 }

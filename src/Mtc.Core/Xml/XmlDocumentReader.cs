@@ -16,6 +16,7 @@ internal sealed partial class XmlDocumentReader
     private readonly IXmlLineInfo? _lineInfo;
     private readonly XmlNames _names;
     private readonly int _maxDepth;
+    private readonly ValueCache _values = new();
     private char[] _chars = new char[128];
     private int _charCount;
 
@@ -275,7 +276,7 @@ internal sealed partial class XmlDocumentReader
     }
 
     /// <summary>The text of the current element (child elements skipped); null when it has none.</summary>
-    private string? ReadText()
+    private string? ReadText(bool shared = false)
     {
         if (_reader.IsEmptyElement)
         {
@@ -291,7 +292,7 @@ internal sealed partial class XmlDocumentReader
                 case XmlNodeType.Text:
                 case XmlNodeType.CDATA:
                 case XmlNodeType.SignificantWhitespace:
-                    text = text is null ? _reader.Value : string.Concat(text, _reader.Value);
+                    text = text is null ? (shared ? TextValue() : _reader.Value) : string.Concat(text, _reader.Value);
                     break;
                 case XmlNodeType.Element:
                     CheckDepth();
@@ -317,7 +318,7 @@ internal sealed partial class XmlDocumentReader
 
     // ---- attribute values ----
 
-    /// <summary>Copies the current attribute's value into the reused buffer, without making a string.</summary>
+    /// <summary>Copies the value of the current attribute or text node into the reused buffer, without making a string.</summary>
     private ReadOnlySpan<char> AttributeChars()
     {
         int total = 0;
@@ -343,6 +344,9 @@ internal sealed partial class XmlDocumentReader
         AttributeChars();
         return _names.Table.Add(_chars, 0, _charCount);
     }
+
+    /// <summary>The value of the current text node; short values that repeat share one string.</summary>
+    private string TextValue() => _values.Get(AttributeChars());
 
     private long LongAttribute()
     {

@@ -9,12 +9,16 @@ internal static class CorpusFiles
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
+    public static string HostileFolder => Path.Combine(Root, "hostile");
+
+    public static bool IsHostile(string path) => Path.GetFullPath(path).StartsWith(HostileFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
     public static TheoryData<string> JsonDocuments() => Relative("*.json");
 
     private static TheoryData<string> Relative(string pattern)
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(Root, pattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(Root, pattern, SearchOption.AllDirectories).Where(f => !IsHostile(f)).Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetRelativePath(Root, file));
         }

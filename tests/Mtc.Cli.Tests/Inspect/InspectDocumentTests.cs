@@ -6,6 +6,28 @@ public sealed class InspectDocumentTests
 {
     public static TheoryData<string> JsonDocuments() => CorpusFiles.JsonDocuments();
 
+    public static TheoryData<string> XmlDocuments() => XmlCounts.XmlDocuments();
+
+    [Theory]
+    [MemberData(nameof(XmlDocuments))]
+    public async Task Inspect_agrees_with_independent_counts_on_every_xml_document(string file)
+    {
+        var path = CorpusFiles.PathOf(file);
+        var run = await CliRun.RunAsync("inspect", path);
+
+        if (XmlCounts.BrokenAt(path) is { } line)
+        {
+            // Captures broken upstream (a misspelt end tag, instanceId="1663078056=") are refused where they break.
+            Assert.Equal(2, run.ExitCode);
+            Assert.StartsWith($"{path}:{line}:", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+            return;
+        }
+
+        AssertCounts(XmlCounts.Count(path), run.Json());
+        Assert.Equal("xml", run.Json().GetProperty("format").GetString());
+        Assert.Empty(run.Stderr);
+    }
+
     [Theory]
     [MemberData(nameof(JsonDocuments))]
     public async Task Inspect_agrees_with_independent_counts_on_every_json_document(string file)

@@ -23,6 +23,9 @@ public sealed class InspectRefusalTests(HostileFiles files) : IClassFixture<Host
     [InlineData("bad-sequence.json", 0, "invalid value")]
     [InlineData("trailing.json", -1, "malformed")]
     [InlineData("not-mtconnect.json", 1, "not MTConnect")]
+    [InlineData("not-mtconnect.xml", 2, "not MTConnect")]
+    [InlineData("deep.xml", 1, "too deep")]
+    [InlineData("hostile/billion-laughs.xml", 2, "prohibited")]
     public async Task The_error_line_names_the_kind_and_the_line(string name, int line, string kind)
     {
         var path = files.PathOf(name);
