@@ -42,7 +42,12 @@ public sealed class MtConnectFormatException : FormatException
     public int Line { get; }
     public int Column { get; }
 
+    /// <summary>For binary framing (a multipart stream): the byte offset in the stream where it went wrong.</summary>
+    public long? ByteOffset { get; init; }
+
     /// <summary>Message with the position, as one line: <c>line 3, column 7: ...</c>.</summary>
     public string Describe() =>
-        Line > 0 ? $"line {Line}, column {Column}: {Message}" : Message;
+        Line > 0 ? $"line {Line}, column {Column}: {Message}"
+        : ByteOffset is { } offset ? $"byte {offset}: {Message}"
+        : Message;
 }

@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Mtc.Cloud.Hardening;
+using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Keys;
+using Mtc.Cloud.Storage;
+
+namespace Mtc.Cloud.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer mtc_..</c> or <c>X-API-Key: mtc_..</c>: finds the key by id, checks the
+/// secret's hash in constant time, and makes the tenant and scopes claims. Answers 401 and 403 as problem details.
+/// </summary>
+internal sealed class ApiKeyAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ICloudStore store,
+    IMemoryCache cache,
+    IOptions<CloudOptions> cloud) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string TenantClaim = "tenant";
+    public const string ScopeClaim = "scope";
+    public const string KeyIdClaim = "key_id";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = PresentedKey(Request);
+        if (presented is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (!ApiKeyFormat.TryParse(presented, out var id, out var secret))
+        {
+            return AuthenticateResult.Fail("The API key is malformed (expected mtc_<id>_<secret>).");
+        }
+        var row = await FindAsync(id).ConfigureAwait(false);
+        if (row is null || !ApiKeyFormat.Matches(secret, row.SecretHash))
+        {
+            return AuthenticateResult.Fail("The API key is not valid.");
+        }
+        if (row.RevokedAt is not null)
+        {
+            return AuthenticateResult.Fail("The API key was revoked.");
+        }
+        var claims = new List<Claim> { new(TenantClaim, row.Tenant), new(KeyIdClaim, row.Id), new(ClaimTypes.Name, row.Name) };
+        claims.AddRange(row.Scopes.Select(s => new Claim(ScopeClaim, s)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private async Task<ApiKeyRow?> FindAsync(string id)
+    {
+        var seconds = cloud.Value.KeyCacheSeconds;
+        if (seconds > 0 && cache.TryGetValue(("api-key", id), out ApiKeyRow? cached))
+        {
+            return cached;
+        }
+        var row = await store.FindKeyAsync(id, Context.RequestAborted).ConfigureAwait(false);
+        if (seconds > 0 && row is not null)
+        {
+            cache.Set(("api-key", id), row, TimeSpan.FromSeconds(seconds));
+        }
+        return row;
+    }
+
+    internal static string? PresentedKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+        var header = request.Headers["X-API-Key"].ToString();
+        return header.Length > 0 ? header.Trim() : null;
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = (await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false)).Failure?.Message;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await Problems.Unauthorized(failure ?? "Send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.")
+            .ExecuteAsync(Context).ConfigureAwait(false);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => Problems.Forbidden().ExecuteAsync(Context);
+}
+
+internal static class ClaimsPrincipalExtensions
+{
+    /// <summary>The tenant of the authenticated key (every authorized route has one).</summary>
+    public static string Tenant(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ApiKeyAuthentication.TenantClaim) ?? throw new InvalidOperationException("No tenant on an authorized request.");
+
+    public static bool HasScope(this ClaimsPrincipal user, string scope) =>
+        user.HasClaim(ApiKeyAuthentication.ScopeClaim, scope) || user.HasClaim(ApiKeyAuthentication.ScopeClaim, Scopes.Admin);
+}

@@ -1,0 +1,39 @@
+using Mtc.Cloud.Auth;
+using Mtc.Cloud.Edges;
+using Mtc.Cloud.Events;
+using Mtc.Cloud.Hardening;
+using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Ingest;
+using Mtc.Cloud.Machines;
+using Mtc.Cloud.Storage;
+
+namespace Mtc.Cloud;
+
+/// <summary>The cloud host, composed in one place (run by <c>Program</c> and by <c>mtc cloud</c>).</summary>
+public static class CloudApp
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddCloudSettings();
+        builder.AddCloudStorage();
+        builder.AddApiKeyAuth();
+        builder.AddHardening();
+        builder.AddApiDocs();
+
+        var app = builder.Build();
+        app.UseHardening();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapHealthApi();
+        app.MapIngestApi();
+        app.MapSetupApi();
+        app.MapEventsApi();
+        app.MapMachinesApi();
+        app.MapEdgesApi();
+        app.MapApiDocs();
+        return app;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mtc.Cloud.Auth;
+using Mtc.Cloud.Hardening;
+using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Storage;
+
+namespace Mtc.Cloud.Events;
+
+/// <summary><c>GET /api/ext/events</c>: derived, gap and external events in the order they were stored.</summary>
+internal static class EventsApi
+{
+    public sealed record EventItem(
+        string Cursor, string Id, string Source, string Type, string? MachineId, string? EdgeId,
+        DateTimeOffset Start, DateTimeOffset? End, JsonElement? Data);
+
+    public sealed record EventPage(IReadOnlyList<EventItem> Items, string NextCursor);
+
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapExternalEventApi();
+        app.MapGet("/api/ext/events", GetAsync)
+            .RequireAuthorization(Scopes.ExtRead)
+            .WithName("GetEvents")
+            .WithTags("Events")
+            .WithSummary("Events after a cursor")
+            .WithDescription("Pass the nextCursor of the previous page to get only newer events; filter by type (cycle, setup, alarm, gap, note...).");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<EventPage>, ProblemHttpResult>> GetAsync(
+        ClaimsPrincipal user, ICloudStore store, string? cursor, string? type, int? limit, CancellationToken ct)
+    {
+        long after = 0;
+        if (!string.IsNullOrEmpty(cursor) && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
+        {
+            return Problems.Invalid($"cursor: '{cursor}' is not a cursor this API gave out.", QueryParsing.Param("cursor"));
+        }
+        if (!QueryParsing.TryLimit(limit, 100, 1000, out var take, out var problem))
+        {
+            return problem!;
+        }
+        var rows = await store.GetEventsAsync(user.Tenant(), after, string.IsNullOrEmpty(type) ? null : type, take, ct).ConfigureAwait(false);
+        var items = rows.Select(r => new EventItem(r.Cursor.ToString(CultureInfo.InvariantCulture), r.Id, r.Source, r.Type, r.MachineId,
+            r.EdgeId, r.Start, r.End, CloudJson.Element(r.DataJson))).ToList();
+        var next = rows.Count > 0 ? rows[^1].Cursor : after;
+        return TypedResults.Ok(new EventPage(items, next.ToString(CultureInfo.InvariantCulture)));
+    }
+}

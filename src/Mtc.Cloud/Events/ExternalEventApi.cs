@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Mtc.Cloud.Auth;
+using Mtc.Cloud.Hardening;
+using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Machines;
+using Mtc.Cloud.Storage;
+
+namespace Mtc.Cloud.Events;
+
+/// <summary><c>POST /api/ext/event</c>: an integrator's event, exactly once per Idempotency-Key.</summary>
+internal static class ExternalEventApi
+{
+    public const string Route = "/api/ext/event";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public sealed record EventRequest(string MachineId, string Type, DateTimeOffset? Timestamp, JsonElement? Data);
+
+    public sealed record EventReceived(string Id, string Status);
+
+    public static IEndpointRouteBuilder MapExternalEventApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Route, PostAsync)
+            .RequireAuthorization(Scopes.ExtWrite)
+            .WithName("PostEvent")
+            .WithTags("Events")
+            .WithSummary("Record an integrator's event for a machine")
+            .WithDescription("Requires an Idempotency-Key header. The same key and body answer the stored response again with " +
+                "Idempotent-Replayed: true; the same key with another body, or while the first request runs, answers 409. Keys are kept 24 h. " +
+                "The older shape {machineId, eventType, timestamp, data} is accepted too.")
+            .Accepts<EventRequest>("application/json")
+            .Produces<EventReceived>();
+        return app;
+    }
+
+    internal static async Task<IResult> PostAsync(
+        HttpRequest request, ICloudStore store, TimeProvider time, IOptions<CloudOptions> options, CancellationToken ct)
+    {
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length is 0 or > 255 || key.Any(ch => ch is < '!' or > '~'))
+        {
+            return Problems.IdempotencyKeyMissing();
+        }
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        var body = buffer.ToArray();
+        ExternalEvent ev;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (Parse(doc.RootElement, time.GetUtcNow(), out var parsed) is { } problem)
+            {
+                return problem;
+            }
+            ev = parsed!;
+        }
+        catch (JsonException e)
+        {
+            return Problems.InvalidJson(e);
+        }
+
+        var tenant = request.HttpContext.User.Tenant();
+        var now = time.GetUtcNow();
+        var begin = await store.BeginIdempotentAsync(tenant, key, Fingerprint(Route, body), now,
+            now.AddHours(-options.Value.IdempotencyKeyHours), ct).ConfigureAwait(false);
+        switch (begin.State)
+        {
+            case IdempotencyState.Mismatch:
+                return Problems.IdempotencyKeyReused();
+            case IdempotencyState.InFlight:
+                return Problems.IdempotencyInFlight();
+            case IdempotencyState.Replay:
+                request.HttpContext.Response.Headers[ReplayedHeader] = "true";
+                return Results.Text(begin.Body ?? "", "application/json", Encoding.UTF8, begin.Status);
+        }
+        try
+        {
+            if (await store.GetMachineAsync(tenant, ev.MachineId, ct).ConfigureAwait(false) is null)
+            {
+                await store.ReleaseIdempotencyAsync(tenant, key, CancellationToken.None).ConfigureAwait(false);
+                return Problems.NotFound("machine", ev.MachineId);
+            }
+            var response = JsonSerializer.Serialize(new EventReceived(ev.Id, "received"), CloudJson.Options);
+            await store.AddExternalEventAsync(tenant, ev, key, StatusCodes.Status200OK, response, ct).ConfigureAwait(false);
+            return Results.Text(response, "application/json", Encoding.UTF8, StatusCodes.Status200OK);
+        }
+        catch
+        {
+            await store.ReleaseIdempotencyAsync(tenant, key, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>What makes two requests "the same": route and exact body bytes.</summary>
+    internal static string Fingerprint(string route, byte[] body)
+    {
+        var routeBytes = Encoding.UTF8.GetBytes(route + "\n");
+        return Convert.ToHexStringLower(SHA256.HashData([.. routeBytes, .. body]));
+    }
+
+    /// <summary>Reads {machineId, type, timestamp?, data?}, or the older {machineId, eventType, timestamp, data}.</summary>
+    internal static ProblemHttpResult? Parse(JsonElement root, DateTimeOffset now, out ExternalEvent? ev)
+    {
+        ev = null;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Problems.Invalid("The body must be a JSON object.");
+        }
+        var machineId = SetupApi.Text(root, "machineId");
+        if (!QueryParsing.IsValidId(machineId))
+        {
+            return Problems.Invalid("machineId is required: 1-128 characters.", Field("machineId"));
+        }
+        var type = SetupApi.Text(root, "type") ?? SetupApi.Text(root, "eventType");
+        if (type is null || type.Length is 0 or > 64)
+        {
+            return Problems.Invalid("type (or eventType) is required: 1-64 characters, e.g. setup_start, downtime_reason, scrap, note.", Field("type"));
+        }
+        var timestamp = now;
+        if (root.TryGetProperty("timestamp", out var ts) && ts.ValueKind != JsonValueKind.Null)
+        {
+            if (ts.ValueKind != JsonValueKind.String || !DateTimeOffset.TryParse(ts.GetString(), CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
+            {
+                return Problems.Invalid("timestamp must be an ISO 8601 time.", Field("timestamp"));
+            }
+        }
+        string? data = null;
+        if (root.TryGetProperty("data", out var d) && d.ValueKind != JsonValueKind.Null)
+        {
+            if (d.ValueKind != JsonValueKind.Object)
+            {
+                return Problems.Invalid("data must be a JSON object.", Field("data"));
+            }
+            data = d.GetRawText();
+        }
+        ev = new ExternalEvent(Guid.CreateVersion7().ToString("n"), machineId!, type, timestamp, data);
+        return null;
+    }
+
+    private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Mtc.Cloud.Hardening;
+
+/// <summary>
+/// Every error the API gives, as RFC 9457 problem details with a stable <c>type</c> per kind of error, so
+/// clients can branch on it without parsing messages.
+/// </summary>
+internal static class Problems
+{
+    public const string TypePrefix = "urn:mtc:problem:";
+
+    public static ProblemHttpResult Create(int status, string slug, string title, string? detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, type: TypePrefix + slug, title: title, statusCode: status, extensions: extensions);
+
+    public static ProblemHttpResult Invalid(string detail, IDictionary<string, object?>? extensions = null) =>
+        Create(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid.", detail, extensions);
+
+    public static ProblemHttpResult InvalidJson(System.Text.Json.JsonException e) =>
+        Create(StatusCodes.Status400BadRequest, "invalid-json", "The body is not valid JSON for this route.",
+            e.Message, new Dictionary<string, object?> { ["path"] = e.Path, ["line"] = e.LineNumber + 1, ["bytePositionInLine"] = e.BytePositionInLine });
+
+    public static ProblemHttpResult NotFound(string what, string id) =>
+        Create(StatusCodes.Status404NotFound, "not-found", $"No such {what}.", $"{what} '{id}' does not exist.");
+
+    public static ProblemHttpResult IdempotencyKeyMissing() =>
+        Create(StatusCodes.Status400BadRequest, "idempotency-key-missing", "An Idempotency-Key header is required.",
+            "Send a unique Idempotency-Key (1-255 visible ASCII characters) with every request that creates something.");
+
+    public static ProblemHttpResult IdempotencyKeyReused() =>
+        Create(StatusCodes.Status409Conflict, "idempotency-key-reused", "The Idempotency-Key was used with another request.",
+            "This key was already used with a different body; use a new key for a new request.");
+
+    public static ProblemHttpResult IdempotencyInFlight() =>
+        Create(StatusCodes.Status409Conflict, "idempotency-in-flight", "A request with this Idempotency-Key is still running.",
+            "Retry after the first request has finished.");
+
+    public static ProblemHttpResult MachineTaken(string machineId) =>
+        Create(StatusCodes.Status409Conflict, "machine-taken", "A machine is registered to another edge.",
+            $"Machine '{machineId}' belongs to another edge of this tenant.", new Dictionary<string, object?> { ["machineId"] = machineId });
+
+    public static ProblemHttpResult BodyTooLarge(string detail) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large.", detail);
+
+    public static ProblemHttpResult UnsupportedEncoding(string encoding) =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-content-encoding", "The Content-Encoding is not supported.",
+            $"Content-Encoding '{encoding}' is not supported: send gzip or an uncompressed body.");
+
+    public static ProblemHttpResult RateLimited() =>
+        Create(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", "This API key sent too many requests; retry after the Retry-After delay.");
+
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        Create(StatusCodes.Status401Unauthorized, "unauthorized", "A valid API key is required.", detail);
+
+    public static ProblemHttpResult Forbidden() =>
+        Create(StatusCodes.Status403Forbidden, "forbidden", "The API key lacks the scope this route needs.", null);
+
+    /// <summary>The stable slug for a status when nothing more specific was given (routing's 404, 405, 500...).</summary>
+    public static string SlugFor(int status) => status switch
+    {
+        400 => "invalid-request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        408 => "request-timeout",
+        409 => "conflict",
+        413 => "body-too-large",
+        415 => "unsupported-media-type",
+        429 => "rate-limited",
+        503 => "unavailable",
+        _ when status >= 500 => "internal-error",
+        _ => "http-" + status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

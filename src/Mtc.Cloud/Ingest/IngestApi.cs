@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Mtc.Cloud.Auth;
+using Mtc.Cloud.Hardening;
+using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Storage;
+using Mtc.Core.Wire;
+
+namespace Mtc.Cloud.Ingest;
+
+/// <summary><c>POST /api/ext/data</c>: edge batches, applied exactly once.</summary>
+internal static class IngestApi
+{
+    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/ext/data", IngestAsync)
+            .RequireAuthorization(Scopes.EdgeIngest)
+            .WithName("Ingest")
+            .WithTags("Edge")
+            .WithSummary("Apply an edge batch exactly once")
+            .WithDescription("Records with seq at or below the stream's high-water mark are skipped; the rest are stored and the mark moves to toSeq, in one transaction. Bodies may be gzip-compressed.")
+            .Accepts<IngestBatch>("application/json");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<IngestResult>, ProblemHttpResult>> IngestAsync(
+        HttpRequest request, ICloudStore store, TimeProvider time, IOptions<CloudOptions> options, ILoggerFactory logs, CancellationToken ct)
+    {
+        IngestBatch? batch;
+        try
+        {
+            batch = await JsonSerializer.DeserializeAsync(request.Body, WireJsonContext.Default.IngestBatch, ct).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            return Problems.InvalidJson(e);
+        }
+        catch (NotSupportedException e)
+        {
+            return Problems.Invalid(e.Message);
+        }
+        if (batch is null)
+        {
+            return Problems.Invalid("The body is JSON null; send an ingest batch.");
+        }
+        if (Validate(batch, options.Value.MaxRecordsPerBatch) is { } problem)
+        {
+            return problem;
+        }
+        var result = await store.IngestAsync(request.HttpContext.User.Tenant(), batch, time.GetUtcNow(), ct).ConfigureAwait(false);
+        Log.Ingested(logs.CreateLogger("Mtc.Cloud.Ingest"), batch.EdgeId, batch.StreamId, batch.FromSeq, batch.ToSeq,
+            result.Accepted, result.Skipped, result.Hwm);
+        return TypedResults.Ok(result);
+    }
+
+    /// <summary>The batch's own consistency: ids, a sequence range, records in strictly increasing order inside it.</summary>
+    internal static ProblemHttpResult? Validate(IngestBatch batch, int maxRecords)
+    {
+        if (!QueryParsing.IsValidId(batch.EdgeId))
+        {
+            return Problems.Invalid("edgeId must be 1-128 characters without control characters.", Field("edgeId"));
+        }
+        if (!QueryParsing.IsValidId(batch.StreamId))
+        {
+            return Problems.Invalid("streamId must be 1-128 characters without control characters.", Field("streamId"));
+        }
+        if (batch.FromSeq < 1 || batch.ToSeq < batch.FromSeq)
+        {
+            return Problems.Invalid($"fromSeq {batch.FromSeq} .. toSeq {batch.ToSeq} is not a range of positive sequence numbers.", Field("fromSeq"));
+        }
+        if (batch.Records.Count > maxRecords)
+        {
+            return Problems.Invalid($"The batch has {batch.Records.Count} records; at most {maxRecords} are allowed.", Field("records"));
+        }
+        long previous = 0;
+        for (var i = 0; i < batch.Records.Count; i++)
+        {
+            var r = batch.Records[i];
+            if (r is null)
+            {
+                return Problems.Invalid($"records[{i}] is null.", Field($"records[{i}]"));
+            }
+            if (r.Seq < batch.FromSeq || r.Seq > batch.ToSeq)
+            {
+                return Problems.Invalid($"records[{i}].seq {r.Seq} is outside fromSeq..toSeq ({batch.FromSeq}..{batch.ToSeq}).", Field($"records[{i}].seq"));
+            }
+            if (r.Seq <= previous)
+            {
+                return Problems.Invalid($"records[{i}].seq {r.Seq} does not follow {previous}: records must be in increasing seq order.",
+                    Field($"records[{i}].seq"));
+            }
+            previous = r.Seq;
+            var machineId = r switch
+            {
+                ObservationRecord o => o.MachineId,
+                DeviceModelRecord d => d.MachineId,
+                DerivedEventRecord e => e.MachineId,
+                GapRecord g => g.MachineId ?? "-",
+                _ => "-",
+            };
+            if (!QueryParsing.IsValidId(machineId))
+            {
+                return Problems.Invalid($"records[{i}].machineId must be 1-128 characters.", Field($"records[{i}].machineId"));
+            }
+            if (r is DerivedEventRecord { Event: var ev } && (ev is null || string.IsNullOrEmpty(ev.Type) || string.IsNullOrEmpty(ev.Id)))
+            {
+                return Problems.Invalid($"records[{i}].event needs an id and a type.", Field($"records[{i}].event"));
+            }
+        }
+        return null;
+    }
+
+    private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
+}

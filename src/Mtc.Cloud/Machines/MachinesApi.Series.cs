@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mtc.Cloud.Auth;
+using Mtc.Cloud.Hardening;
+using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Storage;
+
+namespace Mtc.Cloud.Machines;
+
+internal static partial class MachinesApi
+{
+    public sealed record CycleItem(
+        DateTimeOffset Start, DateTimeOffset End, double DurationSeconds, double? ActiveSeconds, double? InterruptedSeconds,
+        string? Program, long? Parts, string? Completion);
+
+    public sealed record Summary(long Count, double? Mean, double? Median, double? P90, double? Min, double? Max);
+
+    public sealed record CyclePage(string MachineId, IReadOnlyList<CycleItem> Items, Summary Summary, string? NextCursor);
+
+    public sealed record Condition(string? Level, string? NativeCode, string? NativeSeverity, string? Qualifier, string? ConditionId);
+
+    public sealed record ObservationItem(
+        string DataItemId, long Sequence, string? InstanceId, DateTimeOffset Timestamp, string? Value, string? Name,
+        string? Category, string? Type, string? SubType, Condition? Condition);
+
+    public sealed record ObservationPage(string MachineId, IReadOnlyList<ObservationItem> Items, string? NextCursor);
+
+    internal static CycleItem ToItem(CycleRow c) =>
+        new(c.Start, c.End, c.DurationSeconds, c.ActiveSeconds, c.InterruptedSeconds, c.Program, c.Parts, c.Completion);
+
+    internal static Task<Results<Ok<CyclePage>, ProblemHttpResult>> CyclesByQueryAsync(
+        string? machineId, string? from, string? to, int? limit, string? cursor, ClaimsPrincipal user, ICloudStore store, CancellationToken ct) =>
+        string.IsNullOrEmpty(machineId)
+            ? Task.FromResult<Results<Ok<CyclePage>, ProblemHttpResult>>(Problems.Invalid("machineId is required.", QueryParsing.Param("machineId")))
+            : CyclesAsync(machineId, from, to, limit, cursor, user, store, ct);
+
+    /// <summary>
+    /// Cycles by start time. The cursor is the (start, id) of the last row given, so rows added later never
+    /// shift a page; the summary covers the whole range, not only the page.
+    /// </summary>
+    internal static async Task<Results<Ok<CyclePage>, ProblemHttpResult>> CyclesAsync(
+        string id, string? from, string? to, int? limit, string? cursor, ClaimsPrincipal user, ICloudStore store, CancellationToken ct)
+    {
+        if (!QueryParsing.TryRange(from, to, out var range, out var problem) ||
+            !QueryParsing.TryLimit(limit, 100, 1000, out var take, out problem) ||
+            !QueryParsing.TryCursor(cursor, out var after, out problem))
+        {
+            return problem!;
+        }
+        var tenant = user.Tenant();
+        if (await store.GetMachineAsync(tenant, id, ct).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound("machine", id);
+        }
+        var rows = await store.GetCyclesAsync(tenant, id, range, after, take + 1, ct).ConfigureAwait(false);
+        var page = rows.Take(take).ToList();
+        var s = await store.GetCycleSummaryAsync(tenant, id, range, ct).ConfigureAwait(false);
+        var next = rows.Count > take ? QueryParsing.EncodeCursor(page[^1].Start, page[^1].Id) : null;
+        return TypedResults.Ok(new CyclePage(id, page.Select(ToItem).ToList(), new Summary(s.Count, s.Mean, s.Median, s.P90, s.Min, s.Max), next));
+    }
+
+    internal static async Task<Results<Ok<ObservationPage>, ProblemHttpResult>> ObservationsAsync(
+        string id, string? from, string? to, string? dataItemId, int? limit, string? cursor, ClaimsPrincipal user, ICloudStore store,
+        CancellationToken ct)
+    {
+        if (!QueryParsing.TryRange(from, to, out var range, out var problem) ||
+            !QueryParsing.TryLimit(limit, 1000, 10_000, out var take, out problem) ||
+            !QueryParsing.TryCursor(cursor, out var after, out problem))
+        {
+            return problem!;
+        }
+        var tenant = user.Tenant();
+        if (await store.GetMachineAsync(tenant, id, ct).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound("machine", id);
+        }
+        var rows = await store.GetObservationsAsync(tenant, id, range, string.IsNullOrEmpty(dataItemId) ? null : dataItemId, after, take + 1, ct)
+            .ConfigureAwait(false);
+        var page = rows.Take(take).ToList();
+        var next = rows.Count > take ? QueryParsing.EncodeCursor(page[^1].Timestamp, page[^1].Id) : null;
+        return TypedResults.Ok(new ObservationPage(id, page.Select(o => new ObservationItem(o.DataItemId, o.Sequence, o.InstanceId, o.Timestamp,
+            o.Value, o.Name, o.Category, o.Type, o.SubType,
+            o.Level is null ? null : new Condition(o.Level, o.NativeCode, o.NativeSeverity, o.Qualifier, o.ConditionId))).ToList(), next));
+    }
+}

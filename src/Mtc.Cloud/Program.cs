@@ -1,0 +1,1 @@
+await Mtc.Cloud.CloudApp.Create(args).RunAsync();

@@ -1,0 +1,57 @@
+using Mtc.Core.Wire;
+
+namespace Mtc.Cloud.Storage;
+
+/// <summary>
+/// Everything the cloud keeps. Two backends implement it (SQLite, PostgreSQL) and one conformance suite
+/// tests both. Every method is scoped to a tenant: another tenant's objects do not exist for it.
+/// </summary>
+internal interface ICloudStore : IAsyncDisposable
+{
+    /// <summary>A short name of the backend (<c>sqlite</c>, <c>postgres</c>).</summary>
+    string Backend { get; }
+
+    /// <summary>Applies the migrations not applied yet; returns the versions it applied.</summary>
+    Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct);
+
+    Task CreateKeyAsync(ApiKeyRow key, CancellationToken ct);
+    Task<ApiKeyRow?> FindKeyAsync(string id, CancellationToken ct);
+    Task<IReadOnlyList<ApiKeyRow>> ListKeysAsync(string? tenant, CancellationToken ct);
+    Task<bool> RevokeKeyAsync(string id, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Applies a batch exactly once against the stream's high-water mark, in one transaction.</summary>
+    Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct);
+
+    Task<SetupOutcome> SetupEdgeAsync(string tenant, EdgeSetup setup, DateTimeOffset now, CancellationToken ct);
+
+    Task<IReadOnlyList<MachineRow>> ListMachinesAsync(string tenant, CancellationToken ct);
+    Task<MachineRow?> GetMachineAsync(string tenant, string machineId, CancellationToken ct);
+    Task<IReadOnlyList<CurrentValueRow>> GetCurrentValuesAsync(string tenant, string machineId, CancellationToken ct);
+    Task<string?> GetDeviceModelAsync(string tenant, string machineId, CancellationToken ct);
+
+    Task<IReadOnlyList<CycleRow>> GetCyclesAsync(
+        string tenant, string machineId, TimeRange range, TimeCursor? after, int limit, CancellationToken ct);
+    Task<CycleRow?> GetLastCycleAsync(string tenant, string machineId, CancellationToken ct);
+    Task<CycleSummary> GetCycleSummaryAsync(string tenant, string machineId, TimeRange range, CancellationToken ct);
+
+    Task<IReadOnlyList<ObservationRow>> GetObservationsAsync(
+        string tenant, string machineId, TimeRange range, string? dataItemId, TimeCursor? after, int limit, CancellationToken ct);
+
+    Task<IReadOnlyList<EdgeRow>> ListEdgesAsync(string tenant, CancellationToken ct);
+    Task<EdgeRow?> GetEdgeAsync(string tenant, string edgeId, CancellationToken ct);
+
+    Task<IReadOnlyList<EventRow>> GetEventsAsync(string tenant, long afterCursor, string? type, int limit, CancellationToken ct);
+
+    /// <summary>Takes an idempotency key: insert-first under a unique key; an older than <paramref name="expiredBefore"/> key is forgotten first.</summary>
+    Task<IdempotencyBegin> BeginIdempotentAsync(
+        string tenant, string key, string fingerprint, DateTimeOffset now, DateTimeOffset expiredBefore, CancellationToken ct);
+
+    /// <summary>Stores an external event and the response of its idempotency key in one transaction.</summary>
+    Task AddExternalEventAsync(string tenant, ExternalEvent ev, string idempotencyKey, int status, string responseBody, CancellationToken ct);
+
+    /// <summary>Forgets a key whose request did not complete, so that it can be retried.</summary>
+    Task ReleaseIdempotencyAsync(string tenant, string key, CancellationToken ct);
+
+    /// <summary>Removes observations older than the cutoff and idempotency keys older than their lifetime.</summary>
+    Task<int> ApplyRetentionAsync(DateTimeOffset observationsBefore, DateTimeOffset keysBefore, CancellationToken ct);
+}

@@ -1,0 +1,40 @@
+namespace Mtc.Cloud.Storage.Postgres;
+
+/// <summary>The PostgreSQL schema, one version at a time.</summary>
+internal static class PostgresMigrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "initial", """
+            CREATE TABLE api_keys (id text PRIMARY KEY, tenant text NOT NULL, name text NOT NULL, scopes text NOT NULL,
+                secret_hash bytea NOT NULL, created_at timestamptz NOT NULL, revoked_at timestamptz);
+            CREATE TABLE edges (tenant text NOT NULL, id text NOT NULL, name text, registered_at timestamptz, last_seen timestamptz,
+                status_json text, status_at timestamptz, PRIMARY KEY (tenant, id));
+            CREATE TABLE streams (tenant text NOT NULL, edge_id text NOT NULL, stream_id text NOT NULL, hwm bigint NOT NULL,
+                records_received bigint NOT NULL, gaps bigint NOT NULL, missed_known bigint NOT NULL, last_seen timestamptz NOT NULL,
+                PRIMARY KEY (tenant, edge_id, stream_id));
+            CREATE TABLE machines (tenant text NOT NULL, id text NOT NULL, edge_id text, name text, uuid text, device_model text,
+                registered bigint NOT NULL DEFAULT 0, last_seen timestamptz, PRIMARY KEY (tenant, id));
+            CREATE TABLE current_values (tenant text NOT NULL, machine_id text NOT NULL, data_item_id text NOT NULL, name text,
+                category text, type text, value text, level text, ts timestamptz NOT NULL, seq bigint NOT NULL,
+                PRIMARY KEY (tenant, machine_id, data_item_id));
+            CREATE SEQUENCE observations_id_seq;
+            CREATE TABLE observations (id bigint NOT NULL DEFAULT nextval('observations_id_seq'), tenant text NOT NULL,
+                machine_id text NOT NULL, ts timestamptz NOT NULL, data_item_id text NOT NULL, seq bigint NOT NULL, instance_id text,
+                name text, category text, type text, sub_type text, value text, level text, native_code text, native_severity text,
+                qualifier text, condition_id text, edge_id text NOT NULL, stream_id text NOT NULL, record_seq bigint NOT NULL)
+                PARTITION BY RANGE (ts);
+            CREATE INDEX observations_machine_ts ON observations (tenant, machine_id, ts, id);
+            CREATE TABLE cycles (id bigserial PRIMARY KEY, tenant text NOT NULL, machine_id text NOT NULL, event_id text NOT NULL,
+                start_ts timestamptz NOT NULL, end_ts timestamptz NOT NULL, duration_s double precision NOT NULL,
+                active_s double precision, interrupted_s double precision, program text, parts bigint, completion text);
+            CREATE INDEX cycles_machine_start ON cycles (tenant, machine_id, start_ts, id);
+            CREATE TABLE events (tenant text NOT NULL, cursor bigint NOT NULL, id text NOT NULL, source text NOT NULL,
+                type text NOT NULL, machine_id text, edge_id text, start_ts timestamptz NOT NULL, end_ts timestamptz, data text,
+                PRIMARY KEY (tenant, cursor));
+            CREATE TABLE tenant_counters (tenant text PRIMARY KEY, event_seq bigint NOT NULL);
+            CREATE TABLE idempotency (tenant text NOT NULL, key text NOT NULL, fingerprint text NOT NULL,
+                created_at timestamptz NOT NULL, status bigint, body text, PRIMARY KEY (tenant, key));
+            """),
+    ];
+}

@@ -1,0 +1,189 @@
+using System.Data.Common;
+using System.Text.Json;
+using Mtc.Core.Wire;
+
+namespace Mtc.Cloud.Storage;
+
+internal abstract partial class SqlCloudStore
+{
+    /// <summary>
+    /// The exactly-once step: lock the stream's hwm row, skip records at or below it, store the rest and move
+    /// the hwm, all in one transaction. A concurrent copy of the batch waits on the lock and then skips.
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct)
+    {
+        now = Normalize(now);
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            await PrepareIngestAsync(c, batch, ct).ConfigureAwait(false);
+            IngestResult result;
+            var tx = await BeginWriteAsync(c, ct).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
+            {
+                // DO NOTHING takes no lock on an existing edge row: the streams of one edge do not wait for each other.
+                await ExecuteAsync(Command(c, tx,
+                    "INSERT INTO edges (tenant, id, last_seen) VALUES (@t, @e, @now) ON CONFLICT (tenant, id) DO NOTHING",
+                    ("@t", tenant), ("@e", batch.EdgeId), ("@now", now)), ct).ConfigureAwait(false);
+                await ExecuteAsync(Command(c, tx,
+                    "INSERT INTO streams (tenant, edge_id, stream_id, hwm, records_received, gaps, missed_known, last_seen) " +
+                    "VALUES (@t, @e, @s, 0, 0, 0, 0, @now) ON CONFLICT (tenant, edge_id, stream_id) DO NOTHING",
+                    ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId), ("@now", now)), ct).ConfigureAwait(false);
+                var hwm = await ScalarAsync<long>(Command(c, tx,
+                    "SELECT hwm FROM streams WHERE tenant = @t AND edge_id = @e AND stream_id = @s" + ForUpdate,
+                    ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId)), ct).ConfigureAwait(false);
+
+                var fresh = batch.Records.Where(r => r.Seq > hwm).ToList();
+                var gaps = fresh.OfType<GapRecord>().ToList();
+                if (fresh.Count > 0)
+                {
+                    await StoreRecordsAsync(c, tx, tenant, batch, fresh, now, ct).ConfigureAwait(false);
+                }
+                var newHwm = Math.Max(hwm, batch.ToSeq);
+                await ExecuteAsync(Command(c, tx,
+                    "UPDATE streams SET hwm = @h, records_received = records_received + @n, gaps = gaps + @g, " +
+                    "missed_known = missed_known + @m, last_seen = @now WHERE tenant = @t AND edge_id = @e AND stream_id = @s",
+                    ("@h", newHwm), ("@n", (long)fresh.Count), ("@g", (long)gaps.Count), ("@m", gaps.Sum(g => g.Missed ?? 0)),
+                    ("@now", now), ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId)), ct).ConfigureAwait(false);
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+                result = new IngestResult(newHwm, fresh.Count, batch.Records.Count - fresh.Count);
+            }
+            await ExecuteAsync(Command(c, null,
+                "UPDATE edges SET last_seen = @now WHERE tenant = @t AND id = @e AND (last_seen IS NULL OR last_seen < @now)",
+                ("@t", tenant), ("@e", batch.EdgeId), ("@now", now)), ct).ConfigureAwait(false);
+            return result;
+        }
+    }
+
+    /// <summary>Work a backend does before the ingest transaction (e.g. create the time partitions it needs).</summary>
+    protected virtual Task PrepareIngestAsync(DbConnection connection, IngestBatch batch, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Bulk-inserts observation rows (one prepared insert per row by default; COPY in PostgreSQL).</summary>
+    protected abstract Task InsertObservationsAsync(
+        DbConnection c, DbTransaction tx, string tenant, IngestBatch batch, IReadOnlyList<ObservationRecord> rows, CancellationToken ct);
+
+    private async Task StoreRecordsAsync(
+        DbConnection c, DbTransaction tx, string tenant, IngestBatch batch, List<WireRecord> fresh, DateTimeOffset now, CancellationToken ct)
+    {
+        // Rows are locked in one order (machine id, then data item id) so that concurrent batches cannot deadlock.
+        var machineIds = fresh.Select(MachineOf).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (var machineId in machineIds)
+        {
+            await ExecuteAsync(Command(c, tx,
+                "INSERT INTO machines (tenant, id, edge_id, last_seen) VALUES (@t, @m, @e, @now) " +
+                "ON CONFLICT (tenant, id) DO UPDATE SET last_seen = @now",
+                ("@t", tenant), ("@m", machineId), ("@e", batch.EdgeId), ("@now", now)), ct).ConfigureAwait(false);
+        }
+
+        var observations = fresh.OfType<ObservationRecord>().ToList();
+        if (observations.Count > 0)
+        {
+            await InsertObservationsAsync(c, tx, tenant, batch, observations, ct).ConfigureAwait(false);
+            await UpsertCurrentValuesAsync(c, tx, tenant, observations, ct).ConfigureAwait(false);
+        }
+
+        var events = fresh.Where(r => r is DerivedEventRecord or GapRecord).ToList();
+        var cursor = events.Count == 0 ? 0 : await ReserveEventCursorsAsync(c, tx, tenant, events.Count, ct).ConfigureAwait(false);
+        foreach (var record in fresh)
+        {
+            switch (record)
+            {
+                case DeviceModelRecord model:
+                    await ExecuteAsync(Command(c, tx,
+                        "UPDATE machines SET device_model = @d, uuid = COALESCE(@u, uuid), name = COALESCE(name, @n) WHERE tenant = @t AND id = @m",
+                        ("@d", model.Document), ("@u", model.Uuid), ("@n", model.Name), ("@t", tenant), ("@m", model.MachineId)), ct)
+                        .ConfigureAwait(false);
+                    break;
+                case DerivedEventRecord derived:
+                    await InsertEventAsync(c, tx, tenant, cursor++, derived.Event.Id, "edge", derived.Event.Type, derived.MachineId,
+                        batch.EdgeId, derived.Event.Start, derived.Event.End, derived.Event.Data?.GetRawText(), ct).ConfigureAwait(false);
+                    if (string.Equals(derived.Event.Type, DerivedEventTypes.Cycle, StringComparison.Ordinal))
+                    {
+                        await InsertCycleAsync(c, tx, tenant, derived, ct).ConfigureAwait(false);
+                    }
+                    break;
+                case GapRecord gap:
+                    var gapData = JsonSerializer.Serialize(new Dictionary<string, object?>
+                    {
+                        ["source"] = gap.Source, ["missed"] = gap.Missed, ["fromSequence"] = gap.FromSequence,
+                        ["toSequence"] = gap.ToSequence, ["reason"] = gap.Reason, ["streamId"] = batch.StreamId, ["seq"] = gap.Seq,
+                    }, Hosting.CloudJson.Options);
+                    await InsertEventAsync(c, tx, tenant, cursor++, $"{batch.StreamId}:{gap.Seq}", "edge", "gap", gap.MachineId,
+                        batch.EdgeId, now, null, gapData, ct).ConfigureAwait(false);
+                    break;
+                case EdgeStatusRecord status:
+                    await ExecuteAsync(Command(c, tx,
+                        "UPDATE edges SET status_json = @d, status_at = @at WHERE tenant = @t AND id = @e",
+                        ("@d", status.Data?.GetRawText()), ("@at", Normalize(status.Timestamp)), ("@t", tenant), ("@e", batch.EdgeId)), ct)
+                        .ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private static string? MachineOf(WireRecord r) => r switch
+    {
+        ObservationRecord o => o.MachineId,
+        DeviceModelRecord d => d.MachineId,
+        DerivedEventRecord e => e.MachineId,
+        GapRecord g => g.MachineId,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Event cursors come from a per-tenant counter row that stays locked until commit, so cursors become
+    /// visible in increasing order and a reader following them never skips a late commit.
+    /// </summary>
+    protected async Task<long> ReserveEventCursorsAsync(DbConnection c, DbTransaction tx, string tenant, int count, CancellationToken ct)
+    {
+        var last = await ScalarAsync<long>(Command(c, tx,
+            "INSERT INTO tenant_counters (tenant, event_seq) VALUES (@t, @n) " +
+            "ON CONFLICT (tenant) DO UPDATE SET event_seq = tenant_counters.event_seq + @n RETURNING event_seq",
+            ("@t", tenant), ("@n", (long)count)), ct).ConfigureAwait(false);
+        return last - count + 1;
+    }
+
+    protected Task<int> InsertEventAsync(DbConnection c, DbTransaction tx, string tenant, long cursor, string id, string source,
+        string type, string? machineId, string? edgeId, DateTimeOffset start, DateTimeOffset? end, string? data, CancellationToken ct) =>
+        ExecuteAsync(Command(c, tx,
+            "INSERT INTO events (tenant, cursor, id, source, type, machine_id, edge_id, start_ts, end_ts, data) " +
+            "VALUES (@t, @c, @id, @src, @type, @m, @e, @s, @end, @d)",
+            ("@t", tenant), ("@c", cursor), ("@id", id), ("@src", source), ("@type", type), ("@m", machineId), ("@e", edgeId),
+            ("@s", Normalize(start)), ("@end", end is { } x ? Normalize(x) : null), ("@d", data)), ct);
+
+    private async Task InsertCycleAsync(DbConnection c, DbTransaction tx, string tenant, DerivedEventRecord derived, CancellationToken ct)
+    {
+        var e = derived.Event;
+        var data = e.Data is { ValueKind: JsonValueKind.Object } d ? d.Deserialize(WireJsonContext.Default.CycleData) : null;
+        var end = e.End ?? e.Start;
+        var duration = data?.DurationSeconds ?? (end - e.Start).TotalSeconds;
+        await ExecuteAsync(Command(c, tx,
+            "INSERT INTO cycles (tenant, machine_id, event_id, start_ts, end_ts, duration_s, active_s, interrupted_s, program, parts, completion) " +
+            "VALUES (@t, @m, @id, @s, @e, @d, @a, @i, @p, @parts, @comp)",
+            ("@t", tenant), ("@m", derived.MachineId), ("@id", e.Id), ("@s", Normalize(e.Start)), ("@e", Normalize(end)),
+            ("@d", duration), ("@a", data?.ActiveSeconds), ("@i", data?.InterruptedSeconds), ("@p", data?.Program),
+            ("@parts", data?.Parts), ("@comp", data?.Completion)), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps the latest value per data item (by timestamp, then sequence) for the machine-state read.</summary>
+    protected virtual async Task UpsertCurrentValuesAsync(
+        DbConnection c, DbTransaction tx, string tenant, IReadOnlyList<ObservationRecord> rows, CancellationToken ct)
+    {
+        foreach (var o in LatestPerDataItem(rows))
+        {
+            await ExecuteAsync(Command(c, tx,
+                "INSERT INTO current_values (tenant, machine_id, data_item_id, name, category, type, value, level, ts, seq) " +
+                "VALUES (@t, @m, @d, @n, @c, @ty, @v, @l, @ts, @seq) " +
+                "ON CONFLICT (tenant, machine_id, data_item_id) DO UPDATE SET name = excluded.name, category = excluded.category, " +
+                "type = excluded.type, value = excluded.value, level = excluded.level, ts = excluded.ts, seq = excluded.seq " +
+                "WHERE excluded.ts >= current_values.ts",
+                ("@t", tenant), ("@m", o.MachineId), ("@d", o.DataItemId), ("@n", o.Name), ("@c", o.Category), ("@ty", o.Type),
+                ("@v", o.Value), ("@l", o.Level), ("@ts", Normalize(o.Timestamp)), ("@seq", o.Sequence)), ct).ConfigureAwait(false);
+        }
+    }
+
+    protected static IEnumerable<ObservationRecord> LatestPerDataItem(IReadOnlyList<ObservationRecord> rows) =>
+        rows.GroupBy(o => (o.MachineId, o.DataItemId))
+            .Select(g => g.OrderBy(o => o.Timestamp).ThenBy(o => o.Sequence).ThenBy(o => o.Seq).Last())
+            .OrderBy(o => o.MachineId, StringComparer.Ordinal).ThenBy(o => o.DataItemId, StringComparer.Ordinal);
+}

@@ -1,0 +1,117 @@
+namespace Mtc.Cloud.Storage;
+
+/// <summary>An API key as stored: only a hash of its secret.</summary>
+public sealed record ApiKeyRow(
+    string Id,
+    string Tenant,
+    string Name,
+    IReadOnlyList<string> Scopes,
+    byte[] SecretHash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt);
+
+internal sealed record EdgeSetup(string EdgeId, string? Name, IReadOnlyList<MachineSetup> Machines);
+
+internal sealed record MachineSetup(string Id, string? Name, string? Uuid);
+
+internal enum SetupStatus
+{
+    Created,
+    Updated,
+    Unchanged,
+    Conflict,
+}
+
+internal sealed record SetupOutcome(SetupStatus Status, string? ConflictMachineId = null);
+
+internal sealed record MachineRow(
+    string Id,
+    string? Name,
+    string? Uuid,
+    string? EdgeId,
+    DateTimeOffset? LastSeen,
+    bool HasDeviceModel);
+
+internal sealed record CurrentValueRow(
+    string DataItemId,
+    string? Name,
+    string? Category,
+    string? Type,
+    string? Value,
+    string? Level,
+    DateTimeOffset Timestamp,
+    long Sequence);
+
+internal sealed record CycleRow(
+    long Id,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    double DurationSeconds,
+    double? ActiveSeconds,
+    double? InterruptedSeconds,
+    string? Program,
+    long? Parts,
+    string? Completion);
+
+internal sealed record CycleSummary(long Count, double? Mean, double? Median, double? P90, double? Min, double? Max);
+
+internal sealed record ObservationRow(
+    long Id,
+    string DataItemId,
+    long Sequence,
+    string? InstanceId,
+    DateTimeOffset Timestamp,
+    string? Value,
+    string? Name,
+    string? Category,
+    string? Type,
+    string? SubType,
+    string? Level,
+    string? NativeCode,
+    string? NativeSeverity,
+    string? Qualifier,
+    string? ConditionId);
+
+internal sealed record EdgeRow(
+    string Id,
+    string? Name,
+    bool Registered,
+    DateTimeOffset? LastSeen,
+    string? StatusJson,
+    IReadOnlyList<StreamRow> Streams);
+
+internal sealed record StreamRow(
+    string StreamId,
+    long Hwm,
+    long RecordsReceived,
+    long Gaps,
+    long MissedKnown,
+    DateTimeOffset LastSeen);
+
+internal sealed record EventRow(
+    long Cursor,
+    string Id,
+    string Source,
+    string Type,
+    string? MachineId,
+    string? EdgeId,
+    DateTimeOffset Start,
+    DateTimeOffset? End,
+    string? DataJson);
+
+internal sealed record ExternalEvent(string Id, string MachineId, string Type, DateTimeOffset Timestamp, string? DataJson);
+
+/// <summary>A page position: rows strictly after (time, id) in (time, id) order.</summary>
+internal readonly record struct TimeCursor(DateTimeOffset Time, long Id);
+
+internal sealed record TimeRange(DateTimeOffset? From, DateTimeOffset? To);
+
+internal enum IdempotencyState
+{
+    Started,
+    Replay,
+    Mismatch,
+    InFlight,
+}
+
+internal sealed record IdempotencyBegin(IdempotencyState State, int Status = 0, string? Body = null);

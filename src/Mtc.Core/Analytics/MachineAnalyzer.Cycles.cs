@@ -1,0 +1,214 @@
+namespace Mtc.Core.Analytics;
+
+// Cycles from control data: EXECUTION edges, program changes and part-count increments.
+public sealed partial class MachineAnalyzer
+{
+    private void OnExecution(string value)
+    {
+        var previous = _s.Execution;
+        if (value == previous)
+        {
+            return;
+        }
+
+        _s.Execution = value;
+        if (value == Model.Observation.UnavailableValue)
+        {
+            _s.ExecutionGap = true;
+            SuspendCycle();
+            return;
+        }
+
+        // The last ACTIVE or stopped value, looking through holds: READY → INTERRUPTED → ACTIVE is a seen start.
+        var settled = _s.SettledExecution;
+        var gap = _s.ExecutionGap;
+        if (value == Execution.Active || Execution.EndsCycle(value))
+        {
+            _s.SettledExecution = value;
+            _s.ExecutionGap = false;
+        }
+
+        _s.ExecutionLiveOrder = _s.Observations;
+        var cycle = _s.Cycle;
+        if (cycle is { Suspended: true })
+        {
+            if (!Execution.EndsCycle(value) && cycle.Program == _s.Program)
+            {
+                // Back with the same program still running: the same cycle goes on.
+                cycle.Suspended = false;
+                cycle.Execution = value;
+                cycle.ExecutionSinceTicks = _s.Ticks;
+                return;
+            }
+
+            _s.Cycle = null;
+            CloseCycle(cycle, CycleCompletion.Partial, cycle.SuspendedAt, cycle.SuspendedTicks, ongoing: false);
+            cycle = null;
+        }
+
+        if (cycle is not null)
+        {
+            Accrue(cycle);
+            if (!Execution.EndsCycle(value))
+            {
+                cycle.Execution = value;
+                return;
+            }
+
+            _s.Cycle = null;
+            var completion = value == Execution.Stopped && cycle.Parts == 0 ? CycleCompletion.Aborted : CycleCompletion.Completed;
+            CloseCycle(cycle, completion, _s.Clock, _s.Ticks, ongoing: false);
+            return;
+        }
+
+        if (value == Execution.Active)
+        {
+            // Seen leaving a stopped state: the start was observed. From nothing or across UNAVAILABLE it was not.
+            TryOpenCycle(startObserved: settled is not null && Execution.EndsCycle(settled) && !gap);
+        }
+    }
+
+    private void OnProgram(string? value)
+    {
+        if (value is null || value == _s.Program)
+        {
+            return;
+        }
+
+        var previous = _s.Program;
+        _s.Program = value;
+        if (previous is null)
+        {
+            return;
+        }
+
+        if (_s.Cycle is { } cycle)
+        {
+            _s.Cycle = null;
+            if (cycle.Suspended)
+            {
+                CloseCycle(cycle, CycleCompletion.Partial, cycle.SuspendedAt, cycle.SuspendedTicks, ongoing: false);
+            }
+            else
+            {
+                Accrue(cycle);
+                CloseCycle(cycle, cycle.Parts > 0 ? CycleCompletion.Completed : CycleCompletion.Aborted, _s.Clock, _s.Ticks, ongoing: false);
+                if (_s.Execution == Execution.Active)
+                {
+                    TryOpenCycle(startObserved: true);
+                }
+            }
+        }
+
+        if (_options.DeriveSetups && _s.DerivedSetup is null && Execution.IsSetupMode(_s.ControllerMode))
+        {
+            _s.DerivedSetup = OpenHere("setup.derived");
+            _s.DerivedSetup.Program = value;
+        }
+    }
+
+    private void TryOpenCycle(bool startObserved)
+    {
+        if ((_items.Has.Contains(DataItemRole.Program) && _s.Program is null) || Execution.IsManualMode(_s.ControllerMode))
+        {
+            return;
+        }
+
+        EmitHeldCycle();
+        _s.Cycle = new OpenCycle
+        {
+            Origin = OpenHere("cycle"),
+            Program = _s.Program,
+            StartObserved = startObserved,
+            Execution = Execution.Active,
+            ExecutionSinceTicks = _s.Ticks,
+        };
+        if (_s.DerivedSetup is not null)
+        {
+            _s.DerivedSetupPendingCycle = CycleId(_s.Cycle.Origin);
+        }
+    }
+
+    /// <summary>The source went away (UNAVAILABLE, agent restart, clock reset): the cycle waits for what comes back.</summary>
+    private void SuspendCycle()
+    {
+        if (_s.Cycle is { Suspended: false } cycle)
+        {
+            Accrue(cycle);
+            cycle.Suspended = true;
+            cycle.SuspendedAt = _s.Clock;
+            cycle.SuspendedTicks = _s.Ticks;
+        }
+    }
+
+    private void Accrue(OpenCycle cycle)
+    {
+        if (cycle.Execution == Execution.Active)
+        {
+            cycle.ActiveTicks += _s.Ticks - cycle.ExecutionSinceTicks;
+        }
+
+        cycle.ExecutionSinceTicks = _s.Ticks;
+    }
+
+    private string CycleId(OpenInterval origin) => EventId(origin.InstanceId, origin.StartSequence, MachineEventType.Cycle);
+
+    /// <summary>Closes a cycle (already detached from the state and accrued) and holds it for late parts.</summary>
+    private void CloseCycle(OpenCycle cycle, string completion, DateTime end, long endTicks, bool ongoing)
+    {
+        var id = CycleId(cycle.Origin);
+        var duration = endTicks - cycle.Origin.StartTicks;
+        var closed = new MachineCycle
+        {
+            Id = id,
+            Start = cycle.Origin.Start,
+            End = end,
+            InstanceId = cycle.Origin.InstanceId,
+            StartSequence = cycle.Origin.StartSequence,
+            Ongoing = ongoing,
+            DurationSeconds = Seconds(duration),
+            ActiveSeconds = Seconds(cycle.ActiveTicks),
+            InterruptedSeconds = Seconds(duration - cycle.ActiveTicks),
+            Program = cycle.Program,
+            Parts = cycle.Parts,
+            Completion = cycle.StartObserved ? completion : CycleCompletion.Partial,
+        };
+
+        if (_s.DerivedSetupPendingCycle == id)
+        {
+            _s.DerivedSetupPendingCycle = null;
+            if (closed.Completion == CycleCompletion.Completed && _s.DerivedSetup is { } setup)
+            {
+                EmitSetup(setup, SetupSource.Derived, cycle.Origin.Start, cycle.Origin.StartTicks, ongoing: false);
+                _s.DerivedSetup = null;
+            }
+        }
+
+        EmitHeldCycle();
+        _s.HeldCycle = closed;
+        _s.HeldCycleEndTicks = endTicks;
+    }
+
+    private void EmitHeldCycle()
+    {
+        if (_s.HeldCycle is { } held)
+        {
+            _s.HeldCycle = null;
+            EmitCycle(held);
+        }
+    }
+
+    private void EmitCycle(MachineCycle cycle)
+    {
+        _s.Pending.Add(cycle);
+        _s.LastCycle = cycle;
+        if (cycle.Completion == CycleCompletion.Completed)
+        {
+            _s.RecentCycleSeconds.Add(cycle.DurationSeconds);
+            if (_s.RecentCycleSeconds.Count > _options.RecentCycles)
+            {
+                _s.RecentCycleSeconds.RemoveAt(0);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using Mtc.Core.Model;
+using Mtc.Core.Shdr;
+
+namespace Mtc.Core.Analytics;
+
+/// <summary>
+/// Reads an SHDR log as the observations of one device, as an agent fed by that adapter would record them:
+/// keys match the device's data item names or ids (names win), a <c>device:</c> prefix naming another device
+/// is skipped, unknown keys and assets are skipped, malformed lines are counted and skipped, and each
+/// observation gets the next sequence number (from 1). Timestamps are the lines' own.
+/// </summary>
+public sealed class ShdrDeviceFeed
+{
+    private readonly Device _device;
+    private readonly Dictionary<string, DataItem> _items = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deviceNames = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public ShdrDeviceFeed(Device device)
+    {
+        _device = device ?? throw new ArgumentNullException(nameof(device));
+        var all = device.AllDataItems().ToList();
+        foreach (var item in all.Where(i => !string.IsNullOrEmpty(i.Name)))
+        {
+            _items.TryAdd(item.Name!, item);
+        }
+
+        foreach (var item in all)
+        {
+            _items.TryAdd(item.Id, item);
+        }
+
+        foreach (var name in new[] { device.Name, device.Uuid, device.Id })
+        {
+            if (!string.IsNullOrEmpty(name))
+            {
+                _deviceNames.Add(name);
+            }
+        }
+    }
+
+    public int Lines { get; private set; }
+    public int MalformedLines { get; private set; }
+
+    /// <summary>Entries whose key is not a data item of the device (or whose prefix names another device).</summary>
+    public long SkippedEntries { get; private set; }
+
+    /// <summary>The first malformed line, for messages.</summary>
+    public ShdrParseError? FirstError { get; private set; }
+
+    /// <summary>The device's observations in log order.</summary>
+    public IEnumerable<Observation> Read(TextReader log, ParserLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var reader = new ShdrReader(log, new DeviceShdrKeyResolver(_device), limits);
+        while (reader.TryRead(out var result))
+        {
+            Lines = reader.LineNumber;
+            if (result.Error is { } error)
+            {
+                MalformedLines++;
+                FirstError ??= error;
+                continue;
+            }
+
+            if (result.Line is not ShdrDataLine line)
+            {
+                continue;
+            }
+
+            foreach (var entry in line.Entries)
+            {
+                if (ToObservation(entry, line.Timestamp) is { } observation)
+                {
+                    yield return observation;
+                }
+                else
+                {
+                    SkippedEntries++;
+                }
+            }
+        }
+
+        Lines = reader.LineNumber;
+    }
+
+    private Observation? ToObservation(ShdrEntry entry, DateTime timestamp)
+    {
+        if (!entry.IsKnown
+            || (entry.Device is not null && !_deviceNames.Contains(entry.Device))
+            || !_items.TryGetValue(entry.Key, out var item))
+        {
+            return null;
+        }
+
+        var sequence = ++_sequence;
+        return entry switch
+        {
+            ShdrCondition c => new Observation
+            {
+                Category = DataItemCategory.Condition,
+                ElementName = c.Level.ToString(),
+                DataItemId = item.Id,
+                Name = item.Name,
+                Sequence = sequence,
+                Timestamp = timestamp,
+                Type = item.Type,
+                SubType = item.SubType,
+                Level = c.Level,
+                NativeCode = c.NativeCode,
+                ConditionId = c.ConditionId,
+                NativeSeverity = c.NativeSeverity,
+                Qualifier = c.Qualifier,
+                Value = c.Message,
+            },
+            ShdrValue v => Plain(item, sequence, timestamp, v.Value),
+            ShdrMessage m => Plain(item, sequence, timestamp, m.Text),
+            ShdrTimeSeries t => Plain(item, sequence, timestamp, t.IsUnavailable ? Observation.UnavailableValue : string.Join(' ', t.Values.Select(x => x.ToString(CultureInfo.InvariantCulture)))),
+            ShdrDataSet d => Plain(item, sequence, timestamp, d.IsUnavailable ? Observation.UnavailableValue : null),
+            _ => Plain(item, sequence, timestamp, null),
+        };
+    }
+
+    private static Observation Plain(DataItem item, long sequence, DateTime timestamp, string? value) => new()
+    {
+        Category = item.Category,
+        ElementName = item.Type,
+        DataItemId = item.Id,
+        Name = item.Name,
+        Sequence = sequence,
+        Timestamp = timestamp,
+        SubType = item.SubType,
+        Value = value,
+    };
+}

@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace Mtc.Core.Wire;
+
+/// <summary>
+/// The body of <c>POST /api/ext/data</c>: contiguous outbox records <c>fromSeq..toSeq</c> of one edge stream.
+/// The cloud applies it exactly once against its per-stream high-water mark.
+/// </summary>
+public sealed record IngestBatch(
+    string EdgeId,
+    string StreamId,
+    long FromSeq,
+    long ToSeq,
+    IReadOnlyList<WireRecord> Records);
+
+/// <summary>The answer to an ingest batch: the stream's new high-water mark and what happened to the records.</summary>
+public sealed record IngestResult(long Hwm, int Accepted, int Skipped);
+
+/// <summary>One outbox record. <c>kind</c> says which of the derived records it is.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(ObservationRecord), WireKinds.Observation)]
+[JsonDerivedType(typeof(DeviceModelRecord), WireKinds.DeviceModel)]
+[JsonDerivedType(typeof(DerivedEventRecord), WireKinds.DerivedEvent)]
+[JsonDerivedType(typeof(GapRecord), WireKinds.Gap)]
+[JsonDerivedType(typeof(EdgeStatusRecord), WireKinds.EdgeStatus)]
+public abstract record WireRecord
+{
+    /// <summary>The outbox sequence number: increasing, never reused within a stream.</summary>
+    public required long Seq { get; init; }
+}
+
+public static class WireKinds
+{
+    public const string Observation = "observation";
+    public const string DeviceModel = "deviceModel";
+    public const string DerivedEvent = "derivedEvent";
+    public const string Gap = "gap";
+    public const string EdgeStatus = "edgeStatus";
+}

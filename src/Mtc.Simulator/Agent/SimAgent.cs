@@ -1,0 +1,157 @@
+namespace Mtc.Simulator.Agent;
+
+/// <summary>
+/// The state of one simulated MTConnect agent: devices, observation buffer, assets, and the faults a test
+/// can inject (restart, stalled streams, dropped connections).
+/// </summary>
+internal sealed class SimAgent
+{
+    private readonly Lock _gate = new();
+    private CancellationTokenSource _connections = new();
+    private DateTimeOffset _stalledUntil = DateTimeOffset.MinValue;
+    private long _instanceId;
+
+    public SimAgent(DeviceCatalog catalog, SchemaVersion version, int bufferSize, TimeProvider clock)
+    {
+        Catalog = catalog;
+        Version = version;
+        Clock = clock;
+        _instanceId = clock.GetUtcNow().ToUnixTimeSeconds();
+        Buffer = new ObservationBuffer(bufferSize, _instanceId);
+        ModelChangeTime = clock.GetUtcNow().UtcDateTime;
+        AddUnavailable();
+    }
+
+    public DeviceCatalog Catalog { get; }
+    public SchemaVersion Version { get; }
+    public TimeProvider Clock { get; }
+    public ObservationBuffer Buffer { get; }
+    public AssetStore Assets { get; } = new();
+    public DateTime ModelChangeTime { get; }
+    public string Sender { get; } = Environment.MachineName;
+
+    /// <summary>Cancelled when connections are dropped or the agent restarts: every open stream ends.</summary>
+    public CancellationToken ConnectionsToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connections.Token;
+            }
+        }
+    }
+
+    public DateTime Now => Clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// Simulates an agent restart: a new instanceId, an empty buffer from sequence 1, every data item
+    /// UNAVAILABLE and then its last value again (the adapter reconnecting), all streams cut.
+    /// </summary>
+    public long Restart()
+    {
+        var latest = Buffer.Current(null, null)!.Value.Observations;
+        long instanceId;
+        lock (_gate)
+        {
+            _instanceId = Math.Max(_instanceId + 1, Clock.GetUtcNow().ToUnixTimeSeconds());
+            instanceId = _instanceId;
+        }
+
+        Buffer.Reset(instanceId);
+        Assets.Clear();
+        DropConnections();
+        AddUnavailable();
+        var now = Now;
+        Buffer.AddRange(latest
+            .Where(e => !e.Observation.IsUnavailable)
+            .Select(e => new SourceValue(e.Item, now, e.Observation.Value)
+            {
+                Level = e.Observation.Level,
+                NativeCode = e.Observation.NativeCode,
+                NativeSeverity = e.Observation.NativeSeverity,
+                Qualifier = e.Observation.Qualifier,
+                SampleCount = e.Observation.SampleCount,
+                SampleRate = e.Observation.SampleRate,
+                Entries = e.Observation.Entries,
+                ResetTriggered = e.Observation.ResetTriggered,
+            })
+            .ToArray());
+        return instanceId;
+    }
+
+    public void DropConnections()
+    {
+        CancellationTokenSource old;
+        lock (_gate)
+        {
+            old = _connections;
+            _connections = new CancellationTokenSource();
+        }
+
+        old.Cancel();
+        old.Dispose();
+    }
+
+    /// <summary>Streams write nothing (no data, no heartbeat) until <paramref name="duration"/> has passed.</summary>
+    public void Stall(TimeSpan duration)
+    {
+        lock (_gate)
+        {
+            _stalledUntil = Clock.GetUtcNow() + duration;
+        }
+    }
+
+    public TimeSpan StallRemaining
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var remaining = _stalledUntil - Clock.GetUtcNow();
+                return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+            }
+        }
+    }
+
+    /// <summary>Stores an asset and reports it on the device's ASSET_CHANGED data item when it has one.</summary>
+    public void PutAsset(SimAsset asset)
+    {
+        Assets.Put(asset);
+        ReportAsset(asset, "ASSET_CHANGED");
+    }
+
+    public void RemoveAsset(string assetId, DateTime timestamp)
+    {
+        if (Assets.Remove(assetId, timestamp) is { } removed)
+        {
+            ReportAsset(removed, "ASSET_REMOVED");
+        }
+    }
+
+    public void RemoveAllAssets(string? assetType, DateTime timestamp)
+    {
+        foreach (var removed in Assets.RemoveAll(assetType, timestamp))
+        {
+            ReportAsset(removed, "ASSET_REMOVED");
+        }
+    }
+
+    private void ReportAsset(SimAsset asset, string type)
+    {
+        var device = Catalog.Devices.FirstOrDefault(d => string.Equals(d.Uuid, asset.DeviceUuid, StringComparison.Ordinal));
+        var item = device?.DataItems.FirstOrDefault(i => string.Equals(i.Type, type, StringComparison.Ordinal));
+        if (item is not null)
+        {
+            Buffer.Add(new SourceValue(item, asset.Timestamp, asset.AssetId));
+        }
+    }
+
+    private void AddUnavailable()
+    {
+        var now = Now;
+        Buffer.AddRange(Catalog.DataItems
+            .Select(i => SourceValue.Unavailable(i, now))
+            .ToArray());
+    }
+}

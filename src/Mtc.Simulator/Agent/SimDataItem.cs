@@ -1,0 +1,69 @@
+using System.Text;
+using Mtc.Core.Model;
+
+namespace Mtc.Simulator.Agent;
+
+/// <summary>A data item the agent serves: what the probe declared, where it sits, and how its observations are written.</summary>
+internal sealed class SimDataItem
+{
+    public required string Id { get; init; }
+    public string? Name { get; init; }
+    public required string Type { get; init; }
+    public string? SubType { get; init; }
+    public required DataItemCategory Category { get; init; }
+    public string? Representation { get; init; }
+    public required string ComponentType { get; init; }
+    public required string ComponentId { get; init; }
+    public string? ComponentName { get; init; }
+    public required DeviceModel Device { get; init; }
+
+    /// <summary>Prefix of a vendor extension type (<c>x</c> of <c>x:UNIT</c>); null for standard types.</summary>
+    public string? ExtensionPrefix { get; init; }
+
+    /// <summary>Element name in a streams document (without prefix): <c>PATH_FEEDRATE</c> → <c>PathFeedrate</c>.</summary>
+    public string ElementName => field ??= ToElementName(Type, Representation);
+
+    public bool IsMessage => Type is "MESSAGE";
+    public bool IsTimeSeries => Representation is "TIME_SERIES";
+    public bool IsDataSet => Representation is "DATA_SET" or "TABLE";
+
+    public static string ToElementName(string type, string? representation)
+    {
+        var colon = type.IndexOf(':', StringComparison.Ordinal);
+        var local = colon >= 0 ? type[(colon + 1)..] : type;
+        var builder = new StringBuilder(local.Length);
+        var upper = true;
+        foreach (var c in local)
+        {
+            if (c == '_')
+            {
+                upper = true;
+                continue;
+            }
+
+            builder.Append(upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c));
+            upper = false;
+        }
+
+        builder.Append(representation switch
+        {
+            "TIME_SERIES" => "TimeSeries",
+            "DATA_SET" => "DataSet",
+            "TABLE" => "Table",
+            _ => "",
+        });
+        return builder.ToString();
+    }
+
+    public DataItem ToModel() => new()
+    {
+        Id = Id,
+        Name = Name,
+        Type = Type,
+        SubType = SubType,
+        Category = Category,
+        Representation = Representation,
+        ComponentId = ComponentId,
+        ComponentType = ComponentType,
+    };
+}

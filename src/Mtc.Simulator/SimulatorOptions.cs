@@ -1,0 +1,97 @@
+namespace Mtc.Simulator;
+
+/// <summary>Settings of one simulated agent: where it listens, what it serves, and where its data comes from.</summary>
+public sealed record SimulatorOptions
+{
+    /// <summary>Schema version served when none is given: the newest 2.x before the typed 2.6 error documents.</summary>
+    public const string DefaultVersion = "2.5";
+    public const int DefaultBufferSize = 131072;
+
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 takes any free port (see <see cref="SimulatorHost.BaseAddress"/>).</summary>
+    public int Port { get; init; } = 5000;
+
+    /// <summary>MTConnect schema version of every document served, e.g. <c>2.5</c> or <c>1.3</c>.</summary>
+    public string Version { get; init; } = DefaultVersion;
+    public int BufferSize { get; init; } = DefaultBufferSize;
+
+    /// <summary>Number of generated machines (0 = none).</summary>
+    public int Generate { get; init; }
+    public int Seed { get; init; } = 1;
+
+    /// <summary>A Devices.xml whose device models are served; with <see cref="ShdrLog"/>, the log is replayed into it.</summary>
+    public string? DevicesFile { get; init; }
+    public string? ShdrLog { get; init; }
+
+    /// <summary>The device (name, uuid or id) the log feeds; the first device of the file when null.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>How many times faster than real time the sources run.</summary>
+    public double Speed { get; init; } = 1;
+    public bool Loop { get; init; }
+
+    /// <summary>Longest pause taken between two replayed lines: longer silences in a log (agent stopped, night) are shortened to this.</summary>
+    public TimeSpan MaxReplayGap { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A live SHDR adapter (<c>host:port</c>) feeding the device model of <see cref="DevicesFile"/>.</summary>
+    public string? Adapter { get; init; }
+
+    /// <summary>Checks that the settings make sense together; returns a one-line reason, or null when they do.</summary>
+    public string? Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            return $"--port must be between 0 and 65535, not {Port}";
+        }
+
+        if (!Agent.SchemaVersion.TryParse(Version, out _))
+        {
+            return $"--version '{Version}' is not a served schema version (use one of {string.Join(", ", Agent.SchemaVersion.Supported)})";
+        }
+
+        if (BufferSize < 16 || BufferSize > 1 << 26)
+        {
+            return $"--buffer must be between 16 and {1 << 26}, not {BufferSize}";
+        }
+
+        if (Generate < 0 || Generate > 10_000)
+        {
+            return $"--generate must be between 0 and 10000, not {Generate}";
+        }
+
+        if (!(Speed > 0) || double.IsInfinity(Speed))
+        {
+            return $"--speed must be a positive number";
+        }
+
+        var sources = (Generate > 0 ? 1 : 0) + (ShdrLog is null ? 0 : 1) + (Adapter is null ? 0 : 1);
+        if (sources == 0 && DevicesFile is null)
+        {
+            return "give a data source: --generate N, --devices FILE --shdr LOG, or --devices FILE --adapter HOST:PORT";
+        }
+
+        if (sources > 1)
+        {
+            return "give one data source: --generate, --shdr or --adapter";
+        }
+
+        if ((ShdrLog is not null || Adapter is not null) && DevicesFile is null)
+        {
+            return "--shdr and --adapter need --devices FILE (the device model the data is mapped to)";
+        }
+
+        if (Device is not null && DevicesFile is null)
+        {
+            return "--device needs --devices FILE";
+        }
+
+        return null;
+    }
+}
+
+/// <summary>What the command line shows about the options.</summary>
+public static class SimulatorOptionsInfo
+{
+    public static IReadOnlyList<string> Versions => Agent.SchemaVersion.Supported;
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text;
+using Mtc.Core.Wire;
+using Mtc.Cloud.Tests.Infrastructure;
+
+namespace Mtc.Cloud.Tests.Api;
+
+public abstract class IngestTests(IBackend backend) : ApiTestBase(backend)
+{
+    [Fact]
+    public async Task A_batch_is_stored_and_answered_with_hwm_accepted_skipped()
+    {
+        var result = await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 1, 50));
+        Assert.Equal(new IngestResult(50, 50, 0), result);
+        var stored = await Batches.AllObservationsAsync(Reader, "m1", pageSize: 7);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => "v" + i), stored.Select(o => o.GetProperty("value").GetString()));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => 1000L + i), stored.Select(o => o.GetProperty("sequence").GetInt64()));
+    }
+
+    [Fact]
+    public async Task The_same_batch_posted_ten_times_at_once_is_stored_once()
+    {
+        var batch = Batches.Observations("plant-1", "s1", 1, 200);
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Batches.PostOkAsync(Edge, batch)));
+        Assert.All(results, r => Assert.Equal(200, r.Hwm));
+        Assert.Equal(200, results.Sum(r => r.Accepted));
+        Assert.Equal(9 * 200, results.Sum(r => r.Skipped));
+        Assert.Single(results, r => r.Accepted == 200);
+        var stored = await Batches.AllObservationsAsync(Reader, "m1");
+        Assert.Equal(200, stored.Count);
+        Assert.Equal(200, stored.Select(o => o.GetProperty("value").GetString()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Overlapping_batches_store_only_the_new_part()
+    {
+        Assert.Equal(new IngestResult(10, 10, 0), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 1, 10)));
+        Assert.Equal(new IngestResult(15, 5, 6), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 5, 15)));
+        Assert.Equal(new IngestResult(15, 0, 5), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 11, 15)));
+        // Another stream of the same edge has its own high-water mark.
+        Assert.Equal(new IngestResult(3, 3, 0), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s2", 1, 3, machine: "m2")));
+        var stored = await Batches.AllObservationsAsync(Reader, "m1");
+        Assert.Equal(Enumerable.Range(1, 15).Select(i => "v" + i), stored.Select(o => o.GetProperty("value").GetString()));
+    }
+
+    [Fact]
+    public async Task The_wire_shape_is_camel_case_with_a_kind_anywhere_in_the_record()
+    {
+        const string json = """
+            {"edgeId":"plant-1","streamId":"s9","fromSeq":1,"toSeq":5,"records":[
+              {"seq":1,"kind":"observation","machineId":"m7","instanceId":"17","sequence":5,"dataItemId":"exec","name":"execution",
+               "category":"EVENT","type":"EXECUTION","timestamp":"2026-11-27T08:00:00Z","value":"ACTIVE"},
+              {"kind":"observation","seq":2,"machineId":"m7","sequence":6,"dataItemId":"cond","category":"CONDITION","type":"TEMPERATURE",
+               "timestamp":"2026-11-27T08:00:01.5Z","value":"too hot","level":"FAULT","nativeCode":"T1","nativeSeverity":"2",
+               "qualifier":"HIGH","conditionId":"c1"},
+              {"kind":"deviceModel","seq":3,"machineId":"m7","uuid":"u-7","name":"Lathe 7","document":"<MTConnectDevices/>"},
+              {"kind":"gap","seq":4,"machineId":"m7","source":"agent","missed":12,"fromSequence":7,"toSequence":18,"reason":"OUT_OF_RANGE"},
+              {"kind":"edgeStatus","seq":5,"timestamp":"2026-11-27T08:00:02Z","data":{"outboxDepth":3}}
+            ]}
+            """;
+        using var response = await Edge.PostAsync("/api/ext/data", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var observations = await Batches.AllObservationsAsync(Reader, "m7");
+        Assert.Equal(2, observations.Count);
+        var condition = observations[1].GetProperty("condition");
+        Assert.Equal("FAULT", condition.GetProperty("level").GetString());
+        Assert.Equal("T1", condition.GetProperty("nativeCode").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 8, 0, 1, 500, TimeSpan.Zero), observations[1].GetProperty("timestamp").GetDateTimeOffset());
+        var machine = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m7");
+        Assert.Equal("ACTIVE", machine.GetProperty("status").GetString());
+        Assert.Equal("u-7", machine.GetProperty("uuid").GetString());
+        Assert.True(machine.GetProperty("hasDeviceModel").GetBoolean());
+        var edge = await Batches.GetJsonAsync(Reader, "/api/ext/edges/plant-1");
+        Assert.Equal(3, edge.GetProperty("status").GetProperty("outboxDepth").GetInt32());
+        var stream = Assert.Single(edge.GetProperty("streams").EnumerateArray());
+        Assert.Equal(5, stream.GetProperty("hwm").GetInt64());
+        Assert.Equal(1, stream.GetProperty("gaps").GetInt64());
+        Assert.Equal(12, stream.GetProperty("missedKnown").GetInt64());
+        var gaps = await Batches.GetJsonAsync(Reader, "/api/ext/events?type=gap");
+        var gap = Assert.Single(gaps.GetProperty("items").EnumerateArray());
+        Assert.Equal(12, gap.GetProperty("data").GetProperty("missed").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"seq\":2,\"kind\":\"observation\"", "invalid-json")]
+    [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"seq\":1,\"kind\":\"teapot\"}]}", "invalid-json")]
+    [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":3,\"toSeq\":2,\"records\":[]}", "invalid-request")]
+    [InlineData("{\"edgeId\":\"\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[]}", "invalid-request")]
+    [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"kind\":\"edgeStatus\",\"seq\":2,\"timestamp\":\"2026-11-27T08:00:00Z\"},{\"kind\":\"edgeStatus\",\"seq\":1,\"timestamp\":\"2026-11-27T08:00:00Z\"}]}", "invalid-request")]
+    [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"kind\":\"edgeStatus\",\"seq\":7,\"timestamp\":\"2026-11-27T08:00:00Z\"}]}", "invalid-request")]
+    [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"kind\":\"observation\",\"seq\":1,\"dataItemId\":\"x\",\"timestamp\":\"2026-11-27T08:00:00Z\"}]}", "invalid-json")]
+    public async Task A_bad_batch_is_a_400_problem_and_changes_nothing(string json, string type)
+    {
+        using var response = await Edge.PostAsync("/api/ext/data", new StringContent(json, Encoding.UTF8, "application/json"));
+        var problem = await Batches.ProblemAsync(response, 400, type);
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        var edges = await Batches.GetJsonAsync(Reader, "/api/ext/edges");
+        Assert.Empty(edges.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_json_error_names_its_line_and_position()
+    {
+        using var response = await Edge.PostAsync("/api/ext/data",
+            new StringContent("{\"edgeId\":\"e\",\n \"streamId\": s}", Encoding.UTF8, "application/json"));
+        var problem = await Batches.ProblemAsync(response, 400, "invalid-json");
+        Assert.Equal(2, problem.GetProperty("line").GetInt64());
+        Assert.Equal(13, problem.GetProperty("bytePositionInLine").GetInt64());
+    }
+}
+
+public sealed class IngestTests_Sqlite() : IngestTests(new SqliteBackend());
+
+[Collection(PostgresCollection.Name)]
+public sealed class IngestTests_Postgres(PostgresServer server) : IngestTests(new PostgresBackend(server));

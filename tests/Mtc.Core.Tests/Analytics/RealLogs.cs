@@ -1,0 +1,74 @@
+using System.IO.Compression;
+using Mtc.Core.Analytics;
+using Mtc.Core.Model;
+using Mtc.Core.Xml;
+
+namespace Mtc.Core.Tests.Analytics;
+
+/// <summary>The real logs of the golden tests, read with the product's readers, and their raw lines for independent checks.</summary>
+internal static class RealLogs
+{
+    public static string Path(params string[] parts) => System.IO.Path.Combine([AppContext.BaseDirectory, "TestData", .. parts]);
+
+    public static string OkumaLog => Path("cppagent", "demo", "agent", "okuma.txt.gz");
+    public static string OkumaDevices => Path("cppagent", "demo", "agent", "Devices.xml");
+    public static string NistLog => Path("nist-smstestbed", "raw", "Mazak01", "Mazak01-20170622-20170623.txt.gz");
+    public static string NistDevices => Path("nist-smstestbed", "mtconnect", "agent", "Devices.xml");
+
+    public static Device Device(string devicesPath, string name)
+    {
+        using var file = File.OpenRead(devicesPath);
+        return MtConnectXml.ReadDevices(file).Devices.Single(d => d.Name == name);
+    }
+
+    public static TextReader Open(string gzPath) =>
+        new StreamReader(new GZipStream(File.OpenRead(gzPath), CompressionMode.Decompress));
+
+    public static List<Observation> Observations(string gzPath, Device device)
+    {
+        using var log = Open(gzPath);
+        return new ShdrDeviceFeed(device).Read(log).ToList();
+    }
+
+    public static AnalysisRun Analyze(string gzPath, Device device, AnalyticsOptions? options = null)
+    {
+        var analyzer = new MachineAnalyzer(device, options);
+        foreach (var observation in Observations(gzPath, device))
+        {
+            analyzer.Observe(observation);
+        }
+
+        analyzer.Finish();
+        return new AnalysisRun(analyzer, analyzer.TakeEvents());
+    }
+
+    /// <summary>Raw data lines (assets and their bodies left out) split on pipes, in file order.</summary>
+    public static List<string[]> RawDataLines(string gzPath)
+    {
+        var lines = new List<string[]>();
+        using var log = Open(gzPath);
+        var inAsset = false;
+        while (log.ReadLine() is { } line)
+        {
+            if (inAsset)
+            {
+                inAsset = !line.StartsWith("--multiline--", StringComparison.Ordinal);
+                continue;
+            }
+
+            var fields = line.Split('|');
+            if (fields.Length > 1 && fields[1].StartsWith('@'))
+            {
+                inAsset = line.Contains("--multiline--", StringComparison.Ordinal);
+                continue;
+            }
+
+            if (fields.Length > 1)
+            {
+                lines.Add(fields);
+            }
+        }
+
+        return lines;
+    }
+}
