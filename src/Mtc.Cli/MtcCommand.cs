@@ -9,8 +9,12 @@ internal static class MtcCommand
     {
         var root = new RootCommand("MTConnect Core: edge gateway, cloud API, simulator and tools for MTConnect machine data.");
         root.Subcommands.Add(Commands.InspectCommand.Create());
+        root.Subcommands.Add(Commands.EdgeCommand.Create());
         root.Subcommands.Add(Commands.AnalyzeCommand.Create());
         root.Subcommands.Add(Commands.SimCommand.Build(stdout, stderr));
+        root.Subcommands.Add(Commands.CloudCommand.Create());
+        root.Subcommands.Add(Commands.CloudCommand.CreateDb());
+        root.Subcommands.Add(Commands.KeysCommand.Create());
         return root;
     }
 

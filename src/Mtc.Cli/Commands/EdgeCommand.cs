@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Mtc.Edge;
+
+namespace Mtc.Cli.Commands;
+
+/// <summary><c>mtc edge --config edge.json</c>: the edge gateway.</summary>
+internal static class EdgeCommand
+{
+    private const string Description = """
+        Runs the edge gateway: collects from MTConnect agents and SHDR adapters, keeps everything in a durable outbox
+        (SQLite in Edge:DataDirectory) and delivers it to the cloud exactly once. Serves /health/live, /health/ready,
+        /metrics, /api/status and a status page on Edge:Http:Urls. Every setting can be overridden by environment,
+        e.g. Edge__Cloud__ApiKey. See the README for all settings.
+
+        Exit codes: 0 stopped normally, 2 invalid configuration (one line on stderr says which setting), 1 other failure.
+        """;
+
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "The JSON config file (its Edge section); relative paths in it are relative to the file." };
+        var command = new Command("edge", Description) { config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            try
+            {
+                await using var app = EdgeHost.Build(parse.GetValue(config));
+                await EdgeHost.RunAsync(app, output, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+            catch (EdgeConfigurationException e)
+            {
+                await error.WriteLineAsync($"mtc edge: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return 0;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mtc.Edge.Outbox;
+using Mtc.Edge.Status;
+
+namespace Mtc.Edge.Collectors;
+
+/// <summary>Runs one collector per configured source until the host stops.</summary>
+internal sealed class CollectorService(
+    IOptions<EdgeOptions> options, IHttpClientFactory http, OutboxStore outbox, EdgeState state, EdgeMetrics metrics,
+    TimeProvider time, ILoggerFactory logs) : BackgroundService
+{
+    public const string AgentHttpClient = "agents";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var log = logs.CreateLogger("Mtc.Edge.Collectors");
+        var runs = new List<Task>();
+        foreach (var a in options.Value.Agents)
+        {
+            var client = new AgentClient(http.CreateClient(AgentHttpClient), new Uri(a.Url));
+            var collector = new AgentCollector(a, client, outbox, state, metrics, time, log);
+            runs.Add(Task.Run(() => collector.RunAsync(stoppingToken), stoppingToken));
+        }
+        return Task.WhenAll(runs);
+    }
+}

@@ -1,0 +1,93 @@
+namespace Mtc.Edge;
+
+/// <summary>The edge gateway's settings: the <c>Edge</c> section of edge.json, overridable by environment (<c>Edge__Cloud__ApiKey</c>).</summary>
+public sealed class EdgeOptions
+{
+    public const string Section = "Edge";
+
+    /// <summary>The gateway's id in the cloud (1-128 characters).</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Where the outbox database lives; created when missing. Relative paths are relative to the config file.</summary>
+    public string DataDirectory { get; set; } = "./edge-data";
+
+    public CloudOptions Cloud { get; set; } = new();
+
+    public List<AgentSourceOptions> Agents { get; set; } = [];
+
+    public List<AdapterSourceOptions> Adapters { get; set; } = [];
+
+    public OutboxOptions Outbox { get; set; } = new();
+
+    public HttpOptions Http { get; set; } = new();
+}
+
+public sealed class CloudOptions
+{
+    /// <summary>Base URL of the cloud API; empty keeps everything in the outbox (offline mode).</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>An API key with the <c>edge:ingest</c> scope; set it by environment: <c>Edge__Cloud__ApiKey</c>.</summary>
+    public string ApiKey { get; set; } = "";
+
+    /// <summary>At most this many records in one batch.</summary>
+    public int BatchMaxRecords { get; set; } = 2000;
+
+    /// <summary>At most this many bytes of (uncompressed) records in one batch.</summary>
+    public int BatchMaxBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long one request may take before it counts as a timeout and is retried.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between retries (backoff doubles from one second up to this, with jitter).</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+public sealed class AgentSourceOptions
+{
+    /// <summary>The agent's base URL, e.g. http://127.0.0.1:5000 (a device path such as /M1 may follow).</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>The <c>interval</c> of the streaming sample request: the agent sends at most one part per interval.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The <c>heartbeat</c> the agent is asked for; silence beyond three heartbeats means the connection is dead.</summary>
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The <c>count</c> of observations per sample part.</summary>
+    public int Count { get; set; } = 1000;
+
+    /// <summary>Stream with one long request (true) or poll <c>/sample</c> (false). Streaming falls back to polling when it fails.</summary>
+    public bool Streaming { get; set; } = true;
+}
+
+public sealed class AdapterSourceOptions
+{
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; } = 7878;
+
+    /// <summary>A Devices.xml that maps the adapter's keys to data items. Relative paths are relative to the config file.</summary>
+    public string Devices { get; set; } = "";
+
+    /// <summary>The device (name or uuid) in <see cref="Devices"/> the adapter feeds; may be empty when the file has one device.</summary>
+    public string Device { get; set; } = "";
+
+    /// <summary>Reconnect when nothing (not even a PONG) arrives for this long.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class OutboxOptions
+{
+    /// <summary>Disk quota of the outbox database; when it is reached the oldest samples are dropped first, each drop recorded as a gap.</summary>
+    public long MaxBytes { get; set; } = 1L << 30;
+
+    /// <summary>The SQLite <c>synchronous</c> setting: FULL (default, survives power loss) or NORMAL (survives a process crash; a power cut may lose the last transactions).</summary>
+    public string Synchronous { get; set; } = "FULL";
+}
+
+public sealed class HttpOptions
+{
+    /// <summary>Where the local status page, health checks and metrics listen (semicolon-separated). Port 0 picks a free port.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5081";
+}

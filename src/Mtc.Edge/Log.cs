@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mtc.Edge;
+
+/// <summary>Every log message of the edge, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Edge {EdgeId} started: outbox {Path} (stream {StreamId}), {Records} records waiting")]
+    public static partial void Started(ILogger log, string edgeId, string path, string streamId, long records);
+
+    [LoggerMessage(1100, LogLevel.Warning, "Uplink: {Error}; retrying in {Wait}")]
+    public static partial void UplinkRetry(ILogger log, string? error, TimeSpan wait);
+
+    [LoggerMessage(1101, LogLevel.Error, "Uplink failed; retrying")]
+    public static partial void UplinkFailed(ILogger log, Exception e);
+
+    [LoggerMessage(1102, LogLevel.Error, "Uplink: batch {From}..{To} refused with HTTP {Status}, moved to quarantine: {Body}")]
+    public static partial void Quarantined(ILogger log, long from, long to, int status, string body);
+
+    [LoggerMessage(1103, LogLevel.Information, "Registered {Machines} machines with the cloud: {Status}")]
+    public static partial void Registered(ILogger log, int machines, string status);
+
+    [LoggerMessage(1104, LogLevel.Error, "The cloud refused the registration with HTTP {Status}: {Body}")]
+    public static partial void SetupRefused(ILogger log, int status, string body);
+
+    [LoggerMessage(1200, LogLevel.Information, "{Source}: connected (instance {InstanceId}, continuing from {Next})")]
+    public static partial void Connected(ILogger log, string source, string? instanceId, long next);
+
+    [LoggerMessage(1201, LogLevel.Warning, "{Source}: {Error}; reconnecting in {Wait}")]
+    public static partial void SourceRetry(ILogger log, string source, string error, TimeSpan wait);
+
+    [LoggerMessage(1202, LogLevel.Warning, "{Source}: gap of {Missed} sequences ({Reason})")]
+    public static partial void Gap(ILogger log, string source, long? missed, string reason);
+
+    [LoggerMessage(1203, LogLevel.Warning, "{Source}: streaming failed ({Error}); polling instead")]
+    public static partial void Polling(ILogger log, string source, string error);
+}

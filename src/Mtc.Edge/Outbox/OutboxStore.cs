@@ -1,0 +1,267 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Mtc.Edge.Outbox;
+
+/// <summary>
+/// The durability boundary: one SQLite database (WAL) with the records the cloud must get, each collector's cursor and
+/// the batches the cloud refused. A collector's records and its cursor are written in one transaction, so after a crash
+/// the cursor and the records always agree. One connection, used under a lock: SQLite has one writer anyway.
+/// </summary>
+internal sealed partial class OutboxStore : IDisposable
+{
+    public const string FileName = "outbox.db";
+
+    private readonly SqliteConnection _db;
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly long _maxBytes;
+    private long _lastSeq;
+
+    private OutboxStore(SqliteConnection db, long maxBytes, TimeProvider time, string streamId)
+    {
+        _db = db;
+        _maxBytes = maxBytes;
+        _time = time;
+        StreamId = streamId;
+        _lastSeq = ScalarLong("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'records'), 0)");
+    }
+
+    /// <summary>The random id this outbox was created with; the cloud keeps its high-water mark per stream.</summary>
+    public string StreamId { get; }
+
+    public string Path => _db.DataSource;
+
+    /// <summary>The highest seq ever assigned (0 when none).</summary>
+    public long LastSeq
+    {
+        get { lock (_gate) { return _lastSeq; } }
+    }
+
+    /// <summary>Opens (or creates) the outbox in <paramref name="directory"/>.</summary>
+    public static OutboxStore Open(string directory, long maxBytes, string synchronous = "FULL", TimeProvider? time = null)
+    {
+        Directory.CreateDirectory(directory);
+        var path = System.IO.Path.Combine(directory, FileName);
+        var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
+        var db = new SqliteConnection(cs);
+        db.Open();
+        try
+        {
+            // WAL: readers never block the writer. synchronous FULL syncs the WAL at every commit (survives power loss);
+            // NORMAL syncs only at checkpoints (survives a process crash, a power cut may lose the last commits).
+            var sync = synchronous.ToUpperInvariant() switch { "NORMAL" => "NORMAL", "EXTRA" => "EXTRA", _ => "FULL" };
+            Execute(db, $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+            OutboxSchema.Apply(db);
+            var streamId = (string)Scalar(db, "SELECT value FROM meta WHERE key = 'stream_id'")!;
+            return new OutboxStore(db, maxBytes, time ?? TimeProvider.System, streamId);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="entries"/> and, in the same transaction, <paramref name="source"/>'s cursor. Returns the seq of
+    /// the last stored record (or the current last seq when there were none). Enforces the quota afterwards, in the same
+    /// transaction.
+    /// </summary>
+    public long Append(string? source, SourceCursor? cursor, IReadOnlyList<OutboxEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            var last = InsertRecords(tx, entries, now);
+            if (source is not null && cursor is not null)
+            {
+                using var cmd = Command(tx, """
+                    INSERT INTO cursors (source, instance_id, next_sequence, analytics_state, updated_ms)
+                    VALUES ($s, $i, $n, $a, $t)
+                    ON CONFLICT (source) DO UPDATE SET instance_id = $i, next_sequence = $n, analytics_state = $a, updated_ms = $t
+                    """);
+                cmd.Parameters.AddWithValue("$s", source);
+                cmd.Parameters.AddWithValue("$i", (object?)cursor.InstanceId ?? DBNull.Value);
+                cmd.Parameters.AddWithValue("$n", cursor.NextSequence);
+                cmd.Parameters.AddWithValue("$a", (object?)cursor.AnalyticsState ?? DBNull.Value);
+                cmd.Parameters.AddWithValue("$t", now);
+                cmd.ExecuteNonQuery();
+            }
+            if (entries.Count > 0)
+            {
+                last = EnforceQuota(tx, now) ?? last;
+            }
+            tx.Commit();
+            if (last > _lastSeq)
+            {
+                _lastSeq = last;
+            }
+            return _lastSeq;
+        }
+    }
+
+    public SourceCursor? GetCursor(string source)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command(null, "SELECT instance_id, next_sequence, analytics_state FROM cursors WHERE source = $s");
+            cmd.Parameters.AddWithValue("$s", source);
+            using var r = cmd.ExecuteReader();
+            return r.Read()
+                ? new SourceCursor(r.IsDBNull(0) ? null : r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : (byte[])r.GetValue(2))
+                : null;
+        }
+    }
+
+    /// <summary>The oldest records, contiguous in storage order, at most <paramref name="maxRecords"/> and about <paramref name="maxBytes"/> (always at least one).</summary>
+    public IReadOnlyList<OutboxRecord> ReadBatch(int maxRecords, int maxBytes)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command(null, "SELECT seq, kind, payload FROM records ORDER BY seq LIMIT $n");
+            cmd.Parameters.AddWithValue("$n", maxRecords);
+            using var r = cmd.ExecuteReader();
+            var list = new List<OutboxRecord>();
+            long bytes = 0;
+            while (r.Read())
+            {
+                var payload = (byte[])r.GetValue(2);
+                if (list.Count > 0 && bytes + payload.Length + 16 > maxBytes)
+                {
+                    break;
+                }
+                bytes += payload.Length + 16;
+                list.Add(new OutboxRecord(r.GetInt64(0), r.GetString(1), payload));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>Deletes every record the cloud acknowledged (seq at or below its high-water mark); returns how many.</summary>
+    public int DeleteThrough(long hwm)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command(null, "DELETE FROM records WHERE seq <= $h");
+            cmd.Parameters.AddWithValue("$h", hwm);
+            return cmd.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Moves a batch the cloud refused into the quarantine table (kept, never deleted) and out of the queue.</summary>
+    public void Quarantine(long fromSeq, long toSeq, int records, int statusCode, string reason, byte[] batch)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            using (var ins = Command(tx, """
+                INSERT INTO quarantine (from_seq, to_seq, records, status_code, reason, batch, created_ms)
+                VALUES ($f, $t, $n, $c, $r, $b, $m)
+                """))
+            {
+                ins.Parameters.AddWithValue("$f", fromSeq);
+                ins.Parameters.AddWithValue("$t", toSeq);
+                ins.Parameters.AddWithValue("$n", records);
+                ins.Parameters.AddWithValue("$c", statusCode);
+                ins.Parameters.AddWithValue("$r", reason);
+                ins.Parameters.AddWithValue("$b", batch);
+                ins.Parameters.AddWithValue("$m", _time.GetUtcNow().ToUnixTimeMilliseconds());
+                ins.ExecuteNonQuery();
+            }
+            using (var del = Command(tx, "DELETE FROM records WHERE seq BETWEEN $f AND $t"))
+            {
+                del.Parameters.AddWithValue("$f", fromSeq);
+                del.Parameters.AddWithValue("$t", toSeq);
+                del.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    public OutboxStats GetStats()
+    {
+        lock (_gate)
+        {
+            using var cmd = Command(null, """
+                SELECT (SELECT COUNT(*) FROM records), (SELECT COALESCE(SUM(length(payload)), 0) FROM records),
+                       (SELECT MIN(seq) FROM records), (SELECT created_ms FROM records ORDER BY seq LIMIT 1),
+                       (SELECT COALESCE(SUM(records), 0) FROM quarantine), (SELECT COUNT(*) FROM quarantine),
+                       (SELECT value FROM meta WHERE key = 'dropped_records'), (SELECT value FROM meta WHERE key = 'quota_drops')
+                """);
+            using var r = cmd.ExecuteReader();
+            r.Read();
+            return new OutboxStats(
+                r.GetInt64(0), r.GetInt64(1), UsedBytes(null),
+                r.IsDBNull(2) ? null : r.GetInt64(2),
+                _lastSeq,
+                r.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
+                r.GetInt64(4), r.GetInt64(5),
+                long.Parse(r.GetString(6), CultureInfo.InvariantCulture), long.Parse(r.GetString(7), CultureInfo.InvariantCulture));
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _db.Dispose();
+        }
+    }
+
+    private long InsertRecords(SqliteTransaction tx, IReadOnlyList<OutboxEntry> entries, long now)
+    {
+        if (entries.Count == 0)
+        {
+            return _lastSeq;
+        }
+        using var cmd = Command(tx, """
+            INSERT INTO records (kind, machine_id, sequence, is_sample, created_ms, payload)
+            VALUES ($k, $m, $s, $i, $t, $p) RETURNING seq
+            """);
+        var k = cmd.Parameters.Add("$k", SqliteType.Text);
+        var m = cmd.Parameters.Add("$m", SqliteType.Text);
+        var s = cmd.Parameters.Add("$s", SqliteType.Integer);
+        var i = cmd.Parameters.Add("$i", SqliteType.Integer);
+        cmd.Parameters.AddWithValue("$t", now);
+        var p = cmd.Parameters.Add("$p", SqliteType.Blob);
+        cmd.Prepare();
+        long last = 0;
+        foreach (var e in entries)
+        {
+            k.Value = e.Kind;
+            m.Value = (object?)e.MachineId ?? DBNull.Value;
+            s.Value = (object?)e.Sequence ?? DBNull.Value;
+            i.Value = e.IsSample ? 1 : 0;
+            p.Value = e.Payload;
+            last = (long)cmd.ExecuteScalar()!;
+        }
+        return last;
+    }
+
+    private SqliteCommand Command(SqliteTransaction? tx, string sql)
+    {
+        var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    private long ScalarLong(string sql) => Convert.ToInt64(Scalar(_db, sql), CultureInfo.InvariantCulture);
+
+    private static object? Scalar(SqliteConnection db, string sql)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection db, string sql)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

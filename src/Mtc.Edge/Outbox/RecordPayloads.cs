@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Mtc.Core.Model;
+
+namespace Mtc.Edge.Outbox;
+
+/// <summary>Outbox payloads: a wire record's JSON object without its <c>seq</c> (the outbox assigns it when the batch is sent).</summary>
+internal static class RecordPayloads
+{
+    public static byte[] Gap(string? machineId, string source, long? missed, long? fromSequence, long? toSequence, string reason) =>
+        Write(w =>
+        {
+            w.WriteString("kind", "gap");
+            if (machineId is not null)
+            {
+                w.WriteString("machineId", machineId);
+            }
+            w.WriteString("source", source);
+            WriteNumber(w, "missed", missed);
+            WriteNumber(w, "fromSequence", fromSequence);
+            WriteNumber(w, "toSequence", toSequence);
+            w.WriteString("reason", reason);
+        });
+
+    public static byte[] DeviceModel(string machineId, string? uuid, string? name, string document) =>
+        Write(w =>
+        {
+            w.WriteString("kind", "deviceModel");
+            w.WriteString("machineId", machineId);
+            WriteOptional(w, "uuid", uuid);
+            WriteOptional(w, "name", name);
+            w.WriteString("document", document);
+        });
+
+    public static byte[] Observation(string machineId, string? instanceId, Observation o) =>
+        Write(w =>
+        {
+            w.WriteString("kind", "observation");
+            w.WriteString("machineId", machineId);
+            WriteOptional(w, "instanceId", instanceId);
+            w.WriteNumber("sequence", o.Sequence);
+            w.WriteString("dataItemId", o.DataItemId);
+            WriteOptional(w, "name", o.Name);
+            w.WriteString("category", CategoryText(o.Category));
+            w.WriteString("type", o.Category == DataItemCategory.Condition ? o.Type ?? "" : o.Type ?? TypeOf(o.ElementName));
+            WriteOptional(w, "subType", o.SubType);
+            w.WriteString("timestamp", new DateTimeOffset(DateTime.SpecifyKind(o.Timestamp, DateTimeKind.Utc)));
+            WriteOptional(w, "value", o.Value ?? EntriesText(o.Entries));
+            if (o.Category == DataItemCategory.Condition)
+            {
+                WriteOptional(w, "level", o.Level?.ToString().ToUpperInvariant());
+                WriteOptional(w, "nativeCode", o.NativeCode);
+                WriteOptional(w, "nativeSeverity", o.NativeSeverity);
+                WriteOptional(w, "qualifier", o.Qualifier);
+                WriteOptional(w, "conditionId", o.ConditionId);
+            }
+        });
+
+    public static string CategoryText(DataItemCategory c) => c switch
+    {
+        DataItemCategory.Sample => "SAMPLE",
+        DataItemCategory.Event => "EVENT",
+        _ => "CONDITION",
+    };
+
+    /// <summary><c>PathFeedrate</c> → <c>PATH_FEEDRATE</c>: the data item type an element name stands for.</summary>
+    public static string TypeOf(string elementName)
+    {
+        var sb = new StringBuilder(elementName.Length + 4);
+        for (var i = 0; i < elementName.Length; i++)
+        {
+            var c = elementName[i];
+            if (char.IsUpper(c) && i > 0 && !char.IsUpper(elementName[i - 1]))
+            {
+                sb.Append('_');
+            }
+            sb.Append(char.ToUpperInvariant(c));
+        }
+        return sb.ToString();
+    }
+
+    private static string? EntriesText(IReadOnlyList<DataSetEntry>? entries) =>
+        entries is null ? null : string.Join(' ', entries.Select(e => e.Removed ? e.Key : string.Create(CultureInfo.InvariantCulture, $"{e.Key}={e.Value}")));
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void WriteNumber(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using Mtc.Edge.Uplink;
+
+namespace Mtc.Edge.Status;
+
+/// <summary>What the gateway is doing right now, shared by the collectors, the uplink and the local API.</summary>
+internal sealed class EdgeState(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, SourceState> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SetupMachine> _machines = new(StringComparer.Ordinal);
+    private int _machinesVersion;
+
+    public DateTimeOffset Started { get; } = time.GetUtcNow();
+
+    public UplinkState Uplink { get; } = new();
+
+    public SourceState Source(string key, string kind, string address) =>
+        _sources.GetOrAdd(key, k => new SourceState(k, kind, address));
+
+    public IReadOnlyCollection<SourceState> Sources => [.. _sources.Values.OrderBy(s => s.Key, StringComparer.Ordinal)];
+
+    public IReadOnlyCollection<SetupMachine> Machines => [.. _machines.Values.OrderBy(m => m.Id, StringComparer.Ordinal)];
+
+    /// <summary>Changes whenever a machine is added or renamed: the uplink registers again.</summary>
+    public int MachinesVersion => Volatile.Read(ref _machinesVersion);
+
+    public void SetMachine(SetupMachine machine)
+    {
+        var changed = false;
+        _machines.AddOrUpdate(machine.Id, _ => { changed = true; return machine; }, (_, old) =>
+        {
+            changed = old != machine;
+            return machine;
+        });
+        if (changed)
+        {
+            Interlocked.Increment(ref _machinesVersion);
+        }
+    }
+}
+
+/// <summary>One collector's state.</summary>
+internal sealed class SourceState(string key, string kind, string address)
+{
+    private long _observations;
+    private long _gaps;
+
+    public string Key { get; } = key;
+    public string Kind { get; } = kind;
+    public string Address { get; } = address;
+    public volatile string State = "starting";
+    public string? InstanceId { get; set; }
+    public long NextSequence { get; set; }
+    public DateTimeOffset? LastData { get; set; }
+    public string? LastError { get; set; }
+    public long Observations => Interlocked.Read(ref _observations);
+    public long Gaps => Interlocked.Read(ref _gaps);
+
+    public void AddObservations(int n) => Interlocked.Add(ref _observations, n);
+
+    public void AddGap() => Interlocked.Increment(ref _gaps);
+}
+
+/// <summary>The uplink's state.</summary>
+internal sealed class UplinkState
+{
+    private long _sent;
+    private long _retried;
+    private long _quarantined;
+
+    public volatile string State = "starting";
+    public DateTimeOffset? LastSuccess { get; set; }
+    public string? LastError { get; set; }
+    public long Hwm { get; set; }
+    public TimeSpan? LastLatency { get; set; }
+    public DateTimeOffset? NextAttempt { get; set; }
+    public string? SetupStatus { get; set; }
+    public long BatchesSent => Interlocked.Read(ref _sent);
+    public long BatchesRetried => Interlocked.Read(ref _retried);
+    public long BatchesQuarantined => Interlocked.Read(ref _quarantined);
+
+    public void Sent() => Interlocked.Increment(ref _sent);
+
+    public void Retried() => Interlocked.Increment(ref _retried);
+
+    public void Quarantined() => Interlocked.Increment(ref _quarantined);
+}

@@ -1,0 +1,46 @@
+using Mtc.Edge.Outbox;
+
+namespace Mtc.Edge.Status;
+
+/// <summary>The answer of <c>/api/status</c>.</summary>
+internal sealed record EdgeStatusReport(
+    string EdgeId,
+    DateTimeOffset Now,
+    DateTimeOffset Started,
+    bool Ready,
+    IReadOnlyList<SourceReport> Sources,
+    IReadOnlyList<MachineReport> Machines,
+    OutboxReport Outbox,
+    UplinkReport Uplink)
+{
+    public static EdgeStatusReport From(string edgeId, EdgeState state, OutboxStats stats, string streamId, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var sources = state.Sources.Select(s => new SourceReport(s.Key, s.Kind, s.Address, s.State, s.InstanceId, s.NextSequence,
+            s.Observations, s.Gaps, s.LastData, s.LastError)).ToList();
+        var up = state.Uplink;
+        return new EdgeStatusReport(
+            edgeId, now, state.Started, IsReady(state),
+            sources,
+            [.. state.Machines.Select(m => new MachineReport(m.Id, m.Name, m.Uuid))],
+            new OutboxReport(streamId, stats.Records, stats.UsedBytes, stats.OldestSeq, stats.LastSeq,
+                stats.OldestCreated is { } c ? Math.Max(0, (now - c).TotalSeconds) : 0,
+                stats.DroppedRecords, stats.QuotaDrops, stats.Quarantined, stats.QuarantinedBatches),
+            new UplinkReport(up.State, up.Hwm, up.LastSuccess, up.LastError, up.LastLatency?.TotalMilliseconds, up.NextAttempt,
+                up.BatchesSent, up.BatchesRetried, up.BatchesQuarantined, up.SetupStatus));
+    }
+
+    /// <summary>Ready: the outbox is open (we got here) and every source has connected at least once.</summary>
+    public static bool IsReady(EdgeState state) => state.Sources.All(s => s.LastData is not null || s.State == "connected");
+}
+
+internal sealed record SourceReport(string Key, string Kind, string Address, string State, string? InstanceId, long NextSequence,
+    long Observations, long Gaps, DateTimeOffset? LastData, string? LastError);
+
+internal sealed record MachineReport(string Id, string? Name, string? Uuid);
+
+internal sealed record OutboxReport(string StreamId, long Records, long UsedBytes, long? OldestSeq, long LastSeq, double OldestAgeSeconds,
+    long DroppedRecords, long QuotaDrops, long QuarantinedRecords, long QuarantinedBatches);
+
+internal sealed record UplinkReport(string State, long Hwm, DateTimeOffset? LastSuccess, string? LastError, double? LastLatencyMs,
+    DateTimeOffset? NextAttempt, long BatchesSent, long BatchesRetried, long BatchesQuarantined, string? Setup);

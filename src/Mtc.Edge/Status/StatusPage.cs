@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Mtc.Edge.Status;
+
+/// <summary>The status page: one verdict line, then sources, outbox and uplink; it refreshes itself every 5 seconds.</summary>
+internal static class StatusPage
+{
+    public static string Render(EdgeStatusReport r)
+    {
+        var problems = Problems(r);
+        var sb = new StringBuilder(4096);
+        sb.Append("""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+            <title>MTConnect edge</title><style>
+            body{font:15px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
+            td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}th{background:#f4f4f4}
+            .ok{color:#0a6b2d}.bad{color:#b00020}.verdict{font-size:1.4rem;font-weight:600}
+            </style></head><body>
+            """);
+        sb.Append(CultureInfo.InvariantCulture, $"<h1>Edge {H(r.EdgeId)}</h1>");
+        sb.Append(problems.Count == 0
+            ? "<p id=\"verdict\" class=\"verdict ok\">All good: collecting and delivering.</p>"
+            : $"<p id=\"verdict\" class=\"verdict bad\">Needs attention: {H(string.Join("; ", problems))}</p>");
+        sb.Append("<h2>Sources</h2><table id=\"sources\"><tr><th>Source</th><th>State</th><th>Observations</th><th>Gaps</th><th>Last data</th><th>Last error</th></tr>");
+        foreach (var s in r.Sources)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{H(s.Address)}</td><td class=\"{(s.State == "connected" ? "ok" : "bad")}\">{H(s.State)}</td><td>{s.Observations}</td><td>{s.Gaps}</td><td>{Ago(s.LastData, r.Now)}</td><td>{H(s.LastError ?? "")}</td></tr>");
+        }
+        sb.Append("</table><h2>Machines</h2><p id=\"machines\">");
+        sb.Append(r.Machines.Count == 0 ? "none yet" : H(string.Join(", ", r.Machines.Select(m => m.Id))));
+        var o = r.Outbox;
+        sb.Append(CultureInfo.InvariantCulture, $"""
+            </p><h2>Outbox</h2><table id="outbox">
+            <tr><th>Waiting</th><td>{o.Records} records</td></tr>
+            <tr><th>Oldest waiting</th><td>{Duration(o.OldestAgeSeconds)}</td></tr>
+            <tr><th>Disk used</th><td>{o.UsedBytes / 1048576.0:0.0} MiB</td></tr>
+            <tr><th>Dropped by the quota</th><td>{o.DroppedRecords} records</td></tr>
+            <tr><th>Quarantined</th><td>{o.QuarantinedRecords} records in {o.QuarantinedBatches} batches</td></tr>
+            </table>
+            """);
+        var u = r.Uplink;
+        sb.Append(CultureInfo.InvariantCulture, $"""
+            <h2>Cloud</h2><table id="uplink">
+            <tr><th>State</th><td>{H(u.State)}</td></tr>
+            <tr><th>Last delivery</th><td>{Ago(u.LastSuccess, r.Now)}</td></tr>
+            <tr><th>Delivered up to</th><td>record {u.Hwm}</td></tr>
+            <tr><th>Batches</th><td>{u.BatchesSent} sent, {u.BatchesRetried} retried, {u.BatchesQuarantined} refused</td></tr>
+            <tr><th>Last error</th><td>{H(u.LastError ?? "")}</td></tr>
+            <tr><th>Registration</th><td>{H(u.Setup ?? "")}</td></tr>
+            </table><p><a href="/api/status">/api/status</a> · <a href="/metrics">/metrics</a></p></body></html>
+            """);
+        return sb.ToString();
+    }
+
+    /// <summary>What a person should look at, in plain words.</summary>
+    public static List<string> Problems(EdgeStatusReport r)
+    {
+        var list = new List<string>();
+        list.AddRange(r.Sources.Where(s => s.State != "connected").Select(s => $"{s.Address} is {s.State}"));
+        if (r.Uplink.LastError is not null)
+        {
+            list.Add($"cloud: {r.Uplink.LastError}");
+        }
+        if (r.Outbox.OldestAgeSeconds > 300)
+        {
+            list.Add($"oldest record waiting for {Duration(r.Outbox.OldestAgeSeconds)}");
+        }
+        if (r.Outbox.QuarantinedBatches > 0)
+        {
+            list.Add($"{r.Outbox.QuarantinedBatches} batches refused by the cloud");
+        }
+        return list;
+    }
+
+    private static string H(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Ago(DateTimeOffset? at, DateTimeOffset now) => at is { } a ? Duration((now - a).TotalSeconds) + " ago" : "never";
+
+    private static string Duration(double seconds) => seconds switch
+    {
+        < 1 => "now",
+        < 120 => string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s"),
+        < 7200 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0} min"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600:0.#} h"),
+    };
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mtc.Edge.Outbox;
+using Mtc.Edge.Status;
+
+namespace Mtc.Edge.Uplink;
+
+/// <summary>
+/// Ships the outbox to the cloud: oldest records first, one batch in flight, deleting what the cloud's high-water mark
+/// acknowledges. Timeouts, 408, 429, 5xx (and 401/403) back off with jitter and retry the same records; any other 4xx
+/// moves the batch to the quarantine table. Registers the machines first, and again whenever they change.
+/// </summary>
+internal sealed class UplinkService(
+    OutboxStore outbox, CloudClient cloud, EdgeState state, EdgeMetrics metrics, IOptions<EdgeOptions> options,
+    TimeProvider time, ILogger<UplinkService> log) : BackgroundService
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
+    private readonly EdgeOptions _options = options.Value;
+    private readonly Backoff _backoff = new(TimeSpan.FromSeconds(1), options.Value.Cloud.MaxBackoff);
+    private int _registeredVersion = -1;
+    private int _maxRecords = options.Value.Cloud.BatchMaxRecords;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var up = state.Uplink;
+        if (_options.Cloud.Url.Length == 0)
+        {
+            up.State = "offline: no cloud configured";
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                wait = await StepAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            {
+                // Network errors and timeouts: the records stay in the outbox and go again.
+                up.LastError = e is TaskCanceledException ? "timeout" : e.Message;
+                up.Retried();
+                metrics.Batch("error", TimeSpan.Zero);
+                wait = _backoff.Next();
+                Log.UplinkRetry(log, up.LastError, wait);
+            }
+#pragma warning disable CA1031 // the loop must survive its own failures; the error is logged and retried
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                up.LastError = e.Message;
+                wait = _backoff.Next();
+                Log.UplinkFailed(log, e);
+            }
+            if (wait > TimeSpan.Zero)
+            {
+                up.NextAttempt = time.GetUtcNow() + wait;
+                if (_backoff.Failures > 0)
+                {
+                    up.State = "retrying";
+                }
+                try
+                {
+                    await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>One step: register if needed, else send one batch. Returns how long to wait before the next step.</summary>
+    private async Task<TimeSpan> StepAsync(CancellationToken ct)
+    {
+        var up = state.Uplink;
+        var version = state.MachinesVersion;
+        if (version != _registeredVersion && state.Machines.Count > 0)
+        {
+            var setup = new SetupRequest(_options.Id, _options.Id, [.. state.Machines]);
+            var r = await cloud.PostSetupAsync(setup, ct).ConfigureAwait(false);
+            if (r.IsSuccess)
+            {
+                _registeredVersion = version;
+                up.SetupStatus = CloudClient.ReadField(r.Body, "status") ?? "ok";
+                Log.Registered(log, setup.Machines.Count, up.SetupStatus);
+            }
+            else if (r.IsRetryable)
+            {
+                up.LastError = $"setup: HTTP {(int)r.Status}";
+                return _backoff.Next(r.RetryAfter);
+            }
+            else
+            {
+                // A refused registration (e.g. 409: a machine belongs to another edge) is reported; data still flows.
+                _registeredVersion = version;
+                up.SetupStatus = $"refused: HTTP {(int)r.Status}: {r.Body}";
+                Log.SetupRefused(log, (int)r.Status, r.Body);
+            }
+        }
+
+        var batch = outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes);
+        if (batch.Count == 0)
+        {
+            up.State = "idle";
+            return IdlePoll;
+        }
+        var body = BatchBody.Build(_options.Id, outbox.StreamId, batch);
+        var started = Stopwatch.GetTimestamp();
+        up.State = "sending";
+        var response = await cloud.PostBatchAsync(BatchBody.Gzip(body), ct).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        up.LastLatency = elapsed;
+        var from = batch[0].Seq;
+        var to = batch[^1].Seq;
+        if (response.IsSuccess && CloudClient.ReadHwm(response.Body) is { } hwm && hwm >= to)
+        {
+            outbox.DeleteThrough(hwm);
+            up.Hwm = hwm;
+            up.LastSuccess = time.GetUtcNow();
+            up.LastError = null;
+            up.Sent();
+            up.State = "connected";
+            metrics.Batch("accepted", elapsed);
+            _backoff.Reset();
+            _maxRecords = Math.Min(_options.Cloud.BatchMaxRecords, _maxRecords * 2);
+            return TimeSpan.Zero;
+        }
+        if (response.IsSuccess)
+        {
+            up.LastError = $"the cloud answered {(int)response.Status} without a high-water mark covering {from}..{to}: {response.Body}";
+            up.Retried();
+            metrics.Batch("retry", elapsed);
+            return _backoff.Next();
+        }
+        if (response.Status == HttpStatusCode.RequestEntityTooLarge && batch.Count > 1)
+        {
+            _maxRecords = Math.Max(1, batch.Count / 2);
+            metrics.Batch("too_large", elapsed);
+            return TimeSpan.Zero;
+        }
+        if (response.IsRetryable)
+        {
+            up.LastError = $"HTTP {(int)response.Status}";
+            up.Retried();
+            metrics.Batch("retry", elapsed);
+            var wait = _backoff.Next(response.RetryAfter);
+            Log.UplinkRetry(log, up.LastError, wait);
+            return wait;
+        }
+        outbox.Quarantine(from, to, batch.Count, (int)response.Status, response.Body, body);
+        up.Quarantined();
+        up.LastError = $"batch {from}..{to} refused with HTTP {(int)response.Status}; quarantined";
+        metrics.Batch("quarantined", elapsed);
+        Log.Quarantined(log, from, to, (int)response.Status, response.Body);
+        return TimeSpan.Zero;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace Mtc.Edge.Tests.EndToEnd;
+
+/// <summary>Simulator → edge → cloud as real processes: every sequence the agent served arrives once, through crashes and outages.</summary>
+[Collection(nameof(EndToEndCollection))]
+public sealed class DeliveryTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Steady_state_delivers_every_served_sequence_exactly_once()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "7", "--speed", "20");
+        await p.StartCloudAsync();
+        await p.StartEdgeAsync();
+        var first = await p.EdgeContinuedFromAsync();
+
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 400), Long, p.Logs);
+        await AssertExactlyOnceAsync(p, first);
+    }
+
+    [Fact]
+    public async Task Killing_the_edge_repeatedly_while_it_streams_still_delivers_exactly_once()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "11", "--speed", "30");
+        await p.StartCloudAsync();
+        await p.StartEdgeAsync(batchMaxRecords: 50);
+        var first = await p.EdgeContinuedFromAsync();
+        var random = new Random(5);
+        for (var i = 0; i < 10; i++)
+        {
+            await Task.Delay(random.Next(300, 1500));
+            p.Edge!.Kill(); // kill -9: no shutdown code runs
+            await p.StartEdgeAsync(batchMaxRecords: 50);
+            var resumed = await p.EdgeContinuedFromAsync();
+            Assert.True(resumed > first, $"restart {i} resumed from {resumed}, after the first start at {first}");
+        }
+        await AssertExactlyOnceAsync(p, first);
+    }
+
+    [Fact]
+    public async Task Cloud_outage_backlog_drains_exactly_once()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "3", "--speed", "20");
+        var cloud = await p.StartCloudAsync();
+        await p.StartEdgeAsync();
+        var first = await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 100), Long, p.Logs);
+
+        p.StopCloud();
+        var delivered = p.CloudObservations().Count;
+        // The edge keeps collecting into its outbox while the cloud is away.
+        await Pipeline.WaitUntilAsync(async () =>
+        {
+            var s = await p.EdgeStatusAsync();
+            return s.GetProperty("outbox").GetProperty("records").GetInt64() >= 300
+                && s.GetProperty("uplink").GetProperty("batchesRetried").GetInt64() > 0;
+        }, Long, p.Logs);
+
+        await p.StartCloudAsync(cloud.Port);
+        await AssertExactlyOnceAsync(p, first);
+        Assert.True(p.CloudObservations().Count > delivered + 300);
+    }
+
+    [Fact]
+    public async Task Simulator_restart_records_a_gap_and_collection_continues_from_the_new_instance()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "1", "--seed", "5", "--speed", "20");
+        await p.StartCloudAsync();
+        await p.StartEdgeAsync();
+        await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 50), Long, p.Logs);
+        var before = p.CloudObservations().Keys.Select(k => k.Instance).Distinct().Single();
+
+        await p.PostSimAsync("/_sim/restart");
+        var after = (string)XDocument.Parse(await p.Http.GetStringAsync(new Uri(p.SimUri, "/current")))
+            .Descendants().First(e => e.Name.LocalName == "Header").Attribute("instanceId")!;
+        Assert.NotEqual(before, after);
+
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Keys.Count(k => k.Instance == after) >= 50), Long, p.Logs);
+        var gap = Assert.Single(p.CloudGaps());
+        Assert.Equal(JsonValueKind.Null, gap.TryGetProperty("missed", out var m) ? m.ValueKind : JsonValueKind.Null);
+        Assert.Contains("restarted", gap.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.All(p.CloudObservations().Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task Buffer_overrun_records_a_gap_with_the_exact_missed_count()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "9", "--speed", "60", "--buffer", "128");
+        await p.StartCloudAsync();
+        await p.StartEdgeAsync(heartbeat: "00:00:05");
+        var first = await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 100), Long, p.Logs);
+
+        // The agent holds its stream back while the machines keep producing: the edge falls out of the 128-slot buffer.
+        await p.PostSimAsync("/_sim/stall?seconds=4");
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudGaps().Count > 0), Long, p.Logs);
+        await Task.Delay(1000);
+        var instance = p.CloudObservations().Keys.Select(k => k.Instance).Distinct().Single();
+        var last = p.CloudObservations().Keys.Max(k => k.Seq);
+
+        // Every sequence from the first streamed one to the last delivered is either delivered once or inside a gap,
+        // and the gaps' missed counts add up to exactly the absent ones.
+        var delivered = p.CloudObservations().Where(kv => kv.Key.Instance == instance && kv.Key.Seq >= first && kv.Key.Seq <= last)
+            .ToDictionary(kv => kv.Key.Seq, kv => kv.Value);
+        Assert.All(delivered.Values, n => Assert.Equal(1, n));
+        var gaps = p.CloudGaps().Where(g => g.GetProperty("fromSequence").ValueKind == JsonValueKind.Number).ToList();
+        Assert.NotEmpty(gaps);
+        var inGaps = new HashSet<long>();
+        foreach (var g in gaps)
+        {
+            var from = g.GetProperty("fromSequence").GetInt64();
+            var to = g.GetProperty("toSequence").GetInt64();
+            Assert.Equal(to - from + 1, g.GetProperty("missed").GetInt64());
+            for (var s = from; s <= to; s++)
+            {
+                Assert.True(inGaps.Add(s), $"sequence {s} is in two gaps");
+                Assert.False(delivered.ContainsKey(s), $"sequence {s} was delivered and is in a gap");
+            }
+        }
+        var absent = Enumerable.Range(0, (int)(last - first + 1)).Select(i => first + i).Where(s => !delivered.ContainsKey(s)).ToList();
+        Assert.Equal(absent.Count, gaps.Where(g => g.GetProperty("toSequence").GetInt64() <= last).Sum(g => g.GetProperty("missed").GetInt64()));
+        Assert.All(absent, s => Assert.Contains(s, inGaps));
+    }
+
+    /// <summary>
+    /// Waits until the cloud has everything the simulator served up to now, then compares: the simulator's sequences in
+    /// [first, last] (read by LINQ to XML from its /sample) against the cloud's, each stored exactly once.
+    /// </summary>
+    private static async Task AssertExactlyOnceAsync(Pipeline p, long first)
+    {
+        var current = XDocument.Parse(await p.Http.GetStringAsync(new Uri(p.SimUri, "/current")));
+        var last = long.Parse((string)current.Descendants().First(e => e.Name.LocalName == "Header").Attribute("lastSequence")!, CultureInfo.InvariantCulture);
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Keys.Any(k => k.Seq >= last)), Long,
+            () => $"cloud max {p.CloudObservations().Keys.DefaultIfEmpty().Max(k => k.Seq)} < {last}\n{p.Logs()}");
+        var (instance, expected) = await p.SimSequencesAsync(first, last);
+        var cloud = p.CloudObservations();
+        var duplicates = cloud.Where(kv => kv.Value != 1).Select(kv => kv.Key.Seq).ToList();
+        Assert.True(duplicates.Count == 0, $"stored more than once: {string.Join(", ", duplicates.Take(20))}");
+        var actual = cloud.Keys.Where(k => k.Instance == instance && k.Seq >= first && k.Seq <= last).Select(k => k.Seq).ToHashSet();
+        var missing = expected.Where(s => !actual.Contains(s)).ToList();
+        Assert.True(missing.Count == 0, $"missing {missing.Count} of {expected.Count}: {string.Join(", ", missing.Take(20))}");
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.True(expected.Count > 100, $"only {expected.Count} sequences were compared");
+    }
+}
+
+[CollectionDefinition(nameof(EndToEndCollection), DisableParallelization = true)]
+public sealed class EndToEndCollection;

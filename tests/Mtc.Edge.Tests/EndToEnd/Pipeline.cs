@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Xml.Linq;
+using Microsoft.Data.Sqlite;
+using Mtc.Cloud.Keys;
+using Mtc.Cloud.Storage;
+
+namespace Mtc.Edge.Tests.EndToEnd;
+
+/// <summary>
+/// Simulator, cloud and edge as real processes on 127.0.0.1 with free ports, in a temp directory; all killed on dispose.
+/// The test reads the simulator over HTTP (LINQ to XML) and the cloud's SQLite database directly.
+/// </summary>
+internal sealed class Pipeline : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly TempDirectory _dir = new();
+    private readonly List<ChildProcess> _processes = [];
+    private string? _apiKey;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public ChildProcess? Sim { get; private set; }
+    public ChildProcess? Cloud { get; private set; }
+    public ChildProcess? Edge { get; private set; }
+    public Uri SimUri { get; private set; } = null!;
+    public Uri CloudUri { get; private set; } = null!;
+    public Uri EdgeUri { get; private set; } = null!;
+    public string CloudDb => _dir.Sub("cloud.db");
+    public string EdgeData => _dir.Sub("edge-data");
+
+    public async Task<Uri> StartSimAsync(params string[] args)
+    {
+        Sim = Track(ChildProcess.Start("sim", "mtc.dll", ["sim", "--port", "0", .. args]));
+        SimUri = await Sim.ListeningOnAsync(StartTimeout);
+        return SimUri;
+    }
+
+    public async Task<Uri> StartCloudAsync(int port = 0, params string[] settings)
+    {
+        if (_apiKey is null)
+        {
+            var (_, key) = await ApiKeyAdmin.CreateAsync(new DatabaseTarget("sqlite", CloudDb), "plant-tenant", ["edge:ingest", "ext:read"], "edge", TimeProvider.System, CancellationToken.None);
+            _apiKey = key;
+        }
+        Cloud = Track(ChildProcess.Start("cloud", "Mtc.Cloud.dll",
+            ["--db", "sqlite:" + CloudDb, "--urls", $"http://127.0.0.1:{port}", "--Cloud:RateLimitPerSecond", "100000", "--Cloud:RateLimitBurst", "100000", .. settings]));
+        CloudUri = await Cloud.ListeningOnAsync(StartTimeout);
+        return CloudUri;
+    }
+
+    public void StopCloud()
+    {
+        Cloud?.Kill();
+    }
+
+    /// <summary>Writes edge.json (agent = the simulator, cloud = the cloud) and starts the edge on it.</summary>
+    public async Task<Uri> StartEdgeAsync(string? cloudUrl = null, int batchMaxRecords = 500, string heartbeat = "00:00:02", long maxBytes = 1L << 30)
+    {
+        var config = new
+        {
+            Edge = new
+            {
+                Id = "plant-1",
+                DataDirectory = "./edge-data",
+                Cloud = new { Url = cloudUrl ?? CloudUri.ToString(), BatchMaxRecords = batchMaxRecords, Timeout = "00:00:10", MaxBackoff = "00:00:02" },
+                Agents = new[] { new { Url = SimUri.ToString(), Interval = "00:00:00.1", Heartbeat = heartbeat, Count = 1000 } },
+                Outbox = new { MaxBytes = maxBytes, Synchronous = "NORMAL" },
+                Http = new { Urls = "http://127.0.0.1:0" },
+            },
+        };
+        var path = _dir.Sub("edge.json");
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config));
+        Edge = Track(ChildProcess.Start("edge", "mtc.dll", ["edge", "--config", path],
+            new Dictionary<string, string> { ["Edge__Cloud__ApiKey"] = _apiKey ?? "none" }));
+        EdgeUri = await Edge.ListeningOnAsync(StartTimeout);
+        return EdgeUri;
+    }
+
+    public async Task<JsonElement> EdgeStatusAsync() =>
+        (await Http.GetFromJsonAsync<JsonElement>(new Uri(EdgeUri, "/api/status")));
+
+    /// <summary>Waits until <paramref name="done"/> holds, polling every 250 ms.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan timeout, Func<string> explain)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await done())
+            {
+                return;
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"not reached within {timeout}: {explain()}");
+    }
+
+    /// <summary>Observation (instanceId, sequence) pairs in the cloud, with how many times each was stored.</summary>
+    public Dictionary<(string Instance, long Seq), int> CloudObservations()
+    {
+        var result = new Dictionary<(string, long), int>();
+        if (!File.Exists(CloudDb))
+        {
+            return result;
+        }
+        using var db = OpenCloudDb();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT instance_id, seq, COUNT(*) FROM observations GROUP BY instance_id, seq";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result[(r.IsDBNull(0) ? "" : r.GetString(0), r.GetInt64(1))] = r.GetInt32(2);
+        }
+        return result;
+    }
+
+    /// <summary>Gap events in the cloud (their data JSON).</summary>
+    public List<JsonElement> CloudGaps()
+    {
+        using var db = OpenCloudDb();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT data FROM events WHERE type = 'gap' ORDER BY cursor";
+        using var r = cmd.ExecuteReader();
+        var list = new List<JsonElement>();
+        while (r.Read())
+        {
+            list.Add(JsonDocument.Parse(r.GetString(0)).RootElement.Clone());
+        }
+        return list;
+    }
+
+    private SqliteConnection OpenCloudDb()
+    {
+        var db = new SqliteConnection($"Data Source={CloudDb};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "PRAGMA busy_timeout = 10000";
+        cmd.ExecuteNonQuery();
+        return db;
+    }
+
+    /// <summary>
+    /// The sequences the simulator serves for machines (not its Agent device) in <c>[from, to]</c>, read independently with
+    /// LINQ to XML, plus its instanceId.
+    /// </summary>
+    public async Task<(string Instance, SortedSet<long> Sequences)> SimSequencesAsync(long from, long to)
+    {
+        var probe = XDocument.Parse(await Http.GetStringAsync(new Uri(SimUri, "/probe")));
+        var agentNames = probe.Descendants().Where(e => e.Name.LocalName == "Agent").Select(e => (string?)e.Attribute("name")).ToHashSet();
+        var set = new SortedSet<long>();
+        string instance = "";
+        var next = from;
+        while (next <= to)
+        {
+            var doc = XDocument.Parse(await Http.GetStringAsync(new Uri(SimUri, string.Create(CultureInfo.InvariantCulture, $"/sample?from={next}&count=10000"))));
+            var header = doc.Descendants().First(e => e.Name.LocalName == "Header");
+            instance = (string)header.Attribute("instanceId")!;
+            foreach (var stream in doc.Descendants().Where(e => e.Name.LocalName == "DeviceStream" && !agentNames.Contains((string?)e.Attribute("name"))))
+            {
+                foreach (var seq in stream.Descendants().Select(e => e.Attribute("sequence")).Where(a => a is not null))
+                {
+                    var s = long.Parse(a_(seq!), CultureInfo.InvariantCulture);
+                    if (s >= from && s <= to)
+                    {
+                        set.Add(s);
+                    }
+                }
+            }
+            var n = long.Parse((string)header.Attribute("nextSequence")!, CultureInfo.InvariantCulture);
+            if (n <= next)
+            {
+                break;
+            }
+            next = n;
+        }
+        return (instance, set);
+
+        static string a_(XAttribute a) => a.Value;
+    }
+
+    public async Task PostSimAsync(string path)
+    {
+        using var response = await Http.PostAsync(new Uri(SimUri, path), null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The <c>continuing from N</c> the edge logged when it connected the n-th time.</summary>
+    public async Task<long> EdgeContinuedFromAsync(int occurrence = 0) =>
+        long.Parse(await Edge!.WaitForAsync(@"connected \(instance \d+, continuing from (\d+)\)", StartTimeout, occurrence), CultureInfo.InvariantCulture);
+
+    private ChildProcess Track(ChildProcess p)
+    {
+        _processes.Add(p);
+        return p;
+    }
+
+    public string Logs() => string.Join("\n", _processes.Select(p => $"--- {p.Name}\n{p.Output}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            p.Dispose();
+        }
+        Http.Dispose();
+        await Task.Yield();
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+}

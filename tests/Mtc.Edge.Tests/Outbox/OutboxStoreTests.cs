@@ -1,0 +1,166 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Mtc.Edge.Outbox;
+
+namespace Mtc.Edge.Tests.Outbox;
+
+public sealed class OutboxStoreTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    internal static OutboxEntry Sample(string machine, long sequence, int size = 100) =>
+        new("observation", machine, sequence, true,
+            Encoding.UTF8.GetBytes($$"""{"kind":"observation","machineId":"{{machine}}","sequence":{{sequence}},"value":"{{new string('x', size)}}"}"""));
+
+    internal static OutboxEntry Event(string machine, long sequence) =>
+        new("observation", machine, sequence, false,
+            Encoding.UTF8.GetBytes($$"""{"kind":"observation","machineId":"{{machine}}","sequence":{{sequence}},"category":"EVENT","value":"ACTIVE"}"""));
+
+    [Fact]
+    public void Seq_is_never_reused_after_delete_and_restart()
+    {
+        string streamId;
+        using (var store = OutboxStore.Open(_dir.Path, 1L << 30))
+        {
+            streamId = store.StreamId;
+            Assert.Equal(5, store.Append("a", new SourceCursor("1", 6), [.. Enumerable.Range(1, 5).Select(i => Sample("M1", i))]));
+            Assert.Equal(5, store.DeleteThrough(5));
+            Assert.Equal(0, store.GetStats().Records);
+        }
+        using (var store = OutboxStore.Open(_dir.Path, 1L << 30))
+        {
+            Assert.Equal(streamId, store.StreamId);
+            Assert.Equal(5, store.LastSeq);
+            Assert.Equal(7, store.Append("a", new SourceCursor("1", 8), [Sample("M1", 6), Sample("M1", 7)]));
+            var batch = store.ReadBatch(100, 1 << 20);
+            Assert.Equal([6L, 7L], batch.Select(r => r.Seq));
+        }
+    }
+
+    [Fact]
+    public void A_new_outbox_gets_a_new_random_stream_id()
+    {
+        using var a = OutboxStore.Open(_dir.Sub("a"), 1L << 30);
+        using var b = OutboxStore.Open(_dir.Sub("b"), 1L << 30);
+        Assert.Equal(32, a.StreamId.Length);
+        Assert.NotEqual(a.StreamId, b.StreamId);
+    }
+
+    [Fact]
+    public void Records_and_cursor_are_stored_together_or_not_at_all()
+    {
+        using var store = OutboxStore.Open(_dir.Path, 1L << 30);
+        store.Append("agent", new SourceCursor("7", 11), [.. Enumerable.Range(1, 10).Select(i => Sample("M1", i))]);
+        // A record that violates the schema (kind NOT NULL) fails the whole transaction: no record, no cursor move.
+        var bad = new OutboxEntry(null!, "M1", 12, true, [1]);
+        Assert.ThrowsAny<InvalidOperationException>(() => store.Append("agent", new SourceCursor("7", 13), [Sample("M1", 11), bad]));
+        Assert.Equal(new SourceCursor("7", 11), store.GetCursor("agent"));
+        Assert.Equal(10, store.GetStats().Records);
+        Assert.Equal(10, store.LastSeq);
+        Assert.Equal(11, store.Append("agent", new SourceCursor("7", 12), [Sample("M1", 11)]));
+    }
+
+    [Fact]
+    public void Cursor_keeps_analytics_state()
+    {
+        using (var store = OutboxStore.Open(_dir.Path, 1L << 30))
+        {
+            store.Append("s", new SourceCursor(null, 42, [1, 2, 3]), []);
+        }
+        using var reopened = OutboxStore.Open(_dir.Path, 1L << 30);
+        var cursor = reopened.GetCursor("s")!;
+        Assert.Equal(42, cursor.NextSequence);
+        Assert.Equal([1, 2, 3], cursor.AnalyticsState);
+        Assert.Null(reopened.GetCursor("other"));
+    }
+
+    [Fact]
+    public void Batches_are_bounded_by_count_and_bytes_and_contiguous()
+    {
+        using var store = OutboxStore.Open(_dir.Path, 1L << 30);
+        store.Append("s", null, [.. Enumerable.Range(1, 100).Select(i => Sample("M1", i, 1000))]);
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), store.ReadBatch(30, 1 << 20).Select(r => r.Seq));
+        var byBytes = store.ReadBatch(1000, 10_000);
+        Assert.InRange(byBytes.Count, 8, 10);
+        Assert.Equal(Enumerable.Range(1, byBytes.Count).Select(i => (long)i), byBytes.Select(r => r.Seq));
+        Assert.Single(store.ReadBatch(1000, 10));
+    }
+
+    [Fact]
+    public void Quarantined_batches_are_kept_and_counted_and_leave_the_queue()
+    {
+        using var store = OutboxStore.Open(_dir.Path, 1L << 30);
+        store.Append("s", null, [.. Enumerable.Range(1, 10).Select(i => Sample("M1", i))]);
+        store.Quarantine(1, 4, 4, 422, "refused", [9, 9]);
+        var stats = store.GetStats();
+        Assert.Equal(6, stats.Records);
+        Assert.Equal(4, stats.Quarantined);
+        Assert.Equal(1, stats.QuarantinedBatches);
+        Assert.Equal(5, store.ReadBatch(100, 1 << 20)[0].Seq);
+    }
+
+    [Fact]
+    public void Quota_drops_oldest_samples_first_and_records_each_drop_as_a_gap()
+    {
+        const long max = 1 << 20;
+        const int samples = 12_000;
+        var store = OutboxStore.Open(_dir.Path, max, "NORMAL");
+        try
+        {
+            // Events interleaved with samples: the quota must keep every event while samples can go.
+            var seq = 0L;
+            for (var round = 0; round < samples / 200; round++)
+            {
+                var batch = new List<OutboxEntry>();
+                for (var i = 0; i < 200; i++)
+                {
+                    batch.Add(Sample("M1", ++seq, 150));
+                }
+                batch.Add(Event("M1", ++seq));
+                store.Append("s", new SourceCursor("1", seq + 1), batch);
+                Assert.True(store.GetStats().UsedBytes <= max, "used bytes stay within the quota");
+            }
+        }
+        finally
+        {
+            store.Dispose();
+        }
+        Assert.True(new FileInfo(Path.Combine(_dir.Path, OutboxStore.FileName)).Length <= max + 64 * 1024);
+
+        // Counted independently with a plain connection.
+        using var db = new SqliteConnection($"Data Source={Path.Combine(_dir.Path, OutboxStore.FileName)};Pooling=False");
+        db.Open();
+        long Count(string sql)
+        {
+            using var c = db.CreateCommand();
+            c.CommandText = sql;
+            return (long)c.ExecuteScalar()!;
+        }
+        var remainingSamples = Count("SELECT COUNT(*) FROM records WHERE is_sample = 1");
+        var events = Count("SELECT COUNT(*) FROM records WHERE kind = 'observation' AND is_sample = 0");
+        Assert.Equal(samples / 200, events);
+        Assert.True(remainingSamples < samples, "some samples were dropped");
+        long missed = 0;
+        using (var c = db.CreateCommand())
+        {
+            c.CommandText = "SELECT payload FROM records WHERE kind = 'gap'";
+            using var r = c.ExecuteReader();
+            while (r.Read())
+            {
+                using var doc = JsonDocument.Parse((byte[])r.GetValue(0));
+                Assert.Equal("outbox", doc.RootElement.GetProperty("source").GetString());
+                Assert.Equal("M1", doc.RootElement.GetProperty("machineId").GetString());
+                missed += doc.RootElement.GetProperty("missed").GetInt64();
+            }
+        }
+        Assert.Equal(samples - remainingSamples, missed);
+        // The oldest samples went: every remaining sample is newer than every dropped one.
+        var oldestRemaining = Count("SELECT MIN(sequence) FROM records WHERE is_sample = 1");
+        var sampleSequencesBelow = Count($"SELECT COUNT(*) FROM records WHERE is_sample = 1 AND sequence >= {oldestRemaining}");
+        Assert.Equal(remainingSamples, sampleSequencesBelow);
+        Assert.True(Count("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'dropped_records'") == missed);
+    }
+}
