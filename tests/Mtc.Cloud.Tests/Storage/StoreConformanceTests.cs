@@ -120,6 +120,23 @@ public abstract class StoreConformanceTests(IBackend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Data_for_a_day_another_host_removed_is_still_stored()
+    {
+        var day = Batches.T0.AddDays(-10);
+        await _store.IngestAsync("acme", new IngestBatch("e", "s", 1, 1, [Batches.Observation(1) with { Timestamp = day }]), DateTimeOffset.UtcNow, None);
+        var other = _db.Open();
+        await using (other)
+        {
+            await other.ApplyRetentionAsync(day.AddDays(2), DateTimeOffset.UtcNow.AddHours(-24), None);
+        }
+        Assert.Empty(await _store.GetObservationsAsync("acme", "m1", new TimeRange(null, null), null, null, 10, None));
+        var result = await _store.IngestAsync("acme", new IngestBatch("e", "s", 2, 2, [Batches.Observation(2) with { Timestamp = day }]),
+            DateTimeOffset.UtcNow, None);
+        Assert.Equal(new IngestResult(2, 1, 0), result);
+        Assert.Equal(["v2"], (await _store.GetObservationsAsync("acme", "m1", new TimeRange(null, null), null, null, 10, None)).Select(r => r.Value));
+    }
+
+    [Fact]
     public async Task Idempotency_keys_are_taken_first_and_expire()
     {
         var now = DateTimeOffset.UtcNow;
