@@ -12,6 +12,9 @@ internal static class MtcCommand
         root.Subcommands.Add(Commands.EdgeCommand.Create());
         root.Subcommands.Add(Commands.AnalyzeCommand.Create());
         root.Subcommands.Add(Commands.SimCommand.Build(stdout, stderr));
+        root.Subcommands.Add(Commands.CloudCommand.Create());
+        root.Subcommands.Add(Commands.CloudCommand.CreateDb());
+        root.Subcommands.Add(Commands.KeysCommand.Create());
         return root;
     }
 

@@ -66,16 +66,27 @@ public sealed class SimulatorHost : IAsyncDisposable
         clock ??= TimeProvider.System;
         loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         var log = loggerFactory.CreateLogger("Mtc.Simulator");
-        SchemaVersion.TryParse(options.Version, out var version);
         var sourceClock = new SourceClock(clock, options.Speed);
         IDataSource source = options switch
         {
             { Generate: > 0 } => new GeneratorSource(options.Generate, options.Seed, sourceClock),
-            { ShdrLog: { } log2 } => new ShdrReplaySource(DevicesFile.Load(options.DevicesFile!), options.Device, log2, sourceClock, options.Loop, options.MaxReplayGap, log),
+            { ShdrLog: { } shdrLog } => new ShdrReplaySource(DevicesFile.Load(options.DevicesFile!), options.Device, shdrLog, sourceClock, options.Loop, options.MaxReplayGap, log),
             { Adapter: { } adapter } => new AdapterSource(DevicesFile.Load(options.DevicesFile!), options.Device, adapter, clock, log),
             _ => new StaticSource(DevicesFile.Load(options.DevicesFile!)),
         };
-        var agent = new SimAgent(source.Catalog, version, options.BufferSize, clock);
+        return await StartAsync(options, source, loggerFactory, clock, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts an agent fed by <paramref name="source"/> (benchmarks and tests bring their own).</summary>
+    internal static async Task<SimulatorHost> StartAsync(SimulatorOptions options, IDataSource source, ILoggerFactory loggerFactory, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var log = loggerFactory.CreateLogger("Mtc.Simulator");
+        SchemaVersion.TryParse(options.Version, out var version);
+        var agent = new SimAgent(AgentDevice.With(source.Catalog, version), version, options.BufferSize, clock);
+        if (agent.Catalog.ById(AgentDevice.AvailabilityId) is { } available)
+        {
+            agent.Buffer.Add(new SourceValue(available, agent.Now, "AVAILABLE"));
+        }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -16,14 +16,23 @@ public sealed class ProtocolTests
         Assert.Equal("2.5", probe.Version);
         Assert.Equal("urn:mtconnect.org:MTConnectDevices:2.5", served.Xml.Root!.Name.NamespaceName);
         Assert.Contains("MTConnectDevices_2.5.xsd", served.Xml.Root.Attribute(XName.Get("schemaLocation", "http://www.w3.org/2001/XMLSchema-instance"))!.Value);
-        Assert.Equal(3, probe.Devices.Count);
-        foreach (var device in probe.Devices)
+        // A 2.x agent lists its own Agent device first, then the machines.
+        Assert.True(probe.Devices[0].IsAgent);
+        Assert.Contains(probe.Devices[0].AllDataItems(), d => d.Type == "AVAILABILITY");
+        var machines = probe.Devices.Where(d => !d.IsAgent).ToList();
+        Assert.Equal(3, machines.Count);
+        foreach (var device in machines)
         {
             var types = device.AllDataItems().Select(d => d.Type).ToHashSet();
             Assert.Superset(new HashSet<string> { "AVAILABILITY", "EXECUTION", "CONTROLLER_MODE", "FUNCTIONAL_MODE", "PROGRAM", "PART_COUNT", "EMERGENCY_STOP", "SYSTEM", "ROTARY_VELOCITY", "POSITION" }, types);
             Assert.Contains(device.AllDataItems(), d => d.Category == DataItemCategory.Condition);
         }
 
+        // Every machine has its cutting tools as assets, and says so on its ASSET_CHANGED data item.
+        await agent.WaitForCurrentAsync(d => d.Observations().Count(o => o.ElementName == "AssetChanged" && !o.IsUnavailable) == machines.Count);
+        var assets = await agent.GetOkAsync<AssetsDocument>("assets?count=1000");
+        Assert.Equal(machines.Select(m => m.Uuid).ToHashSet(), assets.Assets.Select(a => a.DeviceUuid).ToHashSet());
+        Assert.All(assets.Assets, a => Assert.Equal("CuttingTool", a.AssetType));
         Assert.Equal(131072, probe.Header.BufferSize);
         Assert.True(probe.Header.InstanceId > 0);
         // The XML agrees with what the library read.
@@ -89,7 +98,7 @@ public sealed class ProtocolTests
     public async Task Device_scoped_requests_answer_only_that_device()
     {
         await using var agent = await TestAgent.GenerateAsync(3);
-        var name = (await agent.ProbeAsync()).Devices[1].Name!;
+        var name = (await agent.ProbeAsync()).Devices.Where(d => !d.IsAgent).ElementAt(1).Name!;
 
         Assert.Equal([name], (await agent.ProbeAsync($"{name}/probe")).Devices.Select(d => d.Name));
         Assert.Equal([name], (await agent.StreamsAsync($"{name}/current")).Streams.Select(s => s.Name));

@@ -44,8 +44,8 @@ public sealed class ReplayTests
     {
         await using var agent = await TestAgent.StartAsync(new SimulatorOptions { DevicesFile = OkumaDevices, ShdrLog = OkumaLog, Speed = 200, Version = "2.7" });
         var probe = await agent.ProbeAsync();
-        Assert.Equal(DeclaredIds(OkumaDevices), probe.Devices.SelectMany(d => d.AllDataItems()).Select(d => d.Id).ToHashSet());
-        Assert.Equal(["OKUMA", "Mazak"], probe.Devices.Select(d => d.Name));
+        Assert.Equal(DeclaredIds(OkumaDevices), probe.Devices.Where(d => !d.IsAgent).SelectMany(d => d.AllDataItems()).Select(d => d.Id).ToHashSet());
+        Assert.Equal(["Agent", "OKUMA", "Mazak"], probe.Devices.Select(d => d.Name));
 
         // The log's last line is YS1load; wait until the replay got there, then compare with the file.
         var expectedLoad = LastValue(OkumaLog, "YS1load");
@@ -76,6 +76,7 @@ public sealed class ReplayTests
         });
         var probe = await agent.ProbeAsync();
         Assert.Equal(8, probe.Devices.Count);
+        Assert.DoesNotContain(probe.Devices, d => d.IsAgent); // 1.3 predates the Agent device
         Assert.Equal(DeclaredIds(NistDevices), probe.Devices.SelectMany(d => d.AllDataItems()).Select(d => d.Id).ToHashSet());
 
         // Mazak01 gets real values; the other devices stay UNAVAILABLE.

@@ -11,7 +11,8 @@ internal static class InspectCommand
         Reads an MTConnect document and prints one JSON object that summarises it: kind (devices, streams, error,
         assets), version, devices, dataItems, observations, conditions, unavailable, the header's instanceId,
         bufferSize and sequences, the agent's errors, and per-device counts. The document may be XML or cppagent JSON
-        (version 1 or 2), a file (also gzip-compressed) or an agent URL such as http://agent:5000/current.
+        (version 1 or 2), a file (also gzip-compressed) or an agent URL such as http://agent:5000/current; from a
+        streaming request (sample?interval=...) the first document of the stream is read.
         With --shdr, reads an SHDR adapter log instead (plain or .gz): lines, observations, conditions, assets,
         malformed lines and the first and last timestamps; --devices resolves its keys against a Devices.xml.
 

@@ -23,7 +23,7 @@ internal static class ApiDocs
     public static WebApplication MapApiDocs(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/docs").AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("MTConnect Core cloud API").DisableDefaultFonts()).AllowAnonymous();
         return app;
     }
 }

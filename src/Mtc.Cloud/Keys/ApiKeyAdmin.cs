@@ -13,13 +13,13 @@ public static class ApiKeyAdmin
         ValidateTenant(tenant);
         if (scopes.Count == 0)
         {
-            throw new ArgumentException($"Give at least one scope ({string.Join(", ", Scopes.All)}).", nameof(scopes));
+            throw new ArgumentException($"Give at least one scope ({string.Join(", ", Scopes.All)}).");
         }
         foreach (var scope in scopes)
         {
             if (!Scopes.IsKnown(scope))
             {
-                throw new ArgumentException($"Unknown scope '{scope}': use {string.Join(", ", Scopes.All)}.", nameof(scopes));
+                throw new ArgumentException($"Unknown scope '{scope}': use {string.Join(", ", Scopes.All)}.");
             }
         }
         var store = db.Open();
@@ -60,7 +60,7 @@ public static class ApiKeyAdmin
     {
         if (tenant.Length is 0 or > 64 || !tenant.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'))
         {
-            throw new ArgumentException($"'{tenant}' is not a tenant id: use 1-64 letters, digits, '-', '_' or '.'.", nameof(tenant));
+            throw new ArgumentException($"'{tenant}' is not a tenant id: use 1-64 letters, digits, '-', '_' or '.'.");
         }
     }
 }

@@ -98,5 +98,15 @@ public sealed record DatabaseTarget(string Backend, string ConnectionString)
         _ => new PostgresStore(ConnectionString),
     };
 
+    /// <summary>Applies the migrations this database lacks; returns their versions (<c>mtc db migrate</c>).</summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct)
+    {
+        var store = Open();
+        await using (store.ConfigureAwait(false))
+        {
+            return await store.MigrateAsync(ct).ConfigureAwait(false);
+        }
+    }
+
     public override string ToString() => Backend == "sqlite" ? "sqlite:" + ConnectionString : "postgres " + Redact(ConnectionString);
 }

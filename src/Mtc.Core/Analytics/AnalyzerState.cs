@@ -6,7 +6,7 @@ namespace Mtc.Core.Analytics;
 /// derived, and restores it after a crash: the analytics then continue exactly where they stopped.
 /// Times are UTC; "ticks" are positions on the analytics clock (100 ns units of counted time).
 /// </summary>
-public sealed class AnalyzerState
+internal sealed class AnalyzerState
 {
     public const int CurrentVersion = 1;
 
@@ -68,7 +68,7 @@ public sealed class AnalyzerState
 }
 
 /// <summary>Where something open started: wall time, clock ticks, and the observation that opened it.</summary>
-public sealed class OpenInterval
+internal sealed class OpenInterval
 {
     public string Kind { get; set; } = "";
     public DateTime Start { get; set; }
@@ -78,7 +78,7 @@ public sealed class OpenInterval
     public string? Program { get; set; }
 }
 
-public sealed class OpenCycle
+internal sealed class OpenCycle
 {
     public OpenInterval Origin { get; set; } = new();
     public string? Program { get; set; }
@@ -103,7 +103,7 @@ public sealed class OpenCycle
     public long SuspendedTicks { get; set; }
 }
 
-public sealed class OpenAlarm
+internal sealed class OpenAlarm
 {
     public OpenInterval Origin { get; set; } = new();
     public string DataItemId { get; set; } = "";

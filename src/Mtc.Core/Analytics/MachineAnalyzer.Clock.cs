@@ -6,6 +6,11 @@ public sealed partial class MachineAnalyzer
 {
     private void AdvanceClock(DateTime timestamp)
     {
+        if (timestamp == default && _s.Started)
+        {
+            return; // no timestamp at all: the observation happens at the clock
+        }
+
         if (!_s.Started)
         {
             _s.Started = true;
@@ -31,7 +36,16 @@ public sealed partial class MachineAnalyzer
         }
         else if (_s.Clock - timestamp > _options.BackwardJumpTolerance)
         {
-            ResetClock(timestamp);
+            // An agent's current values come in sequence order, not time order: in the opening snapshot a
+            // step back is only an older last-known value.
+            if (_s.Opening)
+            {
+                Reanchor(timestamp);
+            }
+            else
+            {
+                ResetClock(timestamp);
+            }
         }
 
         // A small step back is jitter between clocks: the clock holds.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Mtc.Core.Json;
 
@@ -53,6 +54,11 @@ internal sealed class JsonSource
                 {
                     throw Error(reader.TokenStartIndex, FormatErrorKind.TooDeep, $"JSON nested deeper than the limit of {MaxDepth} levels");
                 }
+
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+                {
+                    ValidateText(ref reader);
+                }
             }
         }
         catch (JsonException ex)
@@ -63,6 +69,31 @@ internal sealed class JsonSource
             var kind = atEnd ? FormatErrorKind.Truncated : FormatErrorKind.Malformed;
             var what = atEnd ? "the JSON ends before it is complete" : "malformed JSON";
             throw new MtConnectFormatException(kind, $"{what}: {FirstSentence(ex.Message)}", line, column, ex);
+        }
+    }
+
+    // The reader checks the JSON grammar, not the text inside strings: bad UTF-8 or a lone surrogate escape would
+    // only fail later, when the string is read.
+    private void ValidateText(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            if (!Utf8.IsValid(reader.ValueSpan))
+            {
+                throw Error(reader.TokenStartIndex, FormatErrorKind.Malformed, "a string is not valid UTF-8");
+            }
+
+            return;
+        }
+
+        try
+        {
+            _ = reader.GetString();
+        }
+        catch (InvalidOperationException ex)
+        {
+            var error = Error(reader.TokenStartIndex, FormatErrorKind.Malformed, "a string has an invalid escape or is not valid UTF-8");
+            throw new MtConnectFormatException(error.Kind, error.Message, error.Line, error.Column, ex);
         }
     }
 

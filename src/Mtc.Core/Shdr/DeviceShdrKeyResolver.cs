@@ -4,7 +4,7 @@ namespace Mtc.Core.Shdr;
 
 /// <summary>
 /// Resolves keys as an agent does, from a devices model: a key is a data item's name or id (names win
-/// when both match different items). Category CONDITION → condition; type MESSAGE → message;
+/// when both match different items). Category CONDITION → condition; type MESSAGE → message; type ALARM → alarm;
 /// representation TIME_SERIES, DATA_SET, TABLE → those; everything else a value. A <c>device:</c> prefix
 /// (name, uuid or id) picks the device; without one, the default device is searched first, then all.
 /// Unknown keys resolve to <see cref="ShdrItemKind.Unknown"/>: the parser reads their fields with the
@@ -12,8 +12,8 @@ namespace Mtc.Core.Shdr;
 /// </summary>
 public sealed class DeviceShdrKeyResolver : IShdrKeyResolver
 {
-    private readonly Dictionary<string, Dictionary<string, ShdrItemKind>>.AlternateLookup<ReadOnlySpan<char>> _byDevice;
-    private readonly Dictionary<string, ShdrItemKind>.AlternateLookup<ReadOnlySpan<char>> _all;
+    private readonly Dictionary<string, Dictionary<string, (DataItem Item, ShdrItemKind Kind)>>.AlternateLookup<ReadOnlySpan<char>> _byDevice;
+    private readonly Dictionary<string, (DataItem Item, ShdrItemKind Kind)>.AlternateLookup<ReadOnlySpan<char>> _all;
 
     public DeviceShdrKeyResolver(DevicesDocument document)
         : this(document?.Devices ?? throw new ArgumentNullException(nameof(document)))
@@ -23,8 +23,8 @@ public sealed class DeviceShdrKeyResolver : IShdrKeyResolver
     public DeviceShdrKeyResolver(params IEnumerable<Device> devices)
     {
         ArgumentNullException.ThrowIfNull(devices);
-        var byDevice = new Dictionary<string, Dictionary<string, ShdrItemKind>>(StringComparer.Ordinal);
-        var all = new Dictionary<string, ShdrItemKind>(StringComparer.Ordinal);
+        var byDevice = new Dictionary<string, Dictionary<string, (DataItem Item, ShdrItemKind Kind)>>(StringComparer.Ordinal);
+        var all = new Dictionary<string, (DataItem Item, ShdrItemKind Kind)>(StringComparer.Ordinal);
         foreach (var device in devices)
         {
             var keys = KeysOf(device);
@@ -36,9 +36,9 @@ public sealed class DeviceShdrKeyResolver : IShdrKeyResolver
                 }
             }
 
-            foreach (var (key, kind) in keys)
+            foreach (var (key, item) in keys)
             {
-                all.TryAdd(key, kind);
+                all.TryAdd(key, item);
             }
         }
 
@@ -46,15 +46,27 @@ public sealed class DeviceShdrKeyResolver : IShdrKeyResolver
         _all = all.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public ShdrItemKind Resolve(ReadOnlySpan<char> device, ReadOnlySpan<char> key, ShdrFollowingFields following)
+    public ShdrItemKind Resolve(ReadOnlySpan<char> device, ReadOnlySpan<char> key, ShdrFollowingFields following) =>
+        TryFind(device, key, out var found) ? found.Kind : ShdrItemKind.Unknown;
+
+    /// <summary>The data item a key names, found as <see cref="Resolve"/> finds it: in the given device
+    /// (name, uuid or id) first, then in any device.</summary>
+    public bool TryGetDataItem(ReadOnlySpan<char> device, ReadOnlySpan<char> key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out DataItem item)
+    {
+        var found = TryFind(device, key, out var entry);
+        item = entry.Item;
+        return found;
+    }
+
+    private bool TryFind(ReadOnlySpan<char> device, ReadOnlySpan<char> key, out (DataItem Item, ShdrItemKind Kind) found)
     {
         if (!device.IsEmpty && _byDevice.TryGetValue(device, out var keys)
-            && keys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var kind))
+            && keys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out found))
         {
-            return kind;
+            return true;
         }
 
-        return _all.TryGetValue(key, out kind) ? kind : ShdrItemKind.Unknown;
+        return _all.TryGetValue(key, out found);
     }
 
     /// <summary>The kind an agent gives a data item's SHDR fields.</summary>
@@ -71,6 +83,11 @@ public sealed class DeviceShdrKeyResolver : IShdrKeyResolver
             return ShdrItemKind.Message;
         }
 
+        if (item.Category == DataItemCategory.Event && string.Equals(item.Type, "ALARM", StringComparison.OrdinalIgnoreCase))
+        {
+            return ShdrItemKind.Alarm;
+        }
+
         return item.Representation?.ToUpperInvariant() switch
         {
             "TIME_SERIES" => ShdrItemKind.TimeSeries,
@@ -80,18 +97,18 @@ public sealed class DeviceShdrKeyResolver : IShdrKeyResolver
         };
     }
 
-    private static Dictionary<string, ShdrItemKind> KeysOf(Device device)
+    private static Dictionary<string, (DataItem Item, ShdrItemKind Kind)> KeysOf(Device device)
     {
-        var keys = new Dictionary<string, ShdrItemKind>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, (DataItem Item, ShdrItemKind Kind)>(StringComparer.Ordinal);
         var items = device.AllDataItems().ToList();
         foreach (var item in items.Where(i => !string.IsNullOrEmpty(i.Name)))
         {
-            keys.TryAdd(item.Name!, KindOf(item));
+            keys.TryAdd(item.Name!, (item, KindOf(item)));
         }
 
         foreach (var item in items)
         {
-            keys.TryAdd(item.Id, KindOf(item));
+            keys.TryAdd(item.Id, (item, KindOf(item)));
         }
 
         return keys;

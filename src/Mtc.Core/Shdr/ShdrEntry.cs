@@ -66,3 +66,16 @@ public sealed record ShdrDataSet(
 {
     public override ShdrItemKind Kind => IsTable ? ShdrItemKind.Table : ShdrItemKind.DataSet;
 }
+
+/// <summary><c>key|code|nativeCode|severity|state|text</c>: an ALARM event (deprecated since 1.1, still sent by old adapters).</summary>
+public sealed record ShdrAlarm(
+    string? Device,
+    string Key,
+    string? Code,
+    string? NativeCode,
+    string? Severity,
+    string? State,
+    string? Text) : ShdrEntry(Device, Key)
+{
+    public override ShdrItemKind Kind => ShdrItemKind.Alarm;
+}

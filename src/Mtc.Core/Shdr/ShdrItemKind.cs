@@ -21,6 +21,9 @@ public enum ShdrItemKind
     /// <summary>One field of <c>row={cell=value ...}</c> pairs.</summary>
     Table,
 
+    /// <summary>Five fields: code, nativeCode, severity, state, text (the ALARM events of 1.x devices).</summary>
+    Alarm,
+
     /// <summary>The resolver does not know the key; its value is read as one field.</summary>
     Unknown,
 }

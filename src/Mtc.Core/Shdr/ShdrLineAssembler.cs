@@ -122,6 +122,12 @@ public sealed class ShdrLineAssembler : IDisposable
                 $"line {_lines + 1} is longer than {_maxLineLength} characters", _lines + 1, _maxLineLength + 1);
         }
 
+        // A byte order mark at the very start of the stream is not part of the first line.
+        if (_lines == 0 && start < end && _pending[start] == '\uFEFF')
+        {
+            start++;
+        }
+
         return new string(_pending, start, end - start);
     }
 

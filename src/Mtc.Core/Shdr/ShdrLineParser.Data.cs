@@ -64,6 +64,11 @@ public sealed partial class ShdrLineParser
                     break;
                 }
 
+                case ShdrItemKind.Alarm:
+                    entries.Add(new ShdrAlarm(device, key, Optional(line, fields, v), Optional(line, fields, v + 1), Optional(line, fields, v + 2), Optional(line, fields, v + 3), Optional(line, fields, v + 4)));
+                    i = Math.Min(v + 5, fields.Length);
+                    break;
+
                 case ShdrItemKind.Message:
                     if (available >= 2)
                     {

@@ -33,6 +33,17 @@ public sealed class AgentOnLoopback : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Answers the path with a body and no length, then keeps the connection open, as a streaming agent does.</summary>
+    public AgentOnLoopback Stream(string path, string contentType, byte[] firstChunk)
+    {
+        lock (_routes)
+        {
+            _routes[path] = (-200, contentType, firstChunk);
+        }
+
+        return this;
+    }
+
     private async Task ServeAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -74,6 +85,23 @@ public sealed class AgentOnLoopback : IAsyncDisposable
             lock (_routes)
             {
                 route = _routes.TryGetValue(target, out var found) ? found : (404, "text/plain", "no route"u8.ToArray());
+            }
+
+            if (route.Status == -200)
+            {
+                var open = $"HTTP/1.1 200 OK\r\nContent-Type: {route.ContentType}\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(open), _stop.Token);
+                await stream.WriteAsync(route.Body, _stop.Token);
+                await stream.FlushAsync(_stop.Token);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                return;
             }
 
             var reason = route.Status switch { 200 => "OK", 400 => "Bad Request", 404 => "Not Found", _ => "Status" };

@@ -50,6 +50,8 @@ public sealed class HostileFiles : IDisposable
             yield return ("trailing.json", Utf8(File.ReadAllText(CorpusFiles.PathOf("json/errors-v1.json")) + "\n<html>"));
             yield return ("bad-sequence.json", Utf8(File.ReadAllText(CorpusFiles.PathOf("json/streams-v2.json")).Replace("\"sequence\": 2050", "\"sequence\": \"twenty\"", StringComparison.Ordinal)));
             yield return ("empty.json", []);
+            yield return ("invalid-utf8.json", [.. "{\"MTConnectStreams\": {\"Header\": {\"sender\": \"a"u8, 0xFF, 0xFE, .. "\"}, \"Streams\": {}}}"u8]);
+            yield return ("lone-surrogate.json", Utf8("{\"MTConnectDevices\": {\"Devices\": {\"Device\": [{\"id\": \"\\ud800\"}]}}}"));
             yield return ("binary.bin", [0x00, 0x01, 0xFF, 0xFE, 0x42]);
         }
     }

@@ -21,6 +21,33 @@ public sealed class InspectUrlTests
     }
 
     [Fact]
+    public async Task A_streaming_sample_is_summarised_from_its_first_part_while_the_stream_stays_open()
+    {
+        var file = CorpusFiles.PathOf("ladder99/services/relay/examples/demo/sample.xml");
+        var document = await File.ReadAllBytesAsync(file);
+        var part = Encoding.ASCII.GetBytes($"--a8b9c0\r\nContent-type: text/xml\r\nContent-length: {document.Length}\r\n\r\n");
+        await using var agent = new AgentOnLoopback().Stream("/sample?interval=1000", "multipart/x-mixed-replace;boundary=a8b9c0", [.. part, .. document, .. "\r\n"u8]);
+
+        var run = await CliRun.RunAsync("inspect", new Uri(agent.BaseAddress, "sample?interval=1000").ToString());
+
+        var json = run.Json();
+        InspectDocumentTests.AssertCounts(XmlCounts.Count(file), json);
+        Assert.True(json.GetProperty("http").GetProperty("multipart").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_agent_that_stalls_inside_its_answer_exits_1_after_the_timeout()
+    {
+        await using var agent = new AgentOnLoopback().Stream("/current", "text/xml", "<MTConnectStreams>"u8.ToArray());
+        var url = new Uri(agent.BaseAddress, "current").ToString();
+
+        var run = await CliRun.RunAsync("inspect", url, "--timeout", "1");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"{url}: no answer within 1 s", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
     public async Task An_agent_answering_an_error_document_is_read_with_exit_0()
     {
         var body = await File.ReadAllBytesAsync(CorpusFiles.PathOf("json/errors-v1.json"));

@@ -30,6 +30,27 @@ public sealed class StatusRulesTests
     }
 
     [Fact]
+    public void An_agents_current_values_in_sequence_order_but_not_time_order_open_the_timeline_at_the_live_data()
+    {
+        var live = SyntheticMachine.T0;
+        var run = new SyntheticMachine()
+            .AtTime(live.AddHours(-3)).Set("program", "O1000").Set("mode", "AUTOMATIC")
+            .AtTime(live.AddDays(-2)).Set("avail", "AVAILABLE").Set("pc", "12")
+            .AtTime(live.AddMinutes(-90)).Set("exec", "ACTIVE")
+            .AtTime(live).Set("xpos", "1.5")
+            .AtTime(live.AddSeconds(30)).Set("xpos", "1.6")
+            .AtTime(live.AddSeconds(90)).Set("exec", "READY")
+            .AtTime(live.AddSeconds(100)).Set("xpos", "1.7")
+            .Run();
+
+        Assert.Equal(100, run.Statuses.Sum(s => s.Seconds));
+        Assert.Equal(live, run.Analyzer.Snapshot().TimelineStart);
+        var cycle = Assert.Single(run.Cycles);
+        Assert.Equal((live, 90.0, CycleCompletion.Partial), (cycle.Start, cycle.DurationSeconds, cycle.Completion));
+        Assert.Equal(90, run.StatusSeconds(MachineStatus.Active));
+    }
+
+    [Fact]
     public void Fault_makes_the_machine_alarm_until_its_native_code_clears()
     {
         var run = new SyntheticMachine().At(0).Ready()

@@ -49,8 +49,10 @@ public sealed class JsonCorpusTests
     [Fact]
     public void Every_corpus_document_reads_to_the_same_model_in_version_1_and_version_2()
     {
-        var files = JsonTestData.AllJsonFiles().Where(f => f.Contains("MTConnect.NET-JSON-cppagent", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, files.Count);
+        var files = JsonTestData.AllJsonFiles()
+            .Where(f => f.Contains("MTConnect.NET-JSON-cppagent", StringComparison.Ordinal) || f.EndsWith("v2.json", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(6, files.Count);
         foreach (var file in files)
         {
             var v2 = File.ReadAllText(file);

@@ -143,6 +143,22 @@ public sealed class JsonHostileInputTests
         Assert.Contains("Broken", level.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE })]
+    [InlineData(new byte[] { 0xC3 })]
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'d', (byte)'8', (byte)'0', (byte)'0', (byte)'x' })]
+    public void A_string_that_is_not_valid_text_is_malformed_at_its_position(byte[] bad)
+    {
+        var before = "{\"MTConnectStreams\": {\n  \"Header\": {\"sender\": \"ab"u8.ToArray();
+        var after = "cd\"}, \"Streams\": {}}}"u8.ToArray();
+
+        var ex = Assert.Throws<MtConnectFormatException>(() => MtConnectJson.Read(before.Concat(bad).Concat(after).ToArray()));
+
+        Assert.Equal(FormatErrorKind.Malformed, ex.Kind);
+        Assert.Equal(2, ex.Line);
+        Assert.Equal("  \"Header\": {\"sender\": ".Length + 1, ex.Column);
+    }
+
     [Fact]
     public void A_utf8_byte_order_mark_is_accepted()
     {

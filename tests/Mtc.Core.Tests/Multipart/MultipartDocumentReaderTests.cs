@@ -184,6 +184,21 @@ public sealed class MultipartDocumentReaderTests
         Assert.Empty(await ReadAll(new MemoryStream([]), $"multipart/mixed;boundary={Boundary}"));
     }
 
+    [Fact]
+    public async Task A_silent_stream_ends_the_wait_when_the_caller_cancels()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        var doc = Ascii("<MTConnectStreams/>");
+        await pipe.Writer.WriteAsync(Concat([Ascii($"--{Boundary}\r\nContent-type: text/xml\r\nContent-length: {doc.Length}\r\n\r\n"), doc, Ascii("\r\n")]));
+        await using var reader = new MultipartDocumentReader(pipe.Reader.AsStream(), $"multipart/mixed;boundary={Boundary}");
+        Assert.Equal(doc, (await reader.ReadNextAsync())!.Body.ToArray());
+
+        // The agent goes quiet mid-stream, as a dead connection does: the heartbeat timeout is the caller's token.
+        using var silence = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await reader.ReadNextAsync(silence.Token));
+        await pipe.Writer.CompleteAsync();
+    }
+
     [Theory]
     [InlineData("multipart/mixed;boundary=abc", "abc")]
     [InlineData("multipart/x-mixed-replace; boundary=\"a b:c\"", "a b:c")]

@@ -82,6 +82,13 @@ public sealed class ShdrLineAssemblerTests
     }
 
     [Fact]
+    public void A_byte_order_mark_and_bad_utf8_do_not_break_lines()
+    {
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. "2022-08-08T13:51:45Z|a|1\n2022-08-08T13:51:46Z|b|"u8, 0xFF, 0xC3, .. "\r\n"u8];
+        Assert.Equal(["2022-08-08T13:51:45Z|a|1", "2022-08-08T13:51:46Z|b|\uFFFD\uFFFD"], Assemble(bytes, Enumerable.Repeat(1, bytes.Length)));
+    }
+
+    [Fact]
     public void A_line_over_the_limit_is_refused_even_before_its_end_arrives()
     {
         using var assembler = new ShdrLineAssembler(new ParserLimits { MaxShdrLineLength = 100 });

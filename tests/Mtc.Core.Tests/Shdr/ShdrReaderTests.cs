@@ -100,6 +100,13 @@ public sealed class ShdrReaderTests
         Assert.Equal("B", reader.DefaultDevice);
         Assert.Equal(("M1", "hello"), ((ShdrDataLine)lines[2]).Entries.Single() is ShdrMessage m ? (m.NativeCode, m.Text) : default);
         Assert.IsType<ShdrCondition>(((ShdrDataLine)lines[3]).Entries.Single());
+
+        var resolver = new DeviceShdrKeyResolver(a, b);
+        Assert.True(resolver.TryGetDataItem("ub", "alarm", out var item));
+        Assert.Equal("b1", item.Id);
+        Assert.True(resolver.TryGetDataItem("", "a1", out item));
+        Assert.Equal("a1", item.Id);
+        Assert.False(resolver.TryGetDataItem("A", "nothing", out _));
     }
 
     [Fact]

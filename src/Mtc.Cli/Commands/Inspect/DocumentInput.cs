@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using Mtc.Core;
+using Mtc.Core.Multipart;
 
 namespace Mtc.Cli.Commands.Inspect;
 
@@ -9,7 +10,8 @@ internal static class DocumentInput
 {
     public sealed record Loaded(byte[] Bytes, HttpAnswer? Http);
 
-    public sealed record HttpAnswer(int Status, string Reason, string? ContentType)
+    /// <param name="Multipart">True for a streaming answer (<c>multipart/*</c>): the document is its first part.</param>
+    public sealed record HttpAnswer(int Status, string Reason, string? ContentType, bool Multipart = false)
     {
         public bool IsSuccess => Status is >= 200 and < 300;
     }
@@ -59,22 +61,39 @@ internal static class DocumentInput
         client.DefaultRequestHeaders.Accept.ParseAdd("application/json; q=0.9");
         client.DefaultRequestHeaders.Accept.ParseAdd("*/*; q=0.1");
         var source = url.ToString();
+
+        // The client's timeout covers the headers only: the body (an agent may stream it) gets its own deadline.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var bytes = await ReadBoundedAsync(body, source, cancellationToken).ConfigureAwait(false);
-            var answer = new HttpAnswer((int)response.StatusCode, response.ReasonPhrase ?? string.Empty, response.Content.Headers.ContentType?.ToString());
+            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            var contentType = response.Content.Headers.ContentType;
+            var multipart = contentType?.MediaType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true;
+            await using var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
+            var bytes = multipart
+                ? await FirstPartAsync(body, contentType!.ToString(), source, deadline.Token).ConfigureAwait(false)
+                : await ReadBoundedAsync(body, source, deadline.Token).ConfigureAwait(false);
+            var answer = new HttpAnswer((int)response.StatusCode, response.ReasonPhrase ?? string.Empty, contentType?.ToString(), multipart);
             return new Loaded(bytes, answer);
         }
         catch (HttpRequestException ex)
         {
             throw new InspectException(InspectException.Failure, source, $"cannot reach the agent: {ex.Message}", ex);
         }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new InspectException(InspectException.Failure, source, $"no answer within {timeout.TotalSeconds:0} s", ex);
         }
+    }
+
+    /// <summary>A streaming answer (<c>/sample?interval=</c>) never ends: inspect its first document.</summary>
+    private static async Task<byte[]> FirstPartAsync(Stream body, string contentType, string source, CancellationToken cancellationToken)
+    {
+        await using var parts = new MultipartDocumentReader(body, contentType);
+        var first = await parts.ReadNextAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InspectException(InspectException.InvalidInput, source, "the agent's multipart answer has no part");
+        return first.Body.ToArray();
     }
 
     private static async Task<byte[]> ReadBoundedAsync(Stream stream, string source, CancellationToken cancellationToken)

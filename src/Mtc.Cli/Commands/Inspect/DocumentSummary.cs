@@ -51,6 +51,7 @@ internal static class DocumentSummary
                 json.WriteStartObject("http");
                 json.WriteNumber("status", http.Status);
                 json.WriteString("contentType", http.ContentType);
+                json.WriteBoolean("multipart", http.Multipart);
                 json.WriteEndObject();
             }
 

@@ -20,6 +20,14 @@ internal sealed class GeneratorSource : IDataSource
 
     public async Task RunAsync(SimAgent agent, CancellationToken cancellationToken)
     {
+        foreach (var machine in _fleet.Machines)
+        {
+            foreach (var tool in machine.Tools())
+            {
+                agent.PutAsset(tool with { Timestamp = _clock.Start });
+            }
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             var values = _fleet.Advance(_clock.Now);

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using Mtc.Core.Model;
+
+namespace Mtc.Core.Shdr;
+
+/// <summary>Turns an SHDR entry into the <see cref="Observation"/> an agent would publish for its data item.</summary>
+public static class ShdrObservations
+{
+    /// <param name="item">The data item the entry's key names (see <see cref="DeviceShdrKeyResolver.TryGetDataItem"/>).</param>
+    /// <param name="timestamp">The line's timestamp.</param>
+    /// <param name="sequence">The sequence number the caller assigns; 0 when none.</param>
+    public static Observation ToObservation(this ShdrEntry entry, DataItem item, DateTime timestamp, long sequence = 0)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(item);
+        var element = ElementName(item);
+        return entry switch
+        {
+            ShdrCondition c => new Observation
+            {
+                Category = item.Category, ElementName = c.Level.ToString(), DataItemId = item.Id, Name = item.Name, Sequence = sequence,
+                Timestamp = timestamp, SubType = item.SubType, CompositionId = item.CompositionId, Value = c.Message,
+                ComponentType = item.ComponentType, ComponentId = item.ComponentId,
+                Level = c.Level, Type = item.Type, NativeCode = c.NativeCode, NativeSeverity = c.NativeSeverity,
+                Qualifier = c.Qualifier, ConditionId = c.ConditionId,
+            },
+            ShdrValue v => Simple(item, element, timestamp, sequence, v.IsUnavailable ? Observation.UnavailableValue : v.Value, null),
+            ShdrMessage m => Simple(item, element, timestamp, sequence, Unavailable(m.Text) ? Observation.UnavailableValue : m.Text, m.NativeCode),
+            ShdrAlarm a => Simple(item, element, timestamp, sequence, Unavailable(a.Code) ? Observation.UnavailableValue : a.Text, a.NativeCode),
+            ShdrTimeSeries t => new Observation
+            {
+                Category = item.Category, ElementName = element, DataItemId = item.Id, Name = item.Name, Sequence = sequence,
+                Timestamp = timestamp, SubType = item.SubType, CompositionId = item.CompositionId,
+                Value = t.IsUnavailable ? Observation.UnavailableValue : Join(t.Values),
+                ComponentType = item.ComponentType, ComponentId = item.ComponentId,
+                SampleCount = t.IsUnavailable ? null : t.SampleCount ?? t.Values.Count, SampleRate = t.SampleRate,
+            },
+            ShdrDataSet d => new Observation
+            {
+                Category = item.Category, ElementName = element, DataItemId = item.Id, Name = item.Name, Sequence = sequence,
+                Timestamp = timestamp, SubType = item.SubType, CompositionId = item.CompositionId,
+                Value = d.IsUnavailable ? Observation.UnavailableValue : null,
+                ComponentType = item.ComponentType, ComponentId = item.ComponentId,
+                Count = d.IsUnavailable ? null : d.Entries.Count, Entries = d.IsUnavailable ? null : d.Entries,
+                ResetTriggered = d.ResetTriggered,
+            },
+            _ => throw new ArgumentException($"unknown SHDR entry {entry.GetType().Name}", nameof(entry)),
+        };
+    }
+
+    /// <summary>The streams element name of a data item: its type in PascalCase (<c>PART_COUNT</c> → <c>PartCount</c>),
+    /// with <c>TimeSeries</c>, <c>DataSet</c> or <c>Table</c> added for those representations.</summary>
+    public static string ElementName(DataItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var type = item.Type;
+        var colon = type.IndexOf(':', StringComparison.Ordinal);
+        var builder = new StringBuilder(type.Length + 10);
+        builder.Append(type, 0, colon + 1);
+        foreach (var word in type[(colon + 1)..].Split('_', StringSplitOptions.RemoveEmptyEntries))
+        {
+            builder.Append(char.ToUpperInvariant(word[0])).Append(word[1..].ToLowerInvariant());
+        }
+
+        builder.Append(item.Representation?.ToUpperInvariant() switch
+        {
+            "TIME_SERIES" => "TimeSeries",
+            "DATA_SET" => "DataSet",
+            "TABLE" => "Table",
+            _ => string.Empty,
+        });
+        return builder.ToString();
+    }
+
+    private static Observation Simple(DataItem item, string element, DateTime timestamp, long sequence, string? value, string? nativeCode) => new()
+    {
+        Category = item.Category,
+        ElementName = element,
+        DataItemId = item.Id,
+        Name = item.Name,
+        Sequence = sequence,
+        Timestamp = timestamp,
+        SubType = item.SubType,
+        CompositionId = item.CompositionId,
+        Value = value,
+        NativeCode = nativeCode,
+        ComponentType = item.ComponentType,
+        ComponentId = item.ComponentId,
+    };
+
+    private static bool Unavailable(string? text) => string.Equals(text, Observation.UnavailableValue, StringComparison.OrdinalIgnoreCase);
+
+    private static string Join(IReadOnlyList<double> values) =>
+        string.Join(' ', values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+}

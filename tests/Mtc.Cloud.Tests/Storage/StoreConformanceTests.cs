@@ -1,0 +1,154 @@
+using Mtc.Cloud.Keys;
+using Mtc.Cloud.Storage;
+using Mtc.Cloud.Tests.Infrastructure;
+using Mtc.Core.Wire;
+
+namespace Mtc.Cloud.Tests.Storage;
+
+/// <summary>What every storage backend must do, tested on the store itself (the API tests cover the rest).</summary>
+public abstract class StoreConformanceTests(IBackend backend) : IAsyncLifetime
+{
+    private ICloudStore _store = null!;
+    private DatabaseTarget _db = null!;
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    public async Task InitializeAsync()
+    {
+        _db = await backend.NewDatabaseAsync();
+        _store = _db.Open();
+        Assert.NotEmpty(await _store.MigrateAsync(None));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        (backend as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public async Task Migrations_apply_once()
+    {
+        Assert.Empty(await _store.MigrateAsync(None));
+        var again = _db.Open();
+        await using (again)
+        {
+            Assert.Empty(await again.MigrateAsync(None));
+        }
+    }
+
+    [Fact]
+    public async Task Keys_are_stored_hashed_found_listed_and_revoked()
+    {
+        var (id, key, hash) = ApiKeyFormat.Generate();
+        var now = new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
+        await _store.CreateKeyAsync(new ApiKeyRow(id, "acme", "line 1", ["edge:ingest", "ext:read"], hash, now, null), None);
+        var found = await _store.FindKeyAsync(id, None);
+        Assert.NotNull(found);
+        Assert.Equal(["edge:ingest", "ext:read"], found.Scopes);
+        Assert.Equal(now, found.CreatedAt);
+        Assert.DoesNotContain(key.Split('_')[2], Convert.ToBase64String(found.SecretHash), StringComparison.Ordinal);
+        Assert.True(ApiKeyFormat.TryParse(key, out _, out var secret));
+        Assert.True(ApiKeyFormat.Matches(secret, found.SecretHash));
+        Assert.False(ApiKeyFormat.Matches(secret + "x", found.SecretHash));
+        Assert.Single(await _store.ListKeysAsync("acme", None));
+        Assert.Empty(await _store.ListKeysAsync("globex", None));
+        Assert.True(await _store.RevokeKeyAsync(id, now.AddHours(1), None));
+        Assert.False(await _store.RevokeKeyAsync(id, now.AddHours(2), None));
+        Assert.Equal(now.AddHours(1), (await _store.FindKeyAsync(id, None))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Ingest_is_exactly_once_per_stream_and_tenant()
+    {
+        var now = DateTimeOffset.UtcNow;
+        Assert.Equal(new IngestResult(10, 10, 0), await _store.IngestAsync("acme", Batches.Observations("e", "s", 1, 10), now, None));
+        Assert.Equal(new IngestResult(10, 0, 10), await _store.IngestAsync("acme", Batches.Observations("e", "s", 1, 10), now, None));
+        Assert.Equal(new IngestResult(12, 2, 3), await _store.IngestAsync("acme", Batches.Observations("e", "s", 8, 12), now, None));
+        Assert.Equal(new IngestResult(10, 10, 0), await _store.IngestAsync("globex", Batches.Observations("e", "s", 1, 10), now, None));
+        var rows = await _store.GetObservationsAsync("acme", "m1", new TimeRange(null, null), null, null, 100, None);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => "v" + i), rows.Select(r => r.Value));
+        var edge = await _store.GetEdgeAsync("acme", "e", None);
+        Assert.Equal(12, Assert.Single(edge!.Streams).RecordsReceived);
+    }
+
+    [Fact]
+    public async Task Times_keep_microseconds_and_compare_in_utc()
+    {
+        var t = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.FromHours(2)).AddTicks(1234567);
+        var batch = new IngestBatch("e", "s", 1, 1, [Batches.Observation(1) with { Timestamp = t }]);
+        await _store.IngestAsync("acme", batch, DateTimeOffset.UtcNow, None);
+        var row = Assert.Single(await _store.GetObservationsAsync("acme", "m1", new TimeRange(t.AddTicks(-10), t.AddTicks(10)), null, null, 10, None));
+        Assert.Equal(t.UtcTicks - 7, row.Timestamp.UtcTicks);
+        Assert.Equal(TimeSpan.Zero, row.Timestamp.Offset);
+    }
+
+    [Fact]
+    public async Task The_cycle_summary_matches_an_independent_computation()
+    {
+        var random = new Random(7);
+        var durations = Enumerable.Range(0, 501).Select(_ => Math.Round(20 + (random.NextDouble() * 600), 3)).ToArray();
+        var records = durations.Select((d, i) => (WireRecord)Batches.Cycle(i + 1, "m1", Batches.T0.AddMinutes(i), d)).ToList();
+        await _store.IngestAsync("acme", new IngestBatch("e", "s", 1, records.Count, records), DateTimeOffset.UtcNow, None);
+        var s = await _store.GetCycleSummaryAsync("acme", "m1", new TimeRange(null, null), None);
+        var sorted = durations.Order().ToArray();
+        Assert.Equal(501, s.Count);
+        Assert.Equal(durations.Average(), s.Mean!.Value, 6);
+        Assert.Equal(sorted[250], s.Median!.Value, 6); // odd count: the middle value
+        Assert.Equal(sorted[450], s.P90!.Value, 6);    // 0.9 * 500 = rank 450 exactly
+        Assert.Equal(sorted[0], s.Min);
+        Assert.Equal(sorted[^1], s.Max);
+        var empty = await _store.GetCycleSummaryAsync("acme", "m2", new TimeRange(null, null), None);
+        Assert.Equal(0, empty.Count);
+        Assert.Null(empty.Median);
+    }
+
+    [Fact]
+    public async Task Retention_removes_old_observations_and_keeps_new_ones()
+    {
+        var old = new IngestBatch("e", "s", 1, 2, [Batches.Observation(1) with { Timestamp = Batches.T0.AddDays(-10) },
+            Batches.Observation(2) with { Timestamp = Batches.T0.AddDays(-9) }]);
+        await _store.IngestAsync("acme", old, DateTimeOffset.UtcNow, None);
+        await _store.IngestAsync("acme", new IngestBatch("e", "s", 3, 3, [Batches.Observation(3)]), DateTimeOffset.UtcNow, None);
+        await _store.ApplyRetentionAsync(Batches.T0.AddDays(-5), DateTimeOffset.UtcNow.AddHours(-24), None);
+        var rows = await _store.GetObservationsAsync("acme", "m1", new TimeRange(null, null), null, null, 100, None);
+        Assert.Equal(["v3"], rows.Select(r => r.Value));
+        // Late data for a day whose storage was removed is still accepted.
+        await _store.IngestAsync("acme", new IngestBatch("e", "s", 4, 4, [Batches.Observation(4) with { Timestamp = Batches.T0.AddDays(-10) }]),
+            DateTimeOffset.UtcNow, None);
+        Assert.Equal(2, (await _store.GetObservationsAsync("acme", "m1", new TimeRange(null, null), null, null, 100, None)).Count);
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_are_taken_first_and_expire()
+    {
+        var now = DateTimeOffset.UtcNow;
+        Assert.Equal(IdempotencyState.Started, (await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), None)).State);
+        Assert.Equal(IdempotencyState.InFlight, (await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), None)).State);
+        Assert.Equal(IdempotencyState.Mismatch, (await _store.BeginIdempotentAsync("acme", "k", "f2", now, now.AddHours(-24), None)).State);
+        Assert.Equal(IdempotencyState.Started, (await _store.BeginIdempotentAsync("globex", "k", "f2", now, now.AddHours(-24), None)).State);
+        await _store.SetupEdgeAsync("acme", new EdgeSetup("e", null, [new MachineSetup("m1", null, null)]), now, None);
+        await _store.AddExternalEventAsync("acme", new ExternalEvent("ev1", "m1", "note", now, null), "k", 200, "{\"id\":\"ev1\"}", None);
+        var replay = await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), None);
+        Assert.Equal((IdempotencyState.Replay, 200, "{\"id\":\"ev1\"}"), (replay.State, replay.Status, replay.Body));
+        // A day later the key is forgotten and may be used again.
+        var later = now.AddHours(25);
+        Assert.Equal(IdempotencyState.Started, (await _store.BeginIdempotentAsync("acme", "k", "f3", later, later.AddHours(-24), None)).State);
+    }
+
+    [Fact]
+    public async Task Concurrent_setups_claiming_one_machine_let_exactly_one_edge_win()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            _store.SetupEdgeAsync("acme", new EdgeSetup("edge-" + i, null, [new MachineSetup("shared", null, null)]), now, None)));
+        Assert.Single(outcomes, o => o.Status == SetupStatus.Created);
+        Assert.Equal(7, outcomes.Count(o => o.Status == SetupStatus.Conflict));
+        var machine = await _store.GetMachineAsync("acme", "shared", None);
+        Assert.StartsWith("edge-", machine!.EdgeId, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteStoreConformanceTests() : StoreConformanceTests(new SqliteBackend());
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStoreConformanceTests(PostgresServer server) : StoreConformanceTests(new PostgresBackend(server));
