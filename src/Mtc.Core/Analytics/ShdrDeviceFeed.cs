@@ -11,25 +11,14 @@ namespace Mtc.Core.Analytics;
 /// </summary>
 public sealed class ShdrDeviceFeed
 {
-    private readonly Device _device;
-    private readonly Dictionary<string, DataItem> _items = new(StringComparer.Ordinal);
+    private readonly DeviceShdrKeyResolver _resolver;
     private readonly HashSet<string> _deviceNames = new(StringComparer.Ordinal);
     private long _sequence;
 
     public ShdrDeviceFeed(Device device)
     {
-        _device = device ?? throw new ArgumentNullException(nameof(device));
-        var all = device.AllDataItems().ToList();
-        foreach (var item in all.Where(i => !string.IsNullOrEmpty(i.Name)))
-        {
-            _items.TryAdd(item.Name!, item);
-        }
-
-        foreach (var item in all)
-        {
-            _items.TryAdd(item.Id, item);
-        }
-
+        ArgumentNullException.ThrowIfNull(device);
+        _resolver = new DeviceShdrKeyResolver(device);
         foreach (var name in new[] { device.Name, device.Uuid, device.Id })
         {
             if (!string.IsNullOrEmpty(name))
@@ -52,7 +41,7 @@ public sealed class ShdrDeviceFeed
     public IEnumerable<Observation> Read(TextReader log, ParserLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var reader = new ShdrReader(log, new DeviceShdrKeyResolver(_device), limits);
+        var reader = new ShdrReader(log, _resolver, limits);
         while (reader.TryRead(out var result))
         {
             Lines = reader.LineNumber;
@@ -88,7 +77,7 @@ public sealed class ShdrDeviceFeed
     {
         if (!entry.IsKnown
             || (entry.Device is not null && !_deviceNames.Contains(entry.Device))
-            || !_items.TryGetValue(entry.Key, out var item))
+            || !_resolver.TryGetDataItem(default, entry.Key, out var item))
         {
             return null;
         }
