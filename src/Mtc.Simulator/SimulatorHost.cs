@@ -39,8 +39,9 @@ public sealed class SimulatorHost : IAsyncDisposable
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
             }
-            catch (Exception error) when (error is IOException or InvalidDataException or UnauthorizedAccessException)
+            catch (Exception error) when (error is not OperationCanceledException)
             {
+                // A source that fails (an unreadable log, a bug) must not take the agent down with it.
                 Log.SourceFailed(log, error);
             }
         });
@@ -124,6 +125,15 @@ public sealed class SimulatorHost : IAsyncDisposable
         Log.Listening(log, version.Text, baseAddress, string.Join(", ", agent.Catalog.Devices.Select(d => d.Name)));
         return new SimulatorHost(app, agent, source, baseAddress, log);
     }
+
+    /// <summary>Same as <c>POST /_sim/restart</c>: a new instanceId, the buffer emptied, sequences from 1, streams cut. Returns the new instanceId.</summary>
+    public long Restart() => Agent.Restart();
+
+    /// <summary>Same as <c>POST /_sim/stall?seconds=N</c>: streams send nothing, not even heartbeats, for <paramref name="duration"/>.</summary>
+    public void StallStreams(TimeSpan duration) => Agent.Stall(duration);
+
+    /// <summary>Same as <c>POST /_sim/drop</c>: every open stream is cut.</summary>
+    public void DropConnections() => Agent.DropConnections();
 
     /// <summary>Completes when the host is stopped.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);

@@ -26,6 +26,11 @@ public sealed class FaultTests
         // The restarted agent starts with every data item UNAVAILABLE, like an agent that just started.
         Assert.All(observations.Take(items), o => Assert.True(o.IsUnavailable, $"{o.DataItemId} {o.Value}"));
         Assert.Equal(items, observations.Take(items).Select(o => o.DataItemId).Distinct().Count());
+
+        // The same fault from code, for tests that host the simulator in-process.
+        var instanceId = agent.Host.Restart();
+        Assert.Equal(instanceId, (await agent.StreamsAsync("current")).Header.InstanceId);
+        Assert.NotEqual(after.Header.InstanceId, instanceId);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Mtc.Core.Model;
 using Mtc.Core.Shdr;
 
@@ -94,43 +93,6 @@ public sealed class ShdrDeviceFeed
             return null;
         }
 
-        var sequence = ++_sequence;
-        return entry switch
-        {
-            ShdrCondition c => new Observation
-            {
-                Category = DataItemCategory.Condition,
-                ElementName = c.Level.ToString(),
-                DataItemId = item.Id,
-                Name = item.Name,
-                Sequence = sequence,
-                Timestamp = timestamp,
-                Type = item.Type,
-                SubType = item.SubType,
-                Level = c.Level,
-                NativeCode = c.NativeCode,
-                ConditionId = c.ConditionId,
-                NativeSeverity = c.NativeSeverity,
-                Qualifier = c.Qualifier,
-                Value = c.Message,
-            },
-            ShdrValue v => Plain(item, sequence, timestamp, v.Value),
-            ShdrMessage m => Plain(item, sequence, timestamp, m.Text),
-            ShdrTimeSeries t => Plain(item, sequence, timestamp, t.IsUnavailable ? Observation.UnavailableValue : string.Join(' ', t.Values.Select(x => x.ToString(CultureInfo.InvariantCulture)))),
-            ShdrDataSet d => Plain(item, sequence, timestamp, d.IsUnavailable ? Observation.UnavailableValue : null),
-            _ => Plain(item, sequence, timestamp, null),
-        };
+        return entry.ToObservation(item, timestamp, ++_sequence);
     }
-
-    private static Observation Plain(DataItem item, long sequence, DateTime timestamp, string? value) => new()
-    {
-        Category = item.Category,
-        ElementName = item.Type,
-        DataItemId = item.Id,
-        Name = item.Name,
-        Sequence = sequence,
-        Timestamp = timestamp,
-        SubType = item.SubType,
-        Value = value,
-    };
 }

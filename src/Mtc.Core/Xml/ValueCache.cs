@@ -22,7 +22,14 @@ internal sealed class ValueCache
             return string.Empty;
         }
 
-        int slot = (int)((uint)string.GetHashCode(value) % (uint)_slots.Length);
+        // FNV-1a: cheap, and a collision only costs a miss (no chains to flood).
+        uint hash = 2166136261;
+        foreach (char c in value)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        int slot = (int)(hash & (uint)(_slots.Length - 1));
         string? cached = _slots[slot];
         if (cached is not null && value.SequenceEqual(cached))
         {
