@@ -44,6 +44,35 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Polling_instead_of_streaming_delivers_exactly_once()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "4", "--speed", "100");
+        await p.StartCloudAsync();
+        await p.StartEdgeAsync(streaming: false);
+        var first = await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 400), Long, p.Logs);
+        await AssertExactlyOnceAsync(p, first);
+    }
+
+    [Fact]
+    public async Task A_silent_stream_is_dropped_after_three_heartbeats_and_collection_resumes_exactly_once()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "6", "--speed", "100");
+        await p.StartCloudAsync();
+        await p.StartEdgeAsync(heartbeat: "00:00:01");
+        var first = await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 100), Long, p.Logs);
+
+        // The agent sends nothing, not even heartbeats, for longer than 3 × 1 s.
+        await p.PostSimAsync("/_sim/stall?seconds=6");
+        await p.Edge!.WaitForAsync("no data for .* \\(3× heartbeat\\)", Long);
+        await p.EdgeContinuedFromAsync(1);
+        await AssertExactlyOnceAsync(p, first);
+    }
+
+    [Fact]
     public async Task Cloud_outage_backlog_drains_exactly_once()
     {
         await using var p = new Pipeline();
