@@ -64,6 +64,11 @@ public static class EdgeHost
             throw new EdgeConfigurationException(errors.Count == 1 ? errors[0] : $"{errors[0]} (and {errors.Count - 1} more: {string.Join(" ", errors.Skip(1))})");
         }
 
+        foreach (var adapter in options.Adapters)
+        {
+            ShdrCollector.ResolveDevice(adapter);
+        }
+
         builder.WebHost.UseUrls(options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         var services = builder.Services;

@@ -23,6 +23,11 @@ internal sealed class CollectorService(
             var collector = new AgentCollector(a, client, outbox, state, metrics, time, log);
             runs.Add(Task.Run(() => collector.RunAsync(stoppingToken), stoppingToken));
         }
+        foreach (var a in options.Value.Adapters)
+        {
+            var collector = new ShdrCollector(a, outbox, state, metrics, time, log);
+            runs.Add(Task.Run(() => collector.RunAsync(stoppingToken), stoppingToken));
+        }
         return Task.WhenAll(runs);
     }
 }

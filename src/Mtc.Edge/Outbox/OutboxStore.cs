@@ -219,7 +219,7 @@ internal sealed partial class OutboxStore : IDisposable
         }
         using var cmd = Command(tx, """
             INSERT INTO records (kind, machine_id, sequence, is_sample, created_ms, payload)
-            VALUES ($k, $m, $s, $i, $t, $p) RETURNING seq
+            VALUES ($k, $m, $s, $i, $t, $p)
             """);
         var k = cmd.Parameters.Add("$k", SqliteType.Text);
         var m = cmd.Parameters.Add("$m", SqliteType.Text);
@@ -228,7 +228,6 @@ internal sealed partial class OutboxStore : IDisposable
         cmd.Parameters.AddWithValue("$t", now);
         var p = cmd.Parameters.Add("$p", SqliteType.Blob);
         cmd.Prepare();
-        long last = 0;
         foreach (var e in entries)
         {
             k.Value = e.Kind;
@@ -236,9 +235,10 @@ internal sealed partial class OutboxStore : IDisposable
             s.Value = (object?)e.Sequence ?? DBNull.Value;
             i.Value = e.IsSample ? 1 : 0;
             p.Value = e.Payload;
-            last = (long)cmd.ExecuteScalar()!;
+            cmd.ExecuteNonQuery();
         }
-        return last;
+        using var last = Command(tx, "SELECT last_insert_rowid()");
+        return (long)last.ExecuteScalar()!;
     }
 
     private SqliteCommand Command(SqliteTransaction? tx, string sql)

@@ -44,6 +44,35 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Polling_instead_of_streaming_delivers_exactly_once()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "4", "--speed", "100");
+        await p.StartCloudAsync();
+        await p.StartEdgeAsync(streaming: false);
+        var first = await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 400), Long, p.Logs);
+        await AssertExactlyOnceAsync(p, first);
+    }
+
+    [Fact]
+    public async Task A_silent_stream_is_dropped_after_three_heartbeats_and_collection_resumes_exactly_once()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "6", "--speed", "100");
+        await p.StartCloudAsync();
+        await p.StartEdgeAsync(heartbeat: "00:00:01");
+        var first = await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 100), Long, p.Logs);
+
+        // The agent sends nothing, not even heartbeats, for longer than 3 × 1 s.
+        await p.PostSimAsync("/_sim/stall?seconds=6");
+        await p.Edge!.WaitForAsync("no data for .* \\(3× heartbeat\\)", Long);
+        await p.EdgeContinuedFromAsync(1);
+        await AssertExactlyOnceAsync(p, first);
+    }
+
+    [Fact]
     public async Task Cloud_outage_backlog_drains_exactly_once()
     {
         await using var p = new Pipeline();
@@ -130,6 +159,44 @@ public sealed class DeliveryTests
         var absent = Enumerable.Range(0, (int)(last - first + 1)).Select(i => first + i).Where(s => !delivered.ContainsKey(s)).ToList();
         Assert.Equal(absent.Count, gaps.Where(g => g.GetProperty("toSequence").GetInt64() <= last).Sum(g => g.GetProperty("missed").GetInt64()));
         Assert.All(absent, s => Assert.Contains(s, inGaps));
+    }
+
+    [Fact]
+    public async Task A_batch_the_cloud_refuses_is_quarantined_counted_and_kept()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "1", "--seed", "2", "--speed", "100");
+        // This cloud takes at most 10 records per batch; the edge sends up to 500: a 400 that no retry can fix.
+        await p.StartCloudAsync(0, "--Cloud:MaxRecordsPerBatch", "10");
+        await p.StartEdgeAsync(batchMaxRecords: 500);
+        await Pipeline.WaitUntilAsync(async () =>
+            (await p.EdgeStatusAsync()).GetProperty("uplink").GetProperty("batchesQuarantined").GetInt64() >= 2, Long, p.Logs);
+
+        var status = await p.EdgeStatusAsync();
+        var quarantinedRecords = status.GetProperty("outbox").GetProperty("quarantinedRecords").GetInt64();
+        Assert.True(quarantinedRecords > 10);
+        var metrics = await p.Http.GetStringAsync(new Uri(p.EdgeUri, "/metrics"));
+        Assert.Contains("mtc_edge_uplink_batches_total{otel_scope_name=\"Mtc.Edge\",result=\"quarantined\"}", metrics, StringComparison.Ordinal);
+        var page = await p.Http.GetStringAsync(p.EdgeUri);
+        Assert.Contains("batches refused by the cloud", page, StringComparison.Ordinal);
+
+        // Kept on disk with the cloud's answer and the exact body, records as counted.
+        p.Edge!.Kill();
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(p.EdgeData, "outbox.db")};Pooling=False");
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT status_code, records, batch, reason FROM quarantine";
+        using var r = cmd.ExecuteReader();
+        long total = 0;
+        while (r.Read())
+        {
+            Assert.Equal(400, r.GetInt32(0));
+            using var body = JsonDocument.Parse((byte[])r.GetValue(2));
+            Assert.Equal(r.GetInt64(1), body.RootElement.GetProperty("records").GetArrayLength());
+            Assert.Contains("10", r.GetString(3), StringComparison.Ordinal);
+            total += r.GetInt64(1);
+        }
+        Assert.True(total >= quarantinedRecords);
     }
 
     /// <summary>

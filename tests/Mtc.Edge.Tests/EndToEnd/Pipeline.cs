@@ -55,7 +55,7 @@ internal sealed class Pipeline : IAsyncDisposable
     }
 
     /// <summary>Writes edge.json (agent = the simulator, cloud = the cloud) and starts the edge on it.</summary>
-    public async Task<Uri> StartEdgeAsync(string? cloudUrl = null, int batchMaxRecords = 500, string heartbeat = "00:00:02", long maxBytes = 1L << 30)
+    public async Task<Uri> StartEdgeAsync(string? cloudUrl = null, int batchMaxRecords = 500, string heartbeat = "00:00:02", long maxBytes = 1L << 30, bool streaming = true)
     {
         var config = new
         {
@@ -64,7 +64,7 @@ internal sealed class Pipeline : IAsyncDisposable
                 Id = "plant-1",
                 DataDirectory = "./edge-data",
                 Cloud = new { Url = cloudUrl ?? CloudUri.ToString(), BatchMaxRecords = batchMaxRecords, Timeout = "00:00:10", MaxBackoff = "00:00:02" },
-                Agents = new[] { new { Url = SimUri.ToString(), Interval = "00:00:00.1", Heartbeat = heartbeat, Count = 1000 } },
+                Agents = new[] { new { Url = SimUri.ToString(), Interval = "00:00:00.1", Heartbeat = heartbeat, Count = 1000, Streaming = streaming } },
                 Outbox = new { MaxBytes = maxBytes, Synchronous = "NORMAL" },
                 Http = new { Urls = "http://127.0.0.1:0" },
             },

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Mtc.Core.Model;
+using Mtc.Core.Shdr;
+using Mtc.Core.Xml;
+using Mtc.Edge.Outbox;
+using Mtc.Edge.Status;
+using Mtc.Edge.Uplink;
+
+namespace Mtc.Edge.Collectors;
+
+/// <summary>
+/// The edge as the agent of one SHDR adapter: connects (and reconnects with backoff), answers <c>* PING</c> with
+/// <c>* PONG</c> and pings the adapter itself, reassembles lines split across reads, maps keys to the device's data items,
+/// numbers the observations itself (the numbering survives restarts: it is the stored cursor), and records every data
+/// item UNAVAILABLE when the adapter goes away.
+/// </summary>
+internal sealed class ShdrCollector
+{
+    private readonly AdapterSourceOptions _options;
+    private readonly OutboxStore _outbox;
+    private readonly EdgeMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly SourceState _source;
+    private readonly ShdrObservations _map;
+    private readonly string _machineId;
+    private readonly string _devicesText;
+    private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+    private string _instance = "";
+    private long _next;
+
+    public ShdrCollector(AdapterSourceOptions options, OutboxStore outbox, EdgeState state, EdgeMetrics metrics, TimeProvider time, ILogger log)
+    {
+        _options = options;
+        _outbox = outbox;
+        _metrics = metrics;
+        _time = time;
+        _log = log;
+        var address = string.Create(CultureInfo.InvariantCulture, $"{options.Host}:{options.Port}");
+        _source = state.Source("adapter:" + address, "adapter", address);
+        (var device, _devicesText) = ResolveDevice(options);
+        _map = new ShdrObservations(device);
+        _machineId = device.Name ?? device.Uuid ?? "device";
+        state.SetMachine(new SetupMachine(_machineId, device.Name, device.Uuid));
+    }
+
+    public string Key => _source.Key;
+
+    /// <summary>The adapter's device in its Devices.xml; a configuration error when the file or the device is wrong.</summary>
+    public static (Device Device, string Text) ResolveDevice(AdapterSourceOptions options)
+    {
+        string text;
+        List<Device> devices;
+        try
+        {
+            text = File.ReadAllText(options.Devices);
+            devices = [.. MtConnectXml.ReadDevices(Encoding.UTF8.GetBytes(text)).Devices.Where(d => !d.IsAgent)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.MtConnectFormatException)
+        {
+            throw new EdgeConfigurationException($"{options.Devices}: {e.Message}".ReplaceLineEndings(" "));
+        }
+        var device = options.Device.Length == 0 && devices.Count == 1
+            ? devices[0]
+            : devices.FirstOrDefault(d => d.Name == options.Device || d.Uuid == options.Device || d.Id == options.Device);
+        return device is null
+            ? throw new EdgeConfigurationException($"{options.Devices} has no device '{options.Device}' (it has {string.Join(", ", devices.Select(d => d.Name))}); set Edge:Adapters:N:Device.")
+            : (device, text);
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        Resume();
+        while (!ct.IsCancellationRequested)
+        {
+            var connected = false;
+            try
+            {
+                using var tcp = new TcpClient { NoDelay = true };
+                using (var cts = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    cts.CancelAfter(_options.Timeout);
+                    await tcp.ConnectAsync(_options.Host, _options.Port, cts.Token).ConfigureAwait(false);
+                }
+                connected = true;
+                _backoff.Reset();
+                _source.State = "connected";
+                _source.LastError = null;
+                Log.Connected(_log, Key, _instance, _next);
+                await ReadAsync(tcp.GetStream(), ct).ConfigureAwait(false);
+                _source.LastError = "the adapter closed the connection";
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+#pragma warning disable CA1031 // a collector survives its source's failures: it reports and reconnects
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _source.LastError = e is OperationCanceledException ? "timed out" : e.Message;
+            }
+            if (connected)
+            {
+                RecordUnavailable();
+            }
+            _source.State = "reconnecting";
+            var wait = _backoff.Next();
+            Log.SourceRetry(_log, Key, _source.LastError ?? "disconnected", wait);
+            try
+            {
+                await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        _source.State = "stopped";
+    }
+
+    /// <summary>Continue the numbering from the cursor; on the first start store the device model.</summary>
+    private void Resume()
+    {
+        if (_outbox.GetCursor(Key) is { } cursor)
+        {
+            _instance = cursor.InstanceId ?? "";
+            _next = cursor.NextSequence;
+            return;
+        }
+        _instance = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        _next = 1;
+        _outbox.Append(Key, new SourceCursor(_instance, _next), [new OutboxEntry("deviceModel", _machineId, null, false,
+            RecordPayloads.DeviceModel(_machineId, _map.Device.Uuid, _map.Device.Name, _devicesText))]);
+    }
+
+    private async Task ReadAsync(NetworkStream stream, CancellationToken ct)
+    {
+        using var assembler = new ShdrLineAssembler();
+        var reader = new ShdrReader(new DeviceShdrKeyResolver(_map.Device), clock: _time);
+        var buffer = new byte[64 * 1024];
+        var lines = new List<string>();
+        var ping = Encoding.ASCII.GetBytes("* PING\n");
+        var pong = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"* PONG {(long)(_options.Timeout / 3).TotalMilliseconds}\n"));
+        await stream.WriteAsync(ping, ct).ConfigureAwait(false);
+        while (true)
+        {
+            int n;
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                cts.CancelAfter(_options.Timeout / 3);
+                try
+                {
+                    n = await stream.ReadAsync(buffer, cts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // Quiet for a third of the timeout: ping; quiet for the whole timeout: reconnect.
+                    if (_time.GetUtcNow() - (_source.LastData ?? DateTimeOffset.MinValue) > _options.Timeout)
+                    {
+                        throw new TimeoutException($"nothing from the adapter for {_options.Timeout.TotalSeconds:0} s");
+                    }
+                    await stream.WriteAsync(ping, ct).ConfigureAwait(false);
+                    continue;
+                }
+            }
+            if (n == 0)
+            {
+                return;
+            }
+            _source.LastData = _time.GetUtcNow();
+            lines.Clear();
+            assembler.Append(buffer.AsSpan(0, n), lines);
+            var entries = new List<OutboxEntry>();
+            foreach (var line in lines)
+            {
+                var result = reader.Accept(line);
+                switch (result.Line)
+                {
+                    case ShdrPing:
+                        await stream.WriteAsync(pong, ct).ConfigureAwait(false);
+                        break;
+                    case ShdrDataLine data:
+                        foreach (var entry in data.Entries)
+                        {
+                            if (_map.Map(entry, data.Timestamp, _next) is { } o)
+                            {
+                                entries.Add(Entry(o));
+                                _next++;
+                            }
+                        }
+                        break;
+                }
+            }
+            if (entries.Count > 0)
+            {
+                Store(entries);
+            }
+        }
+    }
+
+    private void RecordUnavailable()
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var entries = _map.Items.Select(item => Entry(_map.Unavailable(item, now, _next++))).ToList();
+        Store(entries);
+    }
+
+    private OutboxEntry Entry(Observation o) =>
+        new("observation", _machineId, o.Sequence, o.Category == DataItemCategory.Sample, RecordPayloads.Observation(_machineId, _instance, o));
+
+    private void Store(List<OutboxEntry> entries)
+    {
+        _outbox.Append(Key, new SourceCursor(_instance, _next), entries);
+        _source.NextSequence = _next;
+        _source.InstanceId = _instance;
+        _source.AddObservations(entries.Count);
+        _metrics.Observations(Key, entries.Count);
+    }
+}

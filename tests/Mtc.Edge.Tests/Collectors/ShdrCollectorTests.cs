@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using Microsoft.Data.Sqlite;
+
+namespace Mtc.Edge.Tests.Collectors;
+
+/// <summary>The edge host in process against a real TCP adapter played by the test.</summary>
+public sealed class ShdrCollectorTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Adapter_disconnect_records_every_item_unavailable_then_values_again_after_reconnect()
+    {
+        var devices = Path.Combine(AppContext.BaseDirectory, "TestData", "cppagent", "test_package", "resources", "samples", "two_devices.xml");
+        var device1Items = XDocument.Load(devices).Descendants().Single(e => e.Name.LocalName == "Device" && (string?)e.Attribute("name") == "Device1")
+            .Descendants().Where(e => e.Name.LocalName == "DataItem").Select(e => (string)e.Attribute("id")!).ToHashSet();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var config = _dir.Sub("edge.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            Edge = new
+            {
+                Id = "e1",
+                DataDirectory = "./data",
+                Adapters = new[] { new { Host = "127.0.0.1", Port = port, Devices = devices, Device = "Device1", Timeout = "00:00:30" } },
+                Http = new { Urls = "http://127.0.0.1:0" },
+            },
+        }));
+        await using var app = EdgeHost.Build(config);
+        await app.StartAsync();
+
+        using (var adapter = await listener.AcceptTcpClientAsync())
+        {
+            var stream = adapter.GetStream();
+            var lines = new StreamReader(stream, Encoding.ASCII);
+            Assert.Equal("* PING", await lines.ReadLineAsync());
+            await Send(stream, "* PING\n");
+            Assert.StartsWith("* PONG", await lines.ReadLineAsync(), StringComparison.Ordinal);
+            // One line split across two writes, and an unknown key that maps to nothing.
+            await Send(stream, "2024-01-01T00:00:00Z|avail|AVAILABLE|exec|ACT");
+            await Task.Delay(200);
+            await Send(stream, "IVE|mode|AUTOMATIC|nosuchkey|1\n");
+            await WaitForObservations(3);
+        }
+
+        var afterDisconnect = await WaitForObservations(3 + device1Items.Count);
+        var unavailable = afterDisconnect.Skip(3).ToList();
+        Assert.Equal(device1Items, unavailable.Select(o => o.GetProperty("dataItemId").GetString()!).ToHashSet());
+        Assert.All(unavailable, o => Assert.Equal("UNAVAILABLE", o.GetProperty("value").GetString()));
+
+        using (var again = await listener.AcceptTcpClientAsync())
+        {
+            await Send(again.GetStream(), "2024-01-01T00:00:01Z|exec|READY\n");
+            var all = await WaitForObservations(4 + device1Items.Count);
+            var last = all[^1];
+            Assert.Equal(("d1-5", "READY"), (last.GetProperty("dataItemId").GetString(), last.GetProperty("value").GetString()));
+            // The edge numbers the observations itself: 1, 2, 3, ... without holes, across the reconnect.
+            Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(o => o.GetProperty("sequence").GetInt64()));
+            Assert.Equal(["AVAILABLE", "ACTIVE", "AUTOMATIC"], all.Take(3).Select(o => o.GetProperty("value").GetString()));
+        }
+        await app.StopAsync();
+    }
+
+    private static Task Send(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
+
+    private async Task<List<JsonElement>> WaitForObservations(int count)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        List<JsonElement> found = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            found = ReadObservations();
+            if (found.Count >= count)
+            {
+                return found;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{found.Count} observations in the outbox, expected {count}");
+    }
+
+    private List<JsonElement> ReadObservations()
+    {
+        using var db = new SqliteConnection($"Data Source={_dir.Sub("data/outbox.db")};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT payload FROM records WHERE kind = 'observation' ORDER BY seq";
+        using var r = cmd.ExecuteReader();
+        var list = new List<JsonElement>();
+        while (r.Read())
+        {
+            list.Add(JsonDocument.Parse((byte[])r.GetValue(0)).RootElement.Clone());
+        }
+        return list;
+    }
+}
