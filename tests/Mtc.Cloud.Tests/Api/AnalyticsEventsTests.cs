@@ -12,29 +12,31 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
     private static readonly DateTime T0 = Batches.T0.UtcDateTime;
 
     /// <summary>A realistic stretch of a lathe: idle, a cycle with its parts, an alarm, a setup, idle again.</summary>
-    private static List<MachineEvent> Derived() =>
+    private static List<MachineEvent> Derived() => Derived(T0);
+
+    private static List<MachineEvent> Derived(DateTime t0) =>
     [
-        new StatusInterval { Id = "m1:1700000000:10:status", Start = T0, End = T0.AddMinutes(5), InstanceId = "1700000000", StartSequence = 10, Status = MachineStatus.Idle, Seconds = 300 },
-        new StatusInterval { Id = "m1:1700000000:20:status", Start = T0.AddMinutes(5), End = T0.AddMinutes(9), StartSequence = 20, Status = MachineStatus.Active, Seconds = 240 },
-        new MachineCycle { Id = "m1:1700000000:20:cycle", Start = T0.AddMinutes(5), End = T0.AddMinutes(9), StartSequence = 20, DurationSeconds = 240, ActiveSeconds = 230, InterruptedSeconds = 10, Program = "O1234", Parts = 2, Completion = CycleCompletion.Completed },
-        new PartsProduced { Id = "m1:1700000000:31:part", Start = T0.AddMinutes(9), End = T0.AddMinutes(9), StartSequence = 31, Count = 2, Counter = 44 },
-        new AlarmPeriod { Id = "m1:1700000000:35:alarm", Start = T0.AddMinutes(10), End = T0.AddMinutes(12), StartSequence = 35, NativeCode = "2041", Level = "FAULT", Message = "Spindle overload", DataItemId = "spindle_cond", ConditionType = "LOAD", DurationSeconds = 120 },
-        new StatusInterval { Id = "m1:1700000000:35:status", Start = T0.AddMinutes(10), End = T0.AddMinutes(12), StartSequence = 35, Status = MachineStatus.Alarm, Seconds = 120 },
-        new SetupPeriod { Id = "m1:1700000000:40:setup", Start = T0.AddMinutes(12), End = T0.AddMinutes(30), StartSequence = 40, Source = SetupSource.Derived, DurationSeconds = 1080, Program = "O2000" },
-        new StatusInterval { Id = "m1:1700000000:60:status", Start = T0.AddMinutes(30), End = T0.AddMinutes(45), StartSequence = 60, Status = MachineStatus.Idle, Seconds = 900 },
+        new StatusInterval { Id = "m1:1700000000:10:status", Start = t0, End = t0.AddMinutes(5), InstanceId = "1700000000", StartSequence = 10, Status = MachineStatus.Idle, Seconds = 300 },
+        new StatusInterval { Id = "m1:1700000000:20:status", Start = t0.AddMinutes(5), End = t0.AddMinutes(9), StartSequence = 20, Status = MachineStatus.Active, Seconds = 240 },
+        new MachineCycle { Id = "m1:1700000000:20:cycle", Start = t0.AddMinutes(5), End = t0.AddMinutes(9), StartSequence = 20, DurationSeconds = 240, ActiveSeconds = 230, InterruptedSeconds = 10, Program = "O1234", Parts = 2, Completion = CycleCompletion.Completed },
+        new PartsProduced { Id = "m1:1700000000:31:part", Start = t0.AddMinutes(9), End = t0.AddMinutes(9), StartSequence = 31, Count = 2, Counter = 44 },
+        new AlarmPeriod { Id = "m1:1700000000:35:alarm", Start = t0.AddMinutes(10), End = t0.AddMinutes(12), StartSequence = 35, NativeCode = "2041", Level = "FAULT", Message = "Spindle overload", DataItemId = "spindle_cond", ConditionType = "LOAD", DurationSeconds = 120 },
+        new StatusInterval { Id = "m1:1700000000:35:status", Start = t0.AddMinutes(10), End = t0.AddMinutes(12), StartSequence = 35, Status = MachineStatus.Alarm, Seconds = 120 },
+        new SetupPeriod { Id = "m1:1700000000:40:setup", Start = t0.AddMinutes(12), End = t0.AddMinutes(30), StartSequence = 40, Source = SetupSource.Derived, DurationSeconds = 1080, Program = "O2000" },
+        new StatusInterval { Id = "m1:1700000000:60:status", Start = t0.AddMinutes(30), End = t0.AddMinutes(45), StartSequence = 60, Status = MachineStatus.Idle, Seconds = 900 },
     ];
 
-    private static IngestBatch Batch(List<MachineEvent> events)
+    private static IngestBatch Batch(List<MachineEvent> events, long firstSeq = 1)
     {
         var records = events.Select((e, i) => (WireRecord)new DerivedEventRecord
         {
-            Seq = i + 1,
+            Seq = firstSeq + i,
             MachineId = "m1",
             Event = new DerivedEvent(e.Id, e.Type, new DateTimeOffset(e.Start, TimeSpan.Zero),
                 e.End is { } end ? new DateTimeOffset(end, TimeSpan.Zero) : null, e.ToData()),
         }).ToList();
-        records.Add(new GapRecord { Seq = records.Count + 1, MachineId = "m1", Source = "agent", Missed = 12, FromSequence = 50, ToSequence = 61, Reason = "buffer overrun" });
-        return new IngestBatch("plant-1", "s1", 1, records.Count, records);
+        records.Add(new GapRecord { Seq = firstSeq + records.Count, MachineId = "m1", Source = "agent", Missed = 12, FromSequence = 50, ToSequence = 61, Reason = "buffer overrun" });
+        return new IngestBatch("plant-1", "s1", firstSeq, firstSeq + records.Count - 1, records);
     }
 
     [Fact]
@@ -106,6 +108,51 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
         Assert.Equal(expectedIds, rest.Take(expectedIds.Count).Select(i => i.GetProperty("id").GetString()));
         Assert.Equal(["gap", "downtime_reason"], rest.Skip(expectedIds.Count).Select(i => i.GetProperty("type").GetString()));
         Assert.Equal("external", rest[^1].GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task Machine_state_reads_status_parts_program_and_recent_cycles_from_derived_events()
+    {
+        var t0 = DateTime.UtcNow.AddHours(-2);
+        t0 = new DateTime(t0.Year, t0.Month, t0.Day, t0.Hour, t0.Minute, t0.Second, DateTimeKind.Utc);
+        await Batches.PostOkAsync(Edge, Batch(Derived(t0)));
+        // Twelve earlier cycles (an hour before), so that the average covers only the latest ten (with the one above).
+        double[] durations = [500, 410, 95, 120, 300, 260, 180, 75, 333, 240, 199, 150];
+        var cycles = durations.Select((d, k) => (MachineEvent)new MachineCycle
+        {
+            Id = $"m1:1700000000:{100 + k}:cycle", Start = t0.AddHours(-1).AddMinutes(4 * k), End = t0.AddHours(-1).AddMinutes(4 * k).AddSeconds(d),
+            StartSequence = 100 + k, DurationSeconds = d, ActiveSeconds = d, Program = "O9", Parts = 1, Completion = CycleCompletion.Completed,
+        }).ToList();
+        await Batches.PostOkAsync(Edge, Batch(cycles, 100));
+
+        var state = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1");
+        // The latest status interval is IDLE from t0 + 30 min: idle for about 90 minutes now.
+        Assert.Equal("IDLE", state.GetProperty("status").GetString());
+        Assert.Equal(t0.AddMinutes(30), state.GetProperty("statusSince").GetDateTimeOffset().UtcDateTime);
+        Assert.InRange(state.GetProperty("idleMinutes").GetDouble(), 89.5, 24 * 60);
+        // No PROGRAM or PART_COUNT observation: the last cycle's program and the part event's counter.
+        Assert.Equal("O1234", state.GetProperty("program").GetString());
+        Assert.Equal(44, state.GetProperty("partCount").GetInt64());
+        Assert.Equal(240, state.GetProperty("lastCycle").GetProperty("durationSeconds").GetDouble());
+        var latestTen = durations.Skip(durations.Length - 9).Append(240.0).ToList();
+        Assert.Equal(10, state.GetProperty("recentCycles").GetInt32());
+        Assert.Equal(latestTen.Sum() / 10, state.GetProperty("averageCycleSeconds").GetDouble(), 6);
+    }
+
+    [Fact]
+    public async Task Machine_state_without_analytics_falls_back_to_the_execution_value()
+    {
+        var t = DateTimeOffset.UtcNow.AddMinutes(-20);
+        await Batches.PostOkAsync(Edge, new IngestBatch("plant-1", "s1", 1, 1,
+        [
+            new ObservationRecord { Seq = 1, MachineId = "m1", DataItemId = "exec", Type = "EXECUTION", Category = "EVENT", Sequence = 1, Timestamp = t, Value = "STOPPED" },
+        ]));
+        var state = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1");
+        Assert.Equal("STOPPED", state.GetProperty("status").GetString());
+        Assert.Equal(t.UtcDateTime, state.GetProperty("statusSince").GetDateTimeOffset().UtcDateTime, TimeSpan.FromMilliseconds(1));
+        Assert.InRange(state.GetProperty("idleMinutes").GetDouble(), 19.5, 24 * 60);
+        Assert.Equal(JsonValueKind.Null, state.GetProperty("averageCycleSeconds").ValueKind);
+        Assert.Equal(0, state.GetProperty("recentCycles").GetInt32());
     }
 }
 
