@@ -32,6 +32,7 @@ public static class CloudApp
         app.MapSetupApi();
         app.MapEventsApi();
         app.MapMachinesApi();
+        app.MapSetupsApi();
         app.MapEdgesApi();
         app.MapApiDocs();
         return app;

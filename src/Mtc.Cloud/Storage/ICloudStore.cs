@@ -38,6 +38,10 @@ internal interface ICloudStore : IAsyncDisposable
     /// <summary>A machine's event of one type that started last (e.g. its latest status interval), or null.</summary>
     Task<EventRow?> GetLatestEventAsync(string tenant, string machineId, string type, CancellationToken ct);
 
+    /// <summary>A machine's events of the given types that start before <paramref name="before"/> (all when null), by start time.</summary>
+    Task<IReadOnlyList<EventRow>> GetMachineEventsAsync(
+        string tenant, string machineId, IReadOnlyList<string> types, DateTimeOffset? before, CancellationToken ct);
+
     Task<CycleSummary> GetCycleSummaryAsync(string tenant, string machineId, TimeRange range, CancellationToken ct);
 
     Task<IReadOnlyList<ObservationRow>> GetObservationsAsync(

@@ -154,6 +154,59 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
         Assert.Equal(JsonValueKind.Null, state.GetProperty("averageCycleSeconds").ValueKind);
         Assert.Equal(0, state.GetProperty("recentCycles").GetInt32());
     }
+
+    private async Task DeclareAsync(string key, string type, DateTime at, string data = "{}")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ext/event")
+        {
+            Content = new StringContent(
+                $$"""{"machineId":"m1","type":"{{type}}","timestamp":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","data":{{data}}}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await Writer.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Setups_merge_derived_and_declared_periods_by_start_time()
+    {
+        using (var setup = await Edge.PostAsync("/api/ext/setup", new StringContent("""{"edgeId":"plant-1","machines":["m1"]}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.True(setup.IsSuccessStatusCode);
+        }
+        await Batches.PostOkAsync(Edge, Batch(Derived()));
+        // Posted out of time order: pairing follows the timestamps. The end at 08:01 has no start before it.
+        await DeclareAsync("k1", "setup_end", T0.AddMinutes(20));
+        await DeclareAsync("k2", "setup_start", T0.AddMinutes(12), """{"job":"J-17"}""");
+        await DeclareAsync("k3", "setup_end", T0.AddMinutes(1));
+        await DeclareAsync("k4", "setup_start", T0.AddMinutes(50), """{"job":"J-18"}""");
+
+        var list = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/setups");
+        Assert.Equal(1, list.GetProperty("unmatchedEnds").GetInt32());
+        var items = list.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["derived", "declared", "declared"], items.Select(i => i.GetProperty("source").GetString()));
+        Assert.Equal([T0.AddMinutes(12), T0.AddMinutes(12), T0.AddMinutes(50)], items.Select(i => i.GetProperty("start").GetDateTimeOffset().UtcDateTime));
+        Assert.Equal(T0.AddMinutes(30), items[0].GetProperty("end").GetDateTimeOffset().UtcDateTime);
+        Assert.Equal("O2000", items[0].GetProperty("program").GetString());
+        Assert.Equal(T0.AddMinutes(20), items[1].GetProperty("end").GetDateTimeOffset().UtcDateTime);
+        Assert.Equal(480, items[1].GetProperty("durationSeconds").GetDouble());
+        Assert.Equal("J-17", items[1].GetProperty("data").GetProperty("job").GetString());
+        Assert.Equal(JsonValueKind.Null, items[2].GetProperty("end").ValueKind);
+        Assert.Equal(JsonValueKind.Null, items[2].GetProperty("durationSeconds").ValueKind);
+        Assert.Equal("J-18", items[2].GetProperty("data").GetProperty("job").GetString());
+
+        // A range keeps the setups overlapping it; a declared start before the range still pairs with its end.
+        var late = await Batches.GetJsonAsync(Reader, $"/api/ext/machines/m1/setups?from={T0.AddMinutes(25):yyyy-MM-ddTHH:mm:ssZ}");
+        Assert.Equal([T0.AddMinutes(12), T0.AddMinutes(50)],
+            late.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("start").GetDateTimeOffset().UtcDateTime));
+        var early = await Batches.GetJsonAsync(Reader, $"/api/ext/machines/m1/setups?to={T0.AddMinutes(40):yyyy-MM-ddTHH:mm:ssZ}");
+        Assert.Equal(["derived", "declared"], early.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("source").GetString()));
+
+        using var missing = await Reader.GetAsync("/api/ext/machines/nope/setups");
+        await Batches.ProblemAsync(missing, 404, "not-found");
+        using var bad = await Reader.GetAsync("/api/ext/machines/m1/setups?from=yesterday");
+        await Batches.ProblemAsync(bad, 400, "invalid-request");
+    }
 }
 
 public sealed class AnalyticsEventsTests_Sqlite() : AnalyticsEventsTests(new SqliteBackend());
