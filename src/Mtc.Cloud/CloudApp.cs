@@ -33,6 +33,7 @@ public static class CloudApp
         app.MapEventsApi();
         app.MapMachinesApi();
         app.MapSetupsApi();
+        app.MapTimelineApi();
         app.MapEdgesApi();
         app.MapApiDocs();
         return app;

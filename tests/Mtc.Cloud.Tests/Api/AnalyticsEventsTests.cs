@@ -207,6 +207,34 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
         using var bad = await Reader.GetAsync("/api/ext/machines/m1/setups?from=yesterday");
         await Batches.ProblemAsync(bad, 400, "invalid-request");
     }
+
+    [Fact]
+    public async Task Timeline_shows_idle_inside_a_declared_setup_as_setup()
+    {
+        using (var setup = await Edge.PostAsync("/api/ext/setup", new StringContent("""{"edgeId":"plant-1","machines":["m1"]}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.True(setup.IsSuccessStatusCode);
+        }
+        await Batches.PostOkAsync(Edge, Batch(Derived()));
+        await DeclareAsync("k1", "setup_start", T0.AddMinutes(32));
+        await DeclareAsync("k2", "setup_end", T0.AddMinutes(40));
+
+        static string Row(JsonElement i) =>
+            $"{i.GetProperty("start").GetDateTimeOffset().UtcDateTime:HH:mm}-{i.GetProperty("end").GetDateTimeOffset().UtcDateTime:HH:mm} " +
+            $"{i.GetProperty("status").GetString()} {i.GetProperty("source").GetString()}";
+        var all = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/timeline");
+        Assert.Equal(
+            ["08:00-08:05 IDLE derived", "08:05-08:09 ACTIVE derived", "08:10-08:12 ALARM derived", "08:30-08:32 IDLE derived",
+             "08:32-08:40 SETUP declared", "08:40-08:45 IDLE derived"],
+            all.GetProperty("items").EnumerateArray().Select(Row));
+        var clipped = await Batches.GetJsonAsync(Reader,
+            $"/api/ext/machines/m1/timeline?from={T0.AddMinutes(2):yyyy-MM-ddTHH:mm:ssZ}&to={T0.AddMinutes(35):yyyy-MM-ddTHH:mm:ssZ}");
+        Assert.Equal(
+            ["08:02-08:05 IDLE derived", "08:05-08:09 ACTIVE derived", "08:10-08:12 ALARM derived", "08:30-08:32 IDLE derived", "08:32-08:35 SETUP declared"],
+            clipped.GetProperty("items").EnumerateArray().Select(Row));
+        using var missing = await Reader.GetAsync("/api/ext/machines/nope/timeline");
+        await Batches.ProblemAsync(missing, 404, "not-found");
+    }
 }
 
 public sealed class AnalyticsEventsTests_Sqlite() : AnalyticsEventsTests(new SqliteBackend());
