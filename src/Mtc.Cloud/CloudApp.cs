@@ -32,6 +32,8 @@ public static class CloudApp
         app.MapSetupApi();
         app.MapEventsApi();
         app.MapMachinesApi();
+        app.MapSetupsApi();
+        app.MapTimelineApi();
         app.MapEdgesApi();
         app.MapApiDocs();
         return app;

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mtc.Cloud.Auth;
 using Mtc.Cloud.Hardening;
+using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.Machines;
@@ -19,8 +21,11 @@ internal static partial class MachinesApi
 
     public sealed record MachineState(
         string Id, string? Name, string? Uuid, string? EdgeId, DateTimeOffset? LastSeen,
-        string? Status, string? Program, long? PartCount, double? IdleMinutes, CycleItem? LastCycle, bool HasDeviceModel,
-        IReadOnlyList<CurrentValue> Values);
+        string? Status, DateTimeOffset? StatusSince, string? Program, long? PartCount, double? IdleMinutes, CycleItem? LastCycle,
+        double? AverageCycleSeconds, int RecentCycles, bool HasDeviceModel, IReadOnlyList<CurrentValue> Values);
+
+    /// <summary>How many of the latest cycles the average in a machine's state covers.</summary>
+    public const int RecentCycleCount = 10;
 
     public static IEndpointRouteBuilder MapMachinesApi(this IEndpointRouteBuilder app)
     {
@@ -52,19 +57,42 @@ internal static partial class MachinesApi
         }
         var values = await store.GetCurrentValuesAsync(tenant, id, ct).ConfigureAwait(false);
         var last = await store.GetLastCycleAsync(tenant, id, ct).ConfigureAwait(false);
+        var recent = await store.GetRecentCycleDurationsAsync(tenant, id, RecentCycleCount, ct).ConfigureAwait(false);
+        var derived = await DerivedStateAsync(store, tenant, id, ct).ConfigureAwait(false);
         var execution = Latest(values, "EXECUTION");
-        var program = Latest(values, "PROGRAM");
+        var program = Latest(values, "PROGRAM")?.Value ?? last?.Program;
         var parts = Latest(values, "PART_COUNT");
+        long? partCount = parts?.Value is { } p && long.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : derived.Counter;
+        // The analytics' latest status interval is the machine's status; without analytics, the controller's execution state.
+        var status = derived.Status ?? execution?.Value;
+        var since = derived.Status is null ? execution?.Timestamp : derived.Since;
         double? idle = null;
-        if (execution is { Value: { } status } && !string.Equals(status, "ACTIVE", StringComparison.OrdinalIgnoreCase))
+        if (status is not null && since is { } from && !string.Equals(status, "ACTIVE", StringComparison.OrdinalIgnoreCase)
+            && (derived.Status is null || string.Equals(status, "IDLE", StringComparison.OrdinalIgnoreCase)))
         {
-            idle = Math.Round(Math.Max(0, (time.GetUtcNow() - execution.Timestamp).TotalMinutes), 1);
+            idle = Math.Round(Math.Max(0, (time.GetUtcNow() - from).TotalMinutes), 1);
         }
-        long? partCount = parts?.Value is { } p && long.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
         return TypedResults.Ok(new MachineState(machine.Id, machine.Name, machine.Uuid, machine.EdgeId, machine.LastSeen,
-            execution?.Value, program?.Value, partCount, idle, last is null ? null : ToItem(last), machine.HasDeviceModel,
+            status, since, program, partCount, idle, last is null ? null : ToItem(last),
+            recent.Count == 0 ? null : recent.Average(), recent.Count, machine.HasDeviceModel,
             values.Select(v => new CurrentValue(v.DataItemId, v.Name, v.Category, v.Type, v.Value, v.Level, v.Timestamp, v.Sequence)).ToList()));
     }
+
+    private static async Task<(string? Status, DateTimeOffset? Since, long? Counter)> DerivedStateAsync(
+        ICloudStore store, string tenant, string id, CancellationToken ct)
+    {
+        var status = await store.GetLatestEventAsync(tenant, id, "status", ct).ConfigureAwait(false);
+        var part = await store.GetLatestEventAsync(tenant, id, "part", ct).ConfigureAwait(false);
+        return (DataString(status, "status"), status?.Start, DataLong(part, "counter"));
+    }
+
+    private static string? DataString(EventRow? row, string property) =>
+        CloudJson.Element(row?.DataJson) is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty(property, out var v)
+            && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long? DataLong(EventRow? row, string property) =>
+        CloudJson.Element(row?.DataJson) is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty(property, out var v)
+            && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
 
     private static CurrentValueRow? Latest(IReadOnlyList<CurrentValueRow> values, string type) =>
         values.Where(v => string.Equals(v.Type, type, StringComparison.OrdinalIgnoreCase))

@@ -32,6 +32,16 @@ internal interface ICloudStore : IAsyncDisposable
     Task<IReadOnlyList<CycleRow>> GetCyclesAsync(
         string tenant, string machineId, TimeRange range, TimeCursor? after, int limit, CancellationToken ct);
     Task<CycleRow?> GetLastCycleAsync(string tenant, string machineId, CancellationToken ct);
+    /// <summary>The durations of a machine's most recent cycles, newest first.</summary>
+    Task<IReadOnlyList<double>> GetRecentCycleDurationsAsync(string tenant, string machineId, int count, CancellationToken ct);
+
+    /// <summary>A machine's event of one type that started last (e.g. its latest status interval), or null.</summary>
+    Task<EventRow?> GetLatestEventAsync(string tenant, string machineId, string type, CancellationToken ct);
+
+    /// <summary>A machine's events of the given types that start before <paramref name="before"/> (all when null), by start time.</summary>
+    Task<IReadOnlyList<EventRow>> GetMachineEventsAsync(
+        string tenant, string machineId, IReadOnlyList<string> types, DateTimeOffset? before, CancellationToken ct);
+
     Task<CycleSummary> GetCycleSummaryAsync(string tenant, string machineId, TimeRange range, CancellationToken ct);
 
     Task<IReadOnlyList<ObservationRow>> GetObservationsAsync(

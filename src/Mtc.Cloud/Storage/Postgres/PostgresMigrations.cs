@@ -36,5 +36,8 @@ internal static class PostgresMigrations
             CREATE TABLE idempotency (tenant text NOT NULL, key text NOT NULL, fingerprint text NOT NULL,
                 created_at timestamptz NOT NULL, status bigint, body text, PRIMARY KEY (tenant, key));
             """),
+        new(2, "events by machine", """
+            CREATE INDEX events_machine_type_start ON events (tenant, machine_id, type, start_ts);
+            """),
     ];
 }

@@ -34,5 +34,8 @@ internal static class SqliteMigrations
             CREATE TABLE idempotency (tenant TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, created_at INTEGER NOT NULL,
                 status INTEGER, body TEXT, PRIMARY KEY (tenant, key));
             """),
+        new(2, "events by machine", """
+            CREATE INDEX events_machine_type_start ON events (tenant, machine_id, type, start_ts);
+            """),
     ];
 }

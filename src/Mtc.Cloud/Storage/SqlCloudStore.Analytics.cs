@@ -1,0 +1,58 @@
+namespace Mtc.Cloud.Storage;
+
+/// <summary>Reads over what the edge's analytics derived (status intervals, parts, cycles) for a machine's current state.</summary>
+internal abstract partial class SqlCloudStore
+{
+    public async Task<EventRow?> GetLatestEventAsync(string tenant, string machineId, string type, CancellationToken ct)
+    {
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            var rows = await QueryAsync(Command(c, null,
+                "SELECT cursor, id, source, type, machine_id, edge_id, start_ts, end_ts, data FROM events " +
+                "WHERE tenant = @t AND machine_id = @m AND type = @type ORDER BY start_ts DESC, cursor DESC LIMIT 1",
+                ("@t", tenant), ("@m", machineId), ("@type", type)),
+                r => new EventRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Str(r, 4), Str(r, 5), ReadTime(r, 6), Time(r, 7), Str(r, 8)),
+                ct).ConfigureAwait(false);
+            return rows.Count == 0 ? null : rows[0];
+        }
+    }
+
+    public async Task<IReadOnlyList<double>> GetRecentCycleDurationsAsync(string tenant, string machineId, int count, CancellationToken ct)
+    {
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            return await QueryAsync(Command(c, null,
+                "SELECT duration_s FROM cycles WHERE tenant = @t AND machine_id = @m ORDER BY start_ts DESC, id DESC LIMIT @limit",
+                ("@t", tenant), ("@m", machineId), ("@limit", (long)count)),
+                r => r.GetDouble(0), ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<EventRow>> GetMachineEventsAsync(
+        string tenant, string machineId, IReadOnlyList<string> types, DateTimeOffset? before, CancellationToken ct)
+    {
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            var ps = new List<(string, object?)> { ("@t", tenant), ("@m", machineId) };
+            var names = new List<string>();
+            for (var i = 0; i < types.Count; i++)
+            {
+                names.Add("@type" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                ps.Add((names[^1], types[i]));
+            }
+            var sql = "SELECT cursor, id, source, type, machine_id, edge_id, start_ts, end_ts, data FROM events " +
+                "WHERE tenant = @t AND machine_id = @m AND type IN (" + string.Join(", ", names) + ")";
+            if (before is { } b)
+            {
+                sql += " AND start_ts < @before";
+                ps.Add(("@before", Normalize(b)));
+            }
+            return await QueryAsync(Command(c, null, sql + " ORDER BY start_ts, cursor", [.. ps]),
+                r => new EventRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Str(r, 4), Str(r, 5), ReadTime(r, 6), Time(r, 7), Str(r, 8)),
+                ct).ConfigureAwait(false);
+        }
+    }
+}
