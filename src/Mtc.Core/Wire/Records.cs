@@ -64,7 +64,8 @@ public sealed record EdgeStatusRecord : WireRecord
 /// A derived event. <see cref="Type"/> is one of <see cref="DerivedEventTypes"/>; <see cref="Data"/> depends on
 /// it (for a cycle, the fields of <see cref="CycleData"/>).
 /// </summary>
-public sealed record DerivedEvent(string Id, string Type, DateTimeOffset Start, DateTimeOffset? End, JsonElement? Data);
+// End and Data default to null so that an event still open (written without "end") reads back: the context omits nulls when writing.
+public sealed record DerivedEvent(string Id, string Type, DateTimeOffset Start, DateTimeOffset? End = null, JsonElement? Data = null);
 
 public static class DerivedEventTypes
 {
