@@ -16,9 +16,10 @@ public enum ConditionLevel
 /// Storage is kept small because a document holds so many: the fields every observation has are fields here; the
 /// rare ones (condition attributes, time series and data set attributes, entries) live in a details object made only
 /// when one of them is set; the component the observation sits in is a reference that a reader shares between all
-/// the observations of one component stream. An instance is 96 bytes (64-bit), plus 128 bytes of details when a
-/// rare property is set, plus 48 bytes when the component is set through the properties (the readers share one).
-/// It was 208 bytes with every property a field.
+/// the observations of one component stream. Measured sizes (64-bit): an instance is 96 bytes; a condition with a
+/// type, native code, ... adds 72 bytes of details; a time series, data set or table adds 72 + 64 bytes; setting the
+/// component through the properties adds 48 bytes (the readers share one per component stream instead). With every
+/// property a field, an instance was 208 bytes.
 /// </remarks>
 public sealed class Observation
 {
@@ -26,6 +27,9 @@ public sealed class Observation
 
     // Null, the component the observation sits in (ObservationComponent), or the details (which then hold it).
     private object? _extra;
+
+    // Level + 1, 0 for none: fits in the padding after Category, so costs no space.
+    private byte _level;
 
     public required DataItemCategory Category { get; init; }
 
@@ -45,7 +49,16 @@ public sealed class Observation
     public string? Value { get; init; }
 
     // Condition entries
-    public ConditionLevel? Level { get => Rare?.Level; init => DetailsIf(value is not null)?.Level = value; }
+    public ConditionLevel? Level
+    {
+        get => _level == 0 ? null : (ConditionLevel)(_level - 1);
+        init => _level = value switch
+        {
+            null => 0,
+            { } level when (uint)level < byte.MaxValue => (byte)(level + 1),
+            _ => throw new ArgumentOutOfRangeException(nameof(value), value, "not a condition level"),
+        };
+    }
 
     /// <summary>For conditions, the <c>type</c> attribute (e.g. <c>TEMPERATURE</c>).</summary>
     public string? Type { get => Rare?.Type; init => DetailsIf(value is not null)?.Type = value; }
@@ -55,15 +68,15 @@ public sealed class Observation
     public string? ConditionId { get => Rare?.ConditionId; init => DetailsIf(value is not null)?.ConditionId = value; }
 
     // TimeSeries entries
-    public int? SampleCount { get => Rare?.SampleCount; init => DetailsIf(value is not null)?.SampleCount = value; }
-    public double? SampleRate { get => Rare?.SampleRate; init => DetailsIf(value is not null)?.SampleRate = value; }
+    public int? SampleCount { get => Rare?.More?.SampleCount; init => MoreIf(value is not null)?.SampleCount = value; }
+    public double? SampleRate { get => Rare?.More?.SampleRate; init => MoreIf(value is not null)?.SampleRate = value; }
 
     // DataSet and Table entries
-    public int? Count { get => Rare?.Count; init => DetailsIf(value is not null)?.Count = value; }
-    public IReadOnlyList<DataSetEntry>? Entries { get => Rare?.Entries; init => DetailsIf(value is not null)?.Entries = value; }
+    public int? Count { get => Rare?.More?.Count; init => MoreIf(value is not null)?.Count = value; }
+    public IReadOnlyList<DataSetEntry>? Entries { get => Rare?.More?.Entries; init => MoreIf(value is not null)?.Entries = value; }
 
     /// <summary><c>resetTriggered</c> on samples, data sets and tables (e.g. <c>MANUAL</c>, <c>DAY</c>).</summary>
-    public string? ResetTriggered { get => Rare?.ResetTriggered; init => DetailsIf(value is not null)?.ResetTriggered = value; }
+    public string? ResetTriggered { get => Rare?.More?.ResetTriggered; init => MoreIf(value is not null)?.ResetTriggered = value; }
 
     // Where the observation sits in the device stream
     public string? ComponentType { get => Where?.Type; init => OwnComponentIf(value is not null)?.Type = value; }
@@ -116,6 +129,8 @@ public sealed class Observation
     // Setting a rare property to null (its default) makes no details object.
     private ObservationDetails? DetailsIf(bool set) => set ? Details : Rare;
 
+    private SeriesDetails? MoreIf(bool set) => set ? (Details.More ??= new SeriesDetails()) : Rare?.More;
+
     // Only called from init accessors, i.e. while the observation is being made.
     private ObservationComponent? OwnComponentIf(bool set) => set || Where is not null ? OwnComponent() : null;
 
@@ -140,15 +155,20 @@ public sealed class Observation
         return own;
     }
 
+    // Condition attributes (most conditions have a type), and the rest, rarer still, one more step away.
     private sealed class ObservationDetails
     {
         public ObservationComponent? Component;
-        public ConditionLevel? Level;
         public string? Type;
         public string? NativeCode;
         public string? NativeSeverity;
         public string? Qualifier;
         public string? ConditionId;
+        public SeriesDetails? More;
+    }
+
+    private sealed class SeriesDetails
+    {
         public int? SampleCount;
         public double? SampleRate;
         public int? Count;

@@ -60,6 +60,10 @@ public sealed class ObservationStorageTests
         var o = new Observation { Category = DataItemCategory.Sample, ElementName = "Position", DataItemId = "x", Value = "UNAVAILABLE", Type = null, ComponentName = null };
 
         Assert.Null(o.Level);
+        Assert.Null(new Observation { Category = DataItemCategory.Condition, ElementName = "N", DataItemId = "x", Level = null }.Level);
+        Assert.Equal(
+            [ConditionLevel.Normal, ConditionLevel.Warning, ConditionLevel.Fault, ConditionLevel.Unavailable],
+            Enum.GetValues<ConditionLevel>().Select(l => new Observation { Category = DataItemCategory.Condition, ElementName = "N", DataItemId = "x", Level = l }.Level!.Value));
         Assert.Null(o.Type);
         Assert.Null(o.SampleRate);
         Assert.Null(o.Entries);
@@ -139,6 +143,9 @@ public sealed class ObservationStorageTests
     {
         // The sizes the remarks of Observation and DataSetEntry state (64-bit runtime).
         Assert.Equal(96, BytesPerInstance(() => new Observation { Category = DataItemCategory.Event, ElementName = "e", DataItemId = "d", Value = "v", Name = "n" }));
+        Assert.Equal(96, BytesPerInstance(() => new Observation { Category = DataItemCategory.Condition, ElementName = "Normal", DataItemId = "d", Level = ConditionLevel.Normal }));
+        Assert.Equal(96 + 72, BytesPerInstance(() => new Observation { Category = DataItemCategory.Condition, ElementName = "Fault", DataItemId = "d", Level = ConditionLevel.Fault, Type = "T", NativeCode = "1" }));
+        Assert.Equal(96 + 72 + 64, BytesPerInstance(() => new Observation { Category = DataItemCategory.Sample, ElementName = "T", DataItemId = "d", SampleCount = 2, SampleRate = 1 }));
         Assert.Equal(32, BytesPerInstance(() => new DataSetEntry("k", "v")));
         TableCell[] cells = [new("c", "1")];
         Assert.Equal(32, BytesPerInstance(() => new DataSetEntry("k", null, Cells: cells)));
