@@ -98,6 +98,8 @@ public sealed class Observation
         get => _extra is ObservationDetails details ? details.Component : _extra as ObservationComponent;
         init
         {
+            // Once given to an observation this way, the component may be given to others: it must not change.
+            value?.Freeze();
             if (_extra is ObservationDetails details)
             {
                 details.Component = value;
@@ -184,8 +186,10 @@ internal sealed class ObservationComponent(string? type, string? id, string? nam
     public string? Id { get; set; } = id;
     public string? Name { get; set; } = name;
 
-    /// <summary>True when several observations reference this object: it must not change any more.</summary>
-    public bool Shared { get; } = shared;
+    /// <summary>True when several observations may reference this object: it must not change any more.</summary>
+    public bool Shared { get; private set; } = shared;
+
+    public void Freeze() => Shared = true;
 }
 
 /// <summary>An entry of a DataSet or Table observation. Table entries carry cells.</summary>

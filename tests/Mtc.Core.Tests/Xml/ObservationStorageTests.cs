@@ -84,6 +84,12 @@ public sealed class ObservationStorageTests
         Assert.Equal(("Axes", "ax", "other", "9"), (second.ComponentType, second.ComponentId, second.ComponentName, second.NativeCode));
         Assert.Equal(("Axes", (string?)null, "base", "9"), (third.ComponentType, third.ComponentId, third.ComponentName, third.NativeCode));
         Assert.Equal(("Axes", "ax", "base"), (shared.Type, shared.Id, shared.Name));
+
+        // An observation's own component handed on to another is not changed by the other's initializer.
+        var own = new Observation { Category = DataItemCategory.Event, ElementName = "E", DataItemId = "d", ComponentType = "Linear", ComponentId = "x" };
+        var passedOn = new Observation { Category = DataItemCategory.Event, ElementName = "E", DataItemId = "e", Where = own.Where, ComponentId = "y" };
+        Assert.Equal(("Linear", "x"), (own.ComponentType, own.ComponentId));
+        Assert.Equal(("Linear", "y"), (passedOn.ComponentType, passedOn.ComponentId));
     }
 
     [Fact]
