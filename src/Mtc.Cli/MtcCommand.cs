@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Mtc.Cli;
 
@@ -23,6 +24,19 @@ internal static class MtcCommand
     {
         var root = Build(stdout, stderr);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
-        return await root.Parse(args).InvokeAsync(config).ConfigureAwait(false);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            // Bad usage exits 2 with one line, as every mtc command promises (System.CommandLine alone would exit 1).
+            var names = new List<string>();
+            for (var c = parse.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            {
+                names.Insert(0, c.Command == root ? "mtc" : c.Command.Name);
+            }
+            var usage = $"{string.Join(' ', names)} --help";
+            await stderr.WriteLineAsync($"mtc: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see '{usage}')").ConfigureAwait(false);
+            return 2;
+        }
+        return await parse.InvokeAsync(config).ConfigureAwait(false);
     }
 }

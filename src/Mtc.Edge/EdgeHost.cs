@@ -51,11 +51,11 @@ public static class EdgeHost
         var options = new EdgeOptions();
         try
         {
-            builder.Configuration.GetSection(EdgeOptions.Section).Bind(options);
+            builder.Configuration.GetSection(EdgeOptions.Section).Bind(options, b => b.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException e)
         {
-            throw new EdgeConfigurationException(e.Message.ReplaceLineEndings(" "));
+            throw new EdgeConfigurationException((e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" "));
         }
         Resolve(options, baseDir);
         var errors = EdgeOptionsValidator.Validate(options);

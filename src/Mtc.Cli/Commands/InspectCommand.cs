@@ -26,7 +26,7 @@ internal static class InspectCommand
 
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "A file (XML, JSON or an SHDR log; .gz too) or an http(s) URL of an agent request." };
+        var source = new Argument<string>("source") { Description = "A file (XML, JSON or an SHDR log; .gz too), - for standard input, or an http(s) URL of an agent request." };
         var shdr = new Option<bool>("--shdr") { Description = "Read the source as an SHDR adapter log." };
         var devices = new Option<FileInfo?>("--devices") { Description = "With --shdr: a Devices.xml (probe) to resolve the log's keys to data items as an agent does; unknown keys are listed." };
         var device = new Option<string?>("--device") { Description = "With --shdr: the device (name, uuid or id) the log's unprefixed keys belong to; default: the first device that is not the Agent." };

@@ -10,7 +10,7 @@ internal abstract partial class SqlCloudStore
     /// The exactly-once step: lock the stream's hwm row, skip records at or below it, store the rest and move
     /// the hwm, all in one transaction. A concurrent copy of the batch waits on the lock and then skips.
     /// </summary>
-    public async Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct)
+    public virtual async Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct)
     {
         now = Normalize(now);
         var c = await OpenAsync(ct).ConfigureAwait(false);

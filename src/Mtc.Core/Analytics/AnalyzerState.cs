@@ -12,7 +12,7 @@ internal sealed class AnalyzerState
 
     public int Version { get; set; } = CurrentVersion;
     public string DeviceKey { get; set; } = "";
-    public long InstanceId { get; set; }
+    public string? InstanceId { get; set; }
     public bool Started { get; set; }
     public bool Finished { get; set; }
     public long LastSequence { get; set; }
@@ -61,7 +61,7 @@ internal sealed class AnalyzerState
     public DateTime LastIncrement { get; set; }
     public long LastIncrementTicks { get; set; }
     public long LastIncrementSequence { get; set; }
-    public long LastIncrementInstance { get; set; }
+    public string? LastIncrementInstance { get; set; }
 
     /// <summary>Derived events not yet taken by <see cref="MachineAnalyzer.TakeEvents"/>.</summary>
     public List<MachineEvent> Pending { get; set; } = [];
@@ -74,7 +74,7 @@ internal sealed class OpenInterval
     public DateTime Start { get; set; }
     public long StartTicks { get; set; }
     public long StartSequence { get; set; }
-    public long InstanceId { get; set; }
+    public string? InstanceId { get; set; }
     public string? Program { get; set; }
 }
 
@@ -94,7 +94,7 @@ internal sealed class OpenCycle
     public DateTime PartAt { get; set; }
     public long PartTicks { get; set; }
     public long PartSequence { get; set; }
-    public long PartInstance { get; set; }
+    public string? PartInstance { get; set; }
     public long ActiveTicksAtPart { get; set; }
 
     // Source gone (execution UNAVAILABLE, agent restart, clock reset) while the cycle ran.

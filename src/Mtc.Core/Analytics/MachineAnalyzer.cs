@@ -89,10 +89,10 @@ public sealed partial class MachineAnalyzer
 
     /// <summary>
     /// One observation of this device, in stream order. <paramref name="instanceId"/> is the agent's
-    /// instanceId (0 for sources without one); a change means the agent restarted and its sequences reset.
+    /// instanceId (null for sources without one); a change means the agent restarted and its sequences reset.
     /// Observations of data items the rules do not read still move the clock.
     /// </summary>
-    public void Observe(Observation observation, long instanceId = 0)
+    public void Observe(Observation observation, string? instanceId = null)
     {
         ArgumentNullException.ThrowIfNull(observation);
         if (_s.Finished)
@@ -100,7 +100,7 @@ public sealed partial class MachineAnalyzer
             throw new InvalidOperationException("The analysis was finished; create or restore another analyzer.");
         }
 
-        var restarted = _s.Started && instanceId != _s.InstanceId;
+        var restarted = _s.Started && !string.Equals(instanceId, _s.InstanceId, StringComparison.Ordinal);
         if (restarted)
         {
             _s.LastSequence = 0;
@@ -231,8 +231,8 @@ public sealed partial class MachineAnalyzer
     private static string? Live(string? value) =>
         string.IsNullOrWhiteSpace(value) || value == Observation.UnavailableValue ? null : value.Trim();
 
-    private string EventId(long instanceId, long sequence, string kind) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_s.DeviceKey}:{instanceId}:{sequence}:{kind}");
+    private string EventId(string? instanceId, long sequence, string kind) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_s.DeviceKey}:{instanceId ?? "0"}:{sequence}:{kind}");
 
     private static double Seconds(long ticks) => ticks / (double)TimeSpan.TicksPerSecond;
 

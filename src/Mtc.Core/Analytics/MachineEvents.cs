@@ -5,7 +5,7 @@ namespace Mtc.Core.Analytics;
 
 /// <summary>
 /// Something the analytics derived from a machine's observations (the wire calls it a derived event). The id is deterministic
-/// (<c>device:instanceId:startSequence:kind</c>), so replaying the same observations yields the same ids.
+/// (<c>device:instanceId:startSequence:kind</c>, instanceId 0 when the source has none), so replaying the same observations yields the same ids.
 /// <see cref="WriteData"/> writes the wire's <c>derivedEvent.event.data</c> object.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$event")]
@@ -19,7 +19,8 @@ public abstract record MachineEvent
     public required string Id { get; init; }
     public required DateTime Start { get; init; }
     public DateTime? End { get; init; }
-    public long InstanceId { get; init; }
+    /// <summary>The agent instance the event started under; null for sources without one.</summary>
+    public string? InstanceId { get; init; }
     public long StartSequence { get; init; }
 
     /// <summary>True when the input ended while this was still open: its end is where the input ended.</summary>

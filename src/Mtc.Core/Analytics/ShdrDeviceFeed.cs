@@ -1,4 +1,3 @@
-using System.Globalization;
 using Mtc.Core.Model;
 using Mtc.Core.Shdr;
 
@@ -12,25 +11,14 @@ namespace Mtc.Core.Analytics;
 /// </summary>
 public sealed class ShdrDeviceFeed
 {
-    private readonly Device _device;
-    private readonly Dictionary<string, DataItem> _items = new(StringComparer.Ordinal);
+    private readonly DeviceShdrKeyResolver _resolver;
     private readonly HashSet<string> _deviceNames = new(StringComparer.Ordinal);
     private long _sequence;
 
     public ShdrDeviceFeed(Device device)
     {
-        _device = device ?? throw new ArgumentNullException(nameof(device));
-        var all = device.AllDataItems().ToList();
-        foreach (var item in all.Where(i => !string.IsNullOrEmpty(i.Name)))
-        {
-            _items.TryAdd(item.Name!, item);
-        }
-
-        foreach (var item in all)
-        {
-            _items.TryAdd(item.Id, item);
-        }
-
+        ArgumentNullException.ThrowIfNull(device);
+        _resolver = new DeviceShdrKeyResolver(device);
         foreach (var name in new[] { device.Name, device.Uuid, device.Id })
         {
             if (!string.IsNullOrEmpty(name))
@@ -53,7 +41,7 @@ public sealed class ShdrDeviceFeed
     public IEnumerable<Observation> Read(TextReader log, ParserLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var reader = new ShdrReader(log, new DeviceShdrKeyResolver(_device), limits);
+        var reader = new ShdrReader(log, _resolver, limits);
         while (reader.TryRead(out var result))
         {
             Lines = reader.LineNumber;
@@ -89,48 +77,11 @@ public sealed class ShdrDeviceFeed
     {
         if (!entry.IsKnown
             || (entry.Device is not null && !_deviceNames.Contains(entry.Device))
-            || !_items.TryGetValue(entry.Key, out var item))
+            || !_resolver.TryGetDataItem(default, entry.Key, out var item))
         {
             return null;
         }
 
-        var sequence = ++_sequence;
-        return entry switch
-        {
-            ShdrCondition c => new Observation
-            {
-                Category = DataItemCategory.Condition,
-                ElementName = c.Level.ToString(),
-                DataItemId = item.Id,
-                Name = item.Name,
-                Sequence = sequence,
-                Timestamp = timestamp,
-                Type = item.Type,
-                SubType = item.SubType,
-                Level = c.Level,
-                NativeCode = c.NativeCode,
-                ConditionId = c.ConditionId,
-                NativeSeverity = c.NativeSeverity,
-                Qualifier = c.Qualifier,
-                Value = c.Message,
-            },
-            ShdrValue v => Plain(item, sequence, timestamp, v.Value),
-            ShdrMessage m => Plain(item, sequence, timestamp, m.Text),
-            ShdrTimeSeries t => Plain(item, sequence, timestamp, t.IsUnavailable ? Observation.UnavailableValue : string.Join(' ', t.Values.Select(x => x.ToString(CultureInfo.InvariantCulture)))),
-            ShdrDataSet d => Plain(item, sequence, timestamp, d.IsUnavailable ? Observation.UnavailableValue : null),
-            _ => Plain(item, sequence, timestamp, null),
-        };
+        return entry.ToObservation(item, timestamp, ++_sequence);
     }
-
-    private static Observation Plain(DataItem item, long sequence, DateTime timestamp, string? value) => new()
-    {
-        Category = item.Category,
-        ElementName = item.Type,
-        DataItemId = item.Id,
-        Name = item.Name,
-        Sequence = sequence,
-        Timestamp = timestamp,
-        SubType = item.SubType,
-        Value = value,
-    };
 }

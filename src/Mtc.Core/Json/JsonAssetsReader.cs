@@ -43,7 +43,7 @@ internal static class JsonAssetsReader
         var removed = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = reader.GetString()!;
+            var property = source.Strings.Get(ref reader);
             reader.Read();
             switch (property)
             {

@@ -53,7 +53,7 @@ internal static class JsonDevicesReader
         var parts = new ComponentParts();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = reader.GetString()!;
+            var property = source.Strings.Get(ref reader);
             reader.Read();
             switch (property)
             {
@@ -108,7 +108,7 @@ internal static class JsonDevicesReader
         string? representation = null, statistic = null, compositionId = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = reader.GetString()!;
+            var property = source.Strings.Get(ref reader);
             reader.Read();
             switch (property)
             {

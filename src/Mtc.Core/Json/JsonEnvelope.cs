@@ -47,7 +47,7 @@ internal sealed class JsonEnvelope
         string? sender = null, version = null, schemaVersion = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            var name = source.Strings.Get(ref reader);
             reader.Read();
             switch (name)
             {

@@ -44,7 +44,7 @@ internal static class JsonErrorsReader
         QueryParameter? parameter = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = reader.GetString()!;
+            var property = source.Strings.Get(ref reader);
             reader.Read();
             switch (property)
             {
@@ -70,7 +70,7 @@ internal static class JsonErrorsReader
         long? minimum = null, maximum = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = reader.GetString()!;
+            var property = source.Strings.Get(ref reader);
             reader.Read();
             switch (property)
             {

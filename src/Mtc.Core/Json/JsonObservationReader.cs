@@ -100,7 +100,7 @@ internal static class JsonObservationReader
         var entries = new List<DataSetEntry>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            var key = source.Strings.Get(ref reader);
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
@@ -112,7 +112,7 @@ internal static class JsonObservationReader
             var removed = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var cellKey = reader.GetString()!;
+                var cellKey = source.Strings.Get(ref reader);
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {

@@ -66,7 +66,7 @@ internal static class JsonStreamsReader
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = reader.GetString()!;
+            var property = source.Strings.Get(ref reader);
             reader.Read();
             switch (property)
             {
@@ -99,7 +99,7 @@ internal static class JsonStreamsReader
                 : reader.ValueTextEquals("Events"u8) ? DataItemCategory.Event
                 : reader.ValueTextEquals("Condition"u8) ? DataItemCategory.Condition
                 : null;
-            var property = reader.GetString()!;
+            var property = source.Strings.Get(ref reader);
             reader.Read();
             if (category is { } c)
             {

@@ -14,7 +14,7 @@ internal sealed class JsonStringCache
 
     public JsonStringCache() => _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>The text of a string token.</summary>
+    /// <summary>The text of a string or property name token.</summary>
     public string Get(ref Utf8JsonReader reader)
     {
         if (reader.HasValueSequence || reader.ValueSpan.Length > MaxCachedLength)

@@ -160,7 +160,7 @@ internal static class JsonValues
                 ExpectObject(ref reader, source, $"an entry of {what}");
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = reader.GetString()!;
+                    var name = source.Strings.Get(ref reader);
                     reader.Read();
                     handle(name, ref reader);
                 }
@@ -170,7 +170,7 @@ internal static class JsonValues
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
+                var name = source.Strings.Get(ref reader);
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {

@@ -65,7 +65,7 @@ internal static class ShdrDataSetParser
             if (error is not null)
             {
                 errorOffset = pos;
-                return $"entry '{key}': {error}";
+                return $"entry '{ShdrLineParser.Excerpt(key)}': {error}";
             }
 
             if (value.Length == 0)
@@ -78,7 +78,7 @@ internal static class ShdrDataSetParser
                 if (cellError is not null)
                 {
                     errorOffset = pos;
-                    return $"row '{key}': {cellError} (offset {cellOffset} in the row)";
+                    return $"row '{ShdrLineParser.Excerpt(key)}': {cellError} (offset {cellOffset} in the row)";
                 }
 
                 entries.Add(new DataSetEntry(key, null, Cells: cells.Select(c => new TableCell(c.Key, c.Value)).ToList()));

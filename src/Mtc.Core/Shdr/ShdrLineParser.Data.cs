@@ -13,6 +13,11 @@ public sealed partial class ShdrLineParser
         {
             var keyField = fields[i];
             var rawKey = keyField.Slice(line);
+            if (rawKey.IsEmpty && i == fields.Length - 1 && entries.Count > 0)
+            {
+                break; // a '|' after the last value, as some adapters write: nothing follows it
+            }
+
             if (rawKey.IsEmpty)
             {
                 return Fail(FormatErrorKind.Malformed, "empty key", lineNumber, keyField, i + 1);
@@ -24,7 +29,7 @@ public sealed partial class ShdrLineParser
             var available = fields.Length - i - 1;
             if (available == 0)
             {
-                return Fail(FormatErrorKind.Malformed, $"key '{rawKey}' has no value", lineNumber, keyField, i + 1);
+                return Fail(FormatErrorKind.Malformed, $"key '{Excerpt(rawKey)}' has no value", lineNumber, keyField, i + 1);
             }
 
             var following = new ShdrFollowingFields(line, fields[(i + 1)..]);
@@ -46,7 +51,7 @@ public sealed partial class ShdrLineParser
                     var levelText = fields[v].Slice(line);
                     if (!ShdrConditionLevels.TryParse(levelText, out var level))
                     {
-                        return Fail(FormatErrorKind.InvalidValue, $"condition '{key}': level '{levelText}' is not normal, warning, fault or unavailable", lineNumber, fields[v], v + 1);
+                        return Fail(FormatErrorKind.InvalidValue, $"condition '{Excerpt(key)}': level '{Excerpt(levelText)}' is not normal, warning, fault or unavailable", lineNumber, fields[v], v + 1);
                     }
 
                     // Adapters may stop early at the end of the line (key|normal); missing fields are empty.
@@ -94,7 +99,7 @@ public sealed partial class ShdrLineParser
                             break;
                         }
 
-                        return Fail(FormatErrorKind.Malformed, $"time series '{key}' needs count|rate|values", lineNumber, keyField, i + 1);
+                        return Fail(FormatErrorKind.Malformed, $"time series '{Excerpt(key)}' needs count|rate|values", lineNumber, keyField, i + 1);
                     }
 
                     var error = ParseTimeSeries(line, fields, v, device, key, lineNumber, out var series);
@@ -122,7 +127,7 @@ public sealed partial class ShdrLineParser
                         var message = ShdrDataSetParser.TryParse(raw, isTable, out var items, out var reset, out var offset);
                         if (message is not null)
                         {
-                            return Fail(FormatErrorKind.InvalidValue, $"{(isTable ? "table" : "data set")} '{key}': {message}", lineNumber, fields[v].Column + offset, v + 1);
+                            return Fail(FormatErrorKind.InvalidValue, $"{(isTable ? "table" : "data set")} '{Excerpt(key)}': {message}", lineNumber, fields[v].Column + offset, v + 1);
                         }
 
                         entries.Add(new ShdrDataSet(device, key, isTable, items, reset));
@@ -158,7 +163,7 @@ public sealed partial class ShdrLineParser
         {
             if (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var c))
             {
-                return new ShdrParseError(FormatErrorKind.InvalidValue, $"time series '{key}': count '{countText}' is not a whole number", lineNumber, fields[v].Column, v + 1);
+                return new ShdrParseError(FormatErrorKind.InvalidValue, $"time series '{Excerpt(key)}': count '{Excerpt(countText)}' is not a whole number", lineNumber, fields[v].Column, v + 1);
             }
 
             count = c;
@@ -169,7 +174,7 @@ public sealed partial class ShdrLineParser
         {
             if (!double.TryParse(rateText, NumberStyles.Float, CultureInfo.InvariantCulture, out var r))
             {
-                return new ShdrParseError(FormatErrorKind.InvalidValue, $"time series '{key}': rate '{rateText}' is not a number", lineNumber, fields[v + 1].Column, v + 2);
+                return new ShdrParseError(FormatErrorKind.InvalidValue, $"time series '{Excerpt(key)}': rate '{Excerpt(rateText)}' is not a number", lineNumber, fields[v + 1].Column, v + 2);
             }
 
             rate = r;
@@ -192,7 +197,7 @@ public sealed partial class ShdrLineParser
 
             if (!double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                return new ShdrParseError(FormatErrorKind.InvalidValue, $"time series '{key}': '{item}' is not a number", lineNumber, fields[v + 2].Column + range.Start.Value, v + 3);
+                return new ShdrParseError(FormatErrorKind.InvalidValue, $"time series '{Excerpt(key)}': '{Excerpt(item)}' is not a number", lineNumber, fields[v + 2].Column + range.Start.Value, v + 3);
             }
 
             values.Add(value);

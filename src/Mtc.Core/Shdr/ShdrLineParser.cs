@@ -47,7 +47,7 @@ public sealed partial class ShdrLineParser
 
         if (!ShdrTimestamp.TrySplitDuration(fields[0].Slice(trimmed), out var stamp, out var duration))
         {
-            return Fail(FormatErrorKind.InvalidValue, $"bad duration in '{fields[0].Slice(trimmed)}' (expected timestamp@seconds)", lineNumber, fields[0], 1);
+            return Fail(FormatErrorKind.InvalidValue, $"bad duration in '{Excerpt(fields[0].Slice(trimmed))}' (expected timestamp@seconds)", lineNumber, fields[0], 1);
         }
 
         DateTime timestamp;
@@ -58,7 +58,7 @@ public sealed partial class ShdrLineParser
         }
         else if (!ShdrTimestamp.TryParse(stamp, out timestamp))
         {
-            return Fail(FormatErrorKind.InvalidValue, $"bad timestamp '{stamp}'", lineNumber, fields[0], 1);
+            return Fail(FormatErrorKind.InvalidValue, $"bad timestamp '{Excerpt(stamp)}'", lineNumber, fields[0], 1);
         }
 
         if (fields.Length < 2)
@@ -99,13 +99,13 @@ public sealed partial class ShdrLineParser
                 return new ShdrParseResult(new ShdrPong(lineNumber, ms), null);
             }
 
-            return Fail(FormatErrorKind.InvalidValue, $"PONG period '{arg}' is not a number of milliseconds", lineNumber, 0, 0);
+            return Fail(FormatErrorKind.InvalidValue, $"PONG period '{Excerpt(arg)}' is not a number of milliseconds", lineNumber, 0, 0);
         }
 
         var colon = body.IndexOf(':');
         if (colon <= 0)
         {
-            return Fail(FormatErrorKind.Malformed, $"'* {body}' is neither PING, PONG nor '* name: value'", lineNumber, 0, 0);
+            return Fail(FormatErrorKind.Malformed, $"'* {Excerpt(body)}' is neither PING, PONG nor '* name: value'", lineNumber, 0, 0);
         }
 
         var name = body[..colon].Trim();
@@ -151,7 +151,7 @@ public sealed partial class ShdrLineParser
             return new ShdrParseResult(new ShdrAssetCommand(lineNumber, timestamp, ShdrAssetAction.RemoveAll, null, Field(line, fields, 2), null), null);
         }
 
-        return Fail(FormatErrorKind.Malformed, $"unknown asset command '{command}'", lineNumber, fields[1], 2);
+        return Fail(FormatErrorKind.Malformed, $"unknown asset command '{Excerpt(command)}'", lineNumber, fields[1], 2);
     }
 
     private string Cached(ReadOnlySpan<char> line, ShdrFieldRange field) =>
@@ -177,6 +177,10 @@ public sealed partial class ShdrLineParser
 
         return text;
     }
+
+    /// <summary>Input quoted in an error message, cut short: a hostile line may be a megabyte long.</summary>
+    internal static string Excerpt(ReadOnlySpan<char> text) =>
+        text.Length <= 60 ? text.ToString() : string.Concat(text[..57], "...");
 
     private static ShdrParseResult Fail(FormatErrorKind kind, string message, int line, ShdrFieldRange field, int fieldIndex) =>
         Fail(kind, message, line, field.Column, fieldIndex);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Mtc.Core.Model;
 
@@ -7,6 +8,9 @@ namespace Mtc.Core.Shdr;
 /// <summary>Turns an SHDR entry into the <see cref="Observation"/> an agent would publish for its data item.</summary>
 public static class ShdrObservations
 {
+    // Element names computed once per data item (by reference; data items are immutable records).
+    private static readonly ConditionalWeakTable<DataItem, string> ElementNames = [];
+
     /// <param name="item">The data item the entry's key names (see <see cref="DeviceShdrKeyResolver.TryGetDataItem"/>).</param>
     /// <param name="timestamp">The line's timestamp.</param>
     /// <param name="sequence">The sequence number the caller assigns; 0 when none.</param>
@@ -54,6 +58,11 @@ public static class ShdrObservations
     public static string ElementName(DataItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
+        return ElementNames.GetValue(item, static i => BuildElementName(i));
+    }
+
+    private static string BuildElementName(DataItem item)
+    {
         var type = item.Type;
         var colon = type.IndexOf(':', StringComparison.Ordinal);
         var builder = new StringBuilder(type.Length + 10);

@@ -122,7 +122,7 @@ public sealed partial class ShdrReader
         _openAsset = null;
         _body = null;
         return Count(new ShdrParseResult(null, new ShdrParseError(FormatErrorKind.Truncated,
-            $"multiline asset '{open.AssetId}' has no closing line '{open.MultilineTerminator}'", open.LineNumber, 0, 0)));
+            $"multiline asset '{ShdrLineParser.Excerpt(open.AssetId)}' has no closing line '{ShdrLineParser.Excerpt(open.MultilineTerminator)}'", open.LineNumber, 0, 0)));
     }
 
     private ShdrParseResult ContinueAsset(ReadOnlySpan<char> line)
@@ -141,7 +141,7 @@ public sealed partial class ShdrReader
             _openAsset = null;
             _body = null;
             return Count(new ShdrParseResult(null, new ShdrParseError(FormatErrorKind.TooLarge,
-                $"multiline asset '{open.AssetId}' is over {_limits.MaxPartBytes} characters", open.LineNumber, 0, 0)));
+                $"multiline asset '{ShdrLineParser.Excerpt(open.AssetId)}' is over {_limits.MaxPartBytes} characters", open.LineNumber, 0, 0)));
         }
 
         if (_body.Length > 0)

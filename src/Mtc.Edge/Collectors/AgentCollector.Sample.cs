@@ -10,8 +10,8 @@ internal sealed partial class AgentCollector
 {
     private string SampleQuery(bool stream) => stream
         ? string.Create(CultureInfo.InvariantCulture,
-            $"sample?from={_session.Next}&count={options.Count}&interval={(long)options.Interval.TotalMilliseconds}&heartbeat={(long)options.Heartbeat.TotalMilliseconds}")
-        : string.Create(CultureInfo.InvariantCulture, $"sample?from={_session.Next}&count={options.Count}");
+            $"sample?from={_session.Next}&count={_count}&interval={(long)options.Interval.TotalMilliseconds}&heartbeat={(long)options.Heartbeat.TotalMilliseconds}")
+        : string.Create(CultureInfo.InvariantCulture, $"sample?from={_session.Next}&count={_count}");
 
     /// <summary>One streaming request; returns when the agent ends the stream. Silence beyond 3× heartbeat throws.</summary>
     private async Task StreamAsync(CancellationToken ct)
@@ -67,7 +67,7 @@ internal sealed partial class AgentCollector
         {
             var (doc, _) = await agent.GetAsync(SampleQuery(stream: false), ct).ConfigureAwait(false);
             var got = await HandleAsync(doc, ct).ConfigureAwait(false);
-            if (got < options.Count)
+            if (got < _count)
             {
                 await Task.Delay(interval, time, ct).ConfigureAwait(false);
             }
@@ -81,6 +81,15 @@ internal sealed partial class AgentCollector
         {
             case StreamsDocument streams:
                 return Store(streams);
+            case ErrorDocument error when error.Errors.FirstOrDefault(e => e.Code == AgentErrorCodes.OutOfRange)?.Parameter is
+                { Name: not "from", Maximum: { } max } parameter:
+                // e.g. count above the agent's buffer size: ask for less; nothing was lost.
+                if (parameter.Name == "count" && max >= 1 && max < _count)
+                {
+                    _count = (int)max;
+                    return 0;
+                }
+                throw new InvalidDataException($"the agent refused {parameter.Name}={parameter.Value}");
             case ErrorDocument error when error.Has(AgentErrorCodes.OutOfRange):
                 await ResyncAfterOverrunAsync(error, ct).ConfigureAwait(false);
                 return 0;
@@ -142,11 +151,15 @@ internal sealed partial class AgentCollector
             entries.Add(GapEntry(first - _session.Next, _session.Next, first - 1, "fell behind the agent's buffer (OUT_OF_RANGE)"));
             resumeAt = first;
         }
+        else if (next < _session.Next)
+        {
+            // The agent's sequence went back without a new instanceId: what it served in between is unknown.
+            entries.Add(GapEntry(null, _session.Next, null, $"the agent's next sequence went back from {_session.Next} to {next}"));
+            resumeAt = next;
+        }
         else
         {
-            // from was beyond the agent's next sequence: nothing to count; continue from where the agent is.
-            entries.Add(GapEntry(null, _session.Next, null, $"the agent refused from={_session.Next} (its next is {next})"));
-            resumeAt = next;
+            throw new InvalidDataException($"the agent refused from={_session.Next} although it holds {first}..{next - 1}");
         }
         outbox.Append(Key, new SourceCursor(_session.InstanceId, resumeAt), entries);
         _session.Next = resumeAt;

@@ -20,6 +20,7 @@ internal sealed partial class AgentCollector(
     private readonly SourceState _source = state.Source("agent:" + options.Url, "agent", options.Url);
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
     private Session _session = null!;
+    private int _count = options.Count;
 
     public string Key => _source.Key;
 
@@ -89,6 +90,10 @@ internal sealed partial class AgentCollector(
         foreach (var d in probe.Devices.Where(d => !d.IsAgent))
         {
             state.SetMachine(new SetupMachine(MachineId(d.Name, d.Uuid), d.Name, d.Uuid));
+        }
+        if (probe.Header.BufferSize is { } size && size > 0 && size < _count)
+        {
+            _count = (int)size;
         }
         var cursor = outbox.GetCursor(Key);
         if (cursor is not null && cursor.InstanceId == instance)

@@ -32,12 +32,33 @@ public sealed class InspectProcessTests
         }
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunMtcAsync(params string[] args)
+    [Fact]
+    public async Task The_built_mtc_executable_reads_a_gzip_compressed_document_from_standard_input()
+    {
+        var file = CorpusFiles.PathOf("json/streams-v2.json");
+        using var zipped = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(zipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(await File.ReadAllBytesAsync(file));
+        }
+
+        var (exit, stdout, stderr) = await RunMtcAsync(zipped.ToArray(), "inspect", "-");
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(CorpusFiles.CountJson(file).Observations, json.RootElement.GetProperty("observations").GetInt32());
+        Assert.Equal("-", json.RootElement.GetProperty("source").GetString());
+    }
+
+    private static Task<(int Exit, string Stdout, string Stderr)> RunMtcAsync(params string[] args) => RunMtcAsync([], args);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunMtcAsync(byte[] stdin, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mtc.dll"));
@@ -47,6 +68,8 @@ public sealed class InspectProcessTests
         }
 
         using var process = Process.Start(start)!;
+        await process.StandardInput.BaseStream.WriteAsync(stdin);
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));

@@ -56,6 +56,15 @@ public sealed class InspectRefusalTests(HostileFiles files) : IClassFixture<Host
     }
 
     [Fact]
+    public async Task A_directory_exits_2()
+    {
+        var run = await CliRun.RunAsync("inspect", files.Folder);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"{files.Folder}: is a directory, not a file", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
     public async Task Help_explains_the_exit_codes()
     {
         var run = await CliRun.RunAsync("inspect", "--help");

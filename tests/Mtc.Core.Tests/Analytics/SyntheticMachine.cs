@@ -8,16 +8,16 @@ internal sealed class SyntheticMachine
 {
     public static readonly DateTime T0 = new(2024, 3, 4, 8, 0, 0, DateTimeKind.Utc);
 
-    private readonly List<(Observation Observation, long Instance)> _stream = [];
+    private readonly List<(Observation Observation, string Instance)> _stream = [];
     private long _sequence;
-    private long _instance = 1;
+    private int _instance = 1;
     private DateTime _time = T0;
 
     public SyntheticMachine(Device? device = null) => Device = device ?? FullDevice();
 
     public Device Device { get; }
 
-    public IReadOnlyList<(Observation Observation, long Instance)> Stream => _stream;
+    public IReadOnlyList<(Observation Observation, string Instance)> Stream => _stream;
 
     public static Device FullDevice() => Make(
         Item("avail", "AVAILABILITY"),
@@ -80,7 +80,7 @@ internal sealed class SyntheticMachine
             Sequence = ++_sequence,
             Timestamp = _time,
             Value = value,
-        }, _instance));
+        }, _instance.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return this;
     }
 
@@ -96,7 +96,7 @@ internal sealed class SyntheticMachine
             Level = level,
             NativeCode = code,
             Value = message,
-        }, _instance));
+        }, _instance.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return this;
     }
 

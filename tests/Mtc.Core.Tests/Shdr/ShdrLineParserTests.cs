@@ -206,6 +206,14 @@ public sealed class ShdrLineParserTests
     }
 
     [Fact]
+    public void Error_messages_quote_long_input_cut_short()
+    {
+        var e = Error(new string('9', 100_000) + "|Xload|1");
+        Assert.InRange(e.Message.Length, 20, 120);
+        Assert.Contains("...", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Empty_timestamp_means_now_from_the_clock()
     {
         var clock = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
@@ -232,6 +240,15 @@ public sealed class ShdrLineParserTests
         Assert.Contains("'b'", e.Message, StringComparison.Ordinal);
         var ex = Assert.Throws<MtConnectFormatException>(() => new ShdrLineParser(Keys).Parse("2022-08-08T13:51:34Z|a|1|b", 7));
         Assert.Equal((7, e.Column), (ex.Line, ex.Column));
+    }
+
+    [Fact]
+    public void A_trailing_pipe_after_the_last_value_is_ignored_but_an_empty_key_is_an_error()
+    {
+        Assert.Equal(["a", "b"], Data("2022-08-08T13:51:34Z|a|1|b|2|").Entries.Select(e => e.Key));
+        var noKey = Error("2022-08-08T13:51:34Z|");
+        Assert.Equal((FormatErrorKind.Malformed, 2), (noKey.Kind, noKey.Field));
+        Assert.Equal(4, Error("2022-08-08T13:51:34Z|a|1||2").Field);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class DeliveryTests
     public async Task Steady_state_delivers_every_served_sequence_exactly_once()
     {
         await using var p = new Pipeline();
-        await p.StartSimAsync("--generate", "2", "--seed", "7", "--speed", "20");
+        await p.StartSimAsync("--generate", "2", "--seed", "7", "--speed", "100");
         await p.StartCloudAsync();
         await p.StartEdgeAsync();
         var first = await p.EdgeContinuedFromAsync();
@@ -27,7 +27,7 @@ public sealed class DeliveryTests
     public async Task Killing_the_edge_repeatedly_while_it_streams_still_delivers_exactly_once()
     {
         await using var p = new Pipeline();
-        await p.StartSimAsync("--generate", "2", "--seed", "11", "--speed", "30");
+        await p.StartSimAsync("--generate", "2", "--seed", "11", "--speed", "100");
         await p.StartCloudAsync();
         await p.StartEdgeAsync(batchMaxRecords: 50);
         var first = await p.EdgeContinuedFromAsync();
@@ -47,7 +47,7 @@ public sealed class DeliveryTests
     public async Task Cloud_outage_backlog_drains_exactly_once()
     {
         await using var p = new Pipeline();
-        await p.StartSimAsync("--generate", "2", "--seed", "3", "--speed", "20");
+        await p.StartSimAsync("--generate", "2", "--seed", "3", "--speed", "100");
         var cloud = await p.StartCloudAsync();
         await p.StartEdgeAsync();
         var first = await p.EdgeContinuedFromAsync();
@@ -72,7 +72,7 @@ public sealed class DeliveryTests
     public async Task Simulator_restart_records_a_gap_and_collection_continues_from_the_new_instance()
     {
         await using var p = new Pipeline();
-        await p.StartSimAsync("--generate", "1", "--seed", "5", "--speed", "20");
+        await p.StartSimAsync("--generate", "1", "--seed", "5", "--speed", "100");
         await p.StartCloudAsync();
         await p.StartEdgeAsync();
         await p.EdgeContinuedFromAsync();

@@ -30,9 +30,19 @@ internal static class DocumentInput
         return new Loaded(await ReadBoundedAsync(stream, source, cancellationToken).ConfigureAwait(false), null);
     }
 
-    /// <summary>Opens a file, decompressing it when it starts with the gzip magic bytes.</summary>
+    /// <summary>Opens a file (<c>-</c> for standard input), decompressing it when it starts with the gzip magic bytes.</summary>
     public static Stream OpenFile(string path)
     {
+        if (path == "-")
+        {
+            return Decompressing(new BufferedStream(Console.OpenStandardInput()));
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new InspectException(InspectException.InvalidInput, path, "is a directory, not a file");
+        }
+
         FileStream file;
         try
         {
@@ -47,10 +57,15 @@ internal static class DocumentInput
             throw new InspectException(InspectException.Failure, path, $"cannot open the file: {ex.Message}", ex);
         }
 
-        Span<byte> magic = stackalloc byte[2];
-        var n = file.Read(magic);
-        file.Seek(0, SeekOrigin.Begin);
-        return n == 2 && magic[0] == 0x1F && magic[1] == 0x8B ? new GZipStream(file, CompressionMode.Decompress) : file;
+        return Decompressing(file);
+    }
+
+    private static Stream Decompressing(Stream input)
+    {
+        var head = new byte[2];
+        var n = input.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+        var whole = new PrefixedStream(head.AsMemory(0, n), input);
+        return n == 2 && head[0] == 0x1F && head[1] == 0x8B ? new GZipStream(whole, CompressionMode.Decompress) : whole;
     }
 
     private static async Task<Loaded> FetchAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken)

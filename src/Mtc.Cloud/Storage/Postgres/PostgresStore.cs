@@ -88,6 +88,23 @@ internal sealed partial class PostgresStore : SqlCloudStore
         }
     }
 
+    /// <summary>
+    /// Another host's retention may have dropped a day this host believes exists: then the batch's transaction
+    /// failed as a whole, the partitions are looked up again and the batch applied once more.
+    /// </summary>
+    public override async Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            return await base.IngestAsync(tenant, batch, now, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CheckViolation && e.Message.Contains("no partition", StringComparison.Ordinal))
+        {
+            _partitions.Clear();
+            return await base.IngestAsync(tenant, batch, now, ct).ConfigureAwait(false);
+        }
+    }
+
     internal static string PartitionName(DateOnly day) => "observations_p" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     private static string Bound(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00";

@@ -1,0 +1,20 @@
+using Mtc.Cloud.Benchmarks;
+
+// Macro benchmarks of the cloud against a real PostgreSQL, each with its baseline measured in the same run.
+//   dotnet run -c Release --project bench/Mtc.Cloud.Benchmarks -- [ingest|cycle-time|all] [--rows N] [--cycles N]
+// The server is a throwaway one (durable settings) unless MTC_BENCH_POSTGRES names one.
+var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}
+await using var server = await BenchServer.StartAsync();
+if (mode is "ingest" or "all")
+{
+    await IngestBenchmark.RunAsync(server, Arg("--rows", 400_000), Arg("--batch", 5_000), Arg("--streams", 4));
+}
+if (mode is "cycle-time" or "all")
+{
+    await CycleTimeBenchmark.RunAsync(server, Arg("--cycles", 1_000_000), Arg("--requests", 300));
+}
