@@ -7,8 +7,8 @@ namespace Mtc.Benchmarks;
 
 /// <summary>
 /// Splits the bytes <see cref="MtConnectXml.ReadStreams(ReadOnlyMemory{byte}, Mtc.Core.ParserLimits?)"/> allocates
-/// per observation into what the returned document keeps (its strings, the <see cref="Observation"/> objects, the
-/// DataSet and Table entries and cells) and what is transient (garbage once the read returns).
+/// per observation into what the returned document keeps (its strings, the <see cref="Observation"/> objects, their
+/// details (conditions, data sets), the DataSet and Table entries and cells, the arrays) and what is transient (garbage once the read returns).
 /// Run with <c>--allocations</c>.
 /// </summary>
 internal static class StreamsAllocationBreakdown
@@ -47,7 +47,7 @@ internal static class StreamsAllocationBreakdown
                   of which strings the document keeps:                   {perObservation(strings),8:N0} B
                   beyond those strings:                                  {perObservation(allocated - strings),8:N0} B
                   of which the Observation objects:                      {perObservation(observationObjects),8:N0} B
-                  of which entries, cells and arrays the document keeps: {perObservation(retained - strings - observationObjects),8:N0} B
+                  of which details, entries, cells, arrays it keeps:     {perObservation(retained - strings - observationObjects),8:N0} B
                   transient (garbage once the read returns):            {perObservation(allocated - retained),8:N0} B
                 """));
             GC.KeepAlive(document);

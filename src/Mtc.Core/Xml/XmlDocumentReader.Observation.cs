@@ -9,7 +9,7 @@ internal sealed partial class XmlDocumentReader
     private readonly List<DataSetEntry> _entries = [];
     private readonly List<TableCell> _cells = [];
 
-    private Observation ReadObservation(DataItemCategory category, ComponentContext where)
+    private Observation ReadObservation(DataItemCategory category, ObservationComponent? where)
     {
         string elementName = _reader.LocalName;
         string? dataItemId = null, name = null, subType = null, compositionId = null, resetTriggered = null;
@@ -102,6 +102,7 @@ internal sealed partial class XmlDocumentReader
             ReadObservationContent(ref value, ref entries);
         }
 
+        // Rare properties left null make no details object (see Observation).
         return new Observation
         {
             Category = category,
@@ -124,9 +125,7 @@ internal sealed partial class XmlDocumentReader
             Count = count,
             Entries = entries,
             ResetTriggered = resetTriggered,
-            ComponentType = where.Type,
-            ComponentId = where.Id,
-            ComponentName = where.Name,
+            Where = where,
         };
     }
 

@@ -4,7 +4,8 @@ namespace Mtc.Core.Xml;
 
 internal sealed partial class XmlDocumentReader
 {
-    private readonly List<Observation> _observations = [];
+    // Collects one device stream's observations; its array comes from a pool (returned when the read ends).
+    private readonly PooledList<Observation> _observations = new();
 
     private StreamsDocument ReadStreamsDocument(string? version)
     {
@@ -129,7 +130,9 @@ internal sealed partial class XmlDocumentReader
             return;
         }
 
-        var where = new ComponentContext(component, componentId, name);
+        ObservationComponent? where = component is null && componentId is null && name is null
+            ? null
+            : new ObservationComponent(component, componentId, name, shared: true);
         int depth = _reader.Depth;
         while (NextChild(depth))
         {
@@ -153,7 +156,7 @@ internal sealed partial class XmlDocumentReader
         }
     }
 
-    private void ReadObservations(DataItemCategory category, ComponentContext where)
+    private void ReadObservations(DataItemCategory category, ObservationComponent? where)
     {
         if (_reader.IsEmptyElement)
         {
@@ -167,6 +170,4 @@ internal sealed partial class XmlDocumentReader
             _observations.Add(ReadObservation(category, where));
         }
     }
-
-    private readonly record struct ComponentContext(string? Type, string? Id, string? Name);
 }

@@ -52,7 +52,15 @@ internal sealed partial class XmlDocumentReader
         try
         {
             xml = XmlReader.Create(input, settings);
-            return new XmlDocumentReader(xml, names, limits).ReadDocument();
+            var reader = new XmlDocumentReader(xml, names, limits);
+            try
+            {
+                return reader.ReadDocument();
+            }
+            finally
+            {
+                reader._observations.Dispose();
+            }
         }
         catch (XmlException e)
         {
