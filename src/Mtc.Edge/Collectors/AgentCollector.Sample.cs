@@ -120,11 +120,11 @@ internal sealed partial class AgentCollector
             ?? (n > 0 ? streams.Streams.SelectMany(s => s.Observations).Max(o => o.Sequence) + 1 : _session.Next);
         if (entries.Count > 0 || next != _session.Next)
         {
-            outbox.Append(Key, new SourceCursor(instance, next), entries);
+            outbox.Append(Key, new SourceCursor(instance, next, _analytics.Save()), entries);
         }
         _session.Next = next;
         _source.NextSequence = next;
-        Received(n, entries.Count - n);
+        Received(n, entries.Count(e => e.Kind == "gap"));
         return n;
     }
 
@@ -161,7 +161,7 @@ internal sealed partial class AgentCollector
         {
             throw new InvalidDataException($"the agent refused from={_session.Next} although it holds {first}..{next - 1}");
         }
-        outbox.Append(Key, new SourceCursor(_session.InstanceId, resumeAt), entries);
+        outbox.Append(Key, new SourceCursor(_session.InstanceId, resumeAt, _analytics.Save()), entries);
         _session.Next = resumeAt;
         Received(0, 1);
     }
@@ -176,6 +176,7 @@ internal sealed partial class AgentCollector
                 continue;
             }
             var machine = MachineId(stream.Name, stream.Uuid);
+            var taken = new List<Observation>();
             foreach (var o in stream.Observations)
             {
                 if (o.Sequence < from)
@@ -184,7 +185,13 @@ internal sealed partial class AgentCollector
                 }
                 entries.Add(new OutboxEntry("observation", machine, o.Sequence, o.Category == DataItemCategory.Sample,
                     RecordPayloads.Observation(machine, _session.InstanceId, o)));
+                taken.Add(o);
                 n++;
+            }
+            // A document groups observations by component; the analyzer needs them in stream (sequence) order.
+            foreach (var o in taken.OrderBy(o => o.Sequence))
+            {
+                _analytics.Observe(machine, o, _session.InstanceId, entries);
             }
         }
         return n;

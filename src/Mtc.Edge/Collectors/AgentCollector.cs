@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Mtc.Core.Model;
 using Mtc.Core.Multipart;
+using Mtc.Edge.Analytics;
 using Mtc.Edge.Outbox;
 using Mtc.Edge.Status;
 using Mtc.Edge.Uplink;
@@ -20,6 +21,7 @@ internal sealed partial class AgentCollector(
     private readonly SourceState _source = state.Source("agent:" + options.Url, "agent", options.Url);
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
     private Session _session = null!;
+    private SourceAnalytics _analytics = new(null);
     private int _count = options.Count;
 
     public string Key => _source.Key;
@@ -96,6 +98,13 @@ internal sealed partial class AgentCollector(
             _count = (int)size;
         }
         var cursor = outbox.GetCursor(Key);
+        // Each (re)connect continues the analyzers from the state committed with the cursor; a probe with the same device
+        // model keeps a machine's state, a changed model starts that machine's analyzer fresh (SourceAnalytics.SetDevice).
+        _analytics = new SourceAnalytics(cursor?.AnalyticsState);
+        foreach (var d in probe.Devices.Where(d => !d.IsAgent))
+        {
+            _analytics.SetDevice(MachineId(d.Name, d.Uuid), d);
+        }
         if (cursor is not null && cursor.InstanceId == instance)
         {
             _session = new Session(instance, cursor.NextSequence, agentDevices);
@@ -123,7 +132,7 @@ internal sealed partial class AgentCollector(
         _session = new Session(instance, 0, agentDevices);
         var observations = AddObservations(current, entries, long.MinValue);
         var next = current.Header.NextSequence ?? throw new InvalidDataException("current has no nextSequence");
-        outbox.Append(Key, new SourceCursor(instance, next), entries);
+        outbox.Append(Key, new SourceCursor(instance, next, _analytics.Save()), entries);
         _session.Next = next;
         Received(observations, entries.Count(e => e.Kind == "gap"));
         Connected();

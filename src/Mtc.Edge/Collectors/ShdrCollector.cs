@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Mtc.Core.Model;
 using Mtc.Core.Shdr;
 using Mtc.Core.Xml;
+using Mtc.Edge.Analytics;
 using Mtc.Edge.Outbox;
 using Mtc.Edge.Status;
 using Mtc.Edge.Uplink;
@@ -29,6 +30,7 @@ internal sealed class ShdrCollector
     private readonly string _machineId;
     private readonly string _devicesText;
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+    private SourceAnalytics _analytics = new(null);
     private string _instance = "";
     private long _next;
 
@@ -125,7 +127,11 @@ internal sealed class ShdrCollector
     /// <summary>Continue the numbering from the cursor; on the first start store the device model.</summary>
     private void Resume()
     {
-        if (_outbox.GetCursor(Key) is { } cursor)
+        var stored = _outbox.GetCursor(Key);
+        // The analyzer continues from the state stored with the cursor; the device model comes from the configuration.
+        _analytics = new SourceAnalytics(stored?.AnalyticsState);
+        _analytics.SetDevice(_machineId, _map.Device);
+        if (stored is { } cursor)
         {
             _instance = cursor.InstanceId ?? "";
             _next = cursor.NextSequence;
@@ -133,7 +139,7 @@ internal sealed class ShdrCollector
         }
         _instance = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         _next = 1;
-        _outbox.Append(Key, new SourceCursor(_instance, _next), [new OutboxEntry("deviceModel", _machineId, null, false,
+        _outbox.Append(Key, new SourceCursor(_instance, _next, _analytics.Save()), [new OutboxEntry("deviceModel", _machineId, null, false,
             RecordPayloads.DeviceModel(_machineId, _map.Device.Uuid, _map.Device.Name, _devicesText))]);
     }
 
@@ -188,7 +194,7 @@ internal sealed class ShdrCollector
                         {
                             if (_map.Map(entry, data.Timestamp, _next) is { } o)
                             {
-                                entries.Add(Entry(o));
+                                Add(o, entries);
                                 _next++;
                             }
                         }
@@ -205,19 +211,28 @@ internal sealed class ShdrCollector
     private void RecordUnavailable()
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        var entries = _map.Items.Select(item => Entry(_map.Unavailable(item, now, _next++))).ToList();
+        var entries = new List<OutboxEntry>();
+        foreach (var item in _map.Items)
+        {
+            Add(_map.Unavailable(item, now, _next++), entries);
+        }
         Store(entries);
     }
 
-    private OutboxEntry Entry(Observation o) =>
-        new("observation", _machineId, o.Sequence, o.Category == DataItemCategory.Sample, RecordPayloads.Observation(_machineId, _instance, o));
+    /// <summary>The observation's record, then (in stream order) whatever the analyzer derived from it.</summary>
+    private void Add(Observation o, List<OutboxEntry> entries)
+    {
+        entries.Add(new("observation", _machineId, o.Sequence, o.Category == DataItemCategory.Sample, RecordPayloads.Observation(_machineId, _instance, o)));
+        _analytics.Observe(_machineId, o, _instance, entries);
+    }
 
     private void Store(List<OutboxEntry> entries)
     {
-        _outbox.Append(Key, new SourceCursor(_instance, _next), entries);
+        _outbox.Append(Key, new SourceCursor(_instance, _next, _analytics.Save()), entries);
+        var observations = entries.Count(e => e.Kind == "observation");
         _source.NextSequence = _next;
         _source.InstanceId = _instance;
-        _source.AddObservations(entries.Count);
-        _metrics.Observations(Key, entries.Count);
+        _source.AddObservations(observations);
+        _metrics.Observations(Key, observations);
     }
 }

@@ -57,6 +57,28 @@ internal static class RecordPayloads
             }
         });
 
+    public static byte[] DerivedEvent(string machineId, Mtc.Core.Analytics.MachineEvent e) =>
+        Write(w =>
+        {
+            w.WriteString("kind", "derivedEvent");
+            w.WriteString("machineId", machineId);
+            w.WriteStartObject("event");
+            w.WriteString("id", e.Id);
+            w.WriteString("type", e.Type);
+            w.WriteString("start", new DateTimeOffset(DateTime.SpecifyKind(e.Start, DateTimeKind.Utc)));
+            if (e.End is { } end)
+            {
+                w.WriteString("end", new DateTimeOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc)));
+            }
+            else
+            {
+                w.WriteNull("end");
+            }
+            w.WritePropertyName("data");
+            e.WriteData(w);
+            w.WriteEndObject();
+        });
+
     public static string CategoryText(DataItemCategory c) => c switch
     {
         DataItemCategory.Sample => "SAMPLE",

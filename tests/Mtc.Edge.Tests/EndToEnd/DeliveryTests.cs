@@ -21,6 +21,15 @@ public sealed class DeliveryTests
 
         await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 400), Long, p.Logs);
         await AssertExactlyOnceAsync(p, first);
+
+        // The edge's analytics: every machine gets derived status intervals, each stored once.
+        await Pipeline.WaitUntilAsync(() =>
+        {
+            var (machines, events) = p.CloudDerivedEvents();
+            return Task.FromResult(machines.Count == 2 && machines.All(m => events.Any(e => e.Machine == m && e.Type == "status")));
+        }, Long, () => $"derived events: {string.Join(", ", p.CloudDerivedEvents().Events)}\n{p.Logs()}");
+        var derived = p.CloudDerivedEvents().Events;
+        Assert.Equal(derived.Count, derived.Select(e => e.Id).Distinct().Count());
     }
 
     [Fact]

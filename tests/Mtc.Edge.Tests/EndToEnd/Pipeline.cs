@@ -114,6 +114,37 @@ internal sealed class Pipeline : IAsyncDisposable
         return result;
     }
 
+    /// <summary>The machines with observations in the cloud, and the derived events (edge analytics) it stored: machine, type, id.</summary>
+    public (HashSet<string> Machines, List<(string Machine, string Type, string Id)> Events) CloudDerivedEvents()
+    {
+        var machines = new HashSet<string>(StringComparer.Ordinal);
+        var events = new List<(string, string, string)>();
+        if (!File.Exists(CloudDb))
+        {
+            return (machines, events);
+        }
+        using var db = OpenCloudDb();
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT DISTINCT machine_id FROM observations";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                machines.Add(r.GetString(0));
+            }
+        }
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT machine_id, type, id FROM events WHERE type <> 'gap' AND machine_id IS NOT NULL ORDER BY cursor";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                events.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+            }
+        }
+        return (machines, events);
+    }
+
     /// <summary>Gap events in the cloud (their data JSON).</summary>
     public List<JsonElement> CloudGaps()
     {

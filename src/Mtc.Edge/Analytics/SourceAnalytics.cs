@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Mtc.Core.Analytics;
+using Mtc.Core.Model;
+using Mtc.Edge.Outbox;
+
+namespace Mtc.Edge.Analytics;
+
+/// <summary>
+/// The machine analytics of one collector: a <see cref="MachineAnalyzer"/> per machine, fed in stream order. The collector
+/// appends the <c>derivedEvent</c> records it gets from <see cref="Observe"/> and <see cref="Save"/>'s state to the same
+/// outbox transaction as the observations and the cursor, so after a crash the analyzers resume exactly where the cursor
+/// does: nothing derived is lost or derived twice (event ids are deterministic, so a resent batch changes nothing).
+/// The saved state is a JSON object <c>{ machineId: { "model": fingerprint of the device model, "state": analyzer state } }</c>.
+/// A collector builds one from the stored blob whenever it (re)connects, so the analyzers always continue from what was committed.
+/// </summary>
+internal sealed class SourceAnalytics
+{
+    private readonly Dictionary<string, Saved> _saved;
+    private readonly Dictionary<string, Machine> _machines = new(StringComparer.Ordinal);
+
+    /// <summary>Starts from the state stored with the collector's cursor (null on a first start).</summary>
+    public SourceAnalytics(byte[]? saved)
+    {
+        _saved = Parse(saved);
+    }
+
+    /// <summary>States stored for machines whose analyzer could not continue from them (another model, or unreadable).</summary>
+    public int DiscardedStates { get; private set; }
+
+    /// <summary>
+    /// Sets a machine's device model (from the probe, or the adapter's Devices.xml). When the model is the same as the one
+    /// the stored state was derived with (same device ids and the same data items), the analyzer is rebuilt from that state,
+    /// so an open cycle continues across the restart or re-probe. When the model changed, the analyzer starts fresh: the
+    /// stored state refers to data items the new model may not have, and events open under the old model are not derived.
+    /// </summary>
+    public void SetDevice(string machineId, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var fingerprint = Fingerprint(device);
+        string? state = null;
+        if (_machines.TryGetValue(machineId, out var current))
+        {
+            state = current.Fingerprint == fingerprint ? current.Analyzer.SaveState() : null;
+        }
+        else if (_saved.TryGetValue(machineId, out var stored))
+        {
+            if (stored.Model == fingerprint)
+            {
+                state = stored.State;
+            }
+            else
+            {
+                DiscardedStates++;
+            }
+        }
+        _machines[machineId] = new Machine(fingerprint, Build(device, state));
+    }
+
+    public bool Has(string machineId) => _machines.ContainsKey(machineId);
+
+    /// <summary>Feeds one observation; appends a <c>derivedEvent</c> entry for each event it completed.</summary>
+    public void Observe(string machineId, Observation observation, string? instanceId, List<OutboxEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (!_machines.TryGetValue(machineId, out var machine))
+        {
+            return; // no device model for it (yet): nothing to analyze with.
+        }
+        machine.Analyzer.Observe(observation, instanceId);
+        foreach (var e in machine.Analyzer.TakeEvents())
+        {
+            entries.Add(new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e)));
+        }
+    }
+
+    /// <summary>Every machine's state (and the stored states of machines not seen since the start), as one blob.</summary>
+    public byte[] Save()
+    {
+        var all = new Dictionary<string, Saved>(_saved, StringComparer.Ordinal);
+        foreach (var (id, m) in _machines)
+        {
+            all[id] = new Saved(m.Fingerprint, m.Analyzer.SaveState());
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (var (id, state) in all.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                w.WriteStartObject(id);
+                w.WriteString("model", state.Model);
+                w.WriteString("state", state.State);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private MachineAnalyzer Build(Device device, string? state)
+    {
+        if (state is null)
+        {
+            return new MachineAnalyzer(device);
+        }
+        try
+        {
+            return MachineAnalyzer.Restore(device, state);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            DiscardedStates++;
+            return new MachineAnalyzer(device);
+        }
+    }
+
+    private static Dictionary<string, Saved> Parse(byte[]? saved)
+    {
+        var map = new Dictionary<string, Saved>(StringComparer.Ordinal);
+        if (saved is null || saved.Length == 0)
+        {
+            return map;
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(saved);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    if (p.Value.ValueKind == JsonValueKind.Object
+                        && p.Value.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String
+                        && p.Value.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String)
+                    {
+                        map[p.Name] = new Saved(model.GetString()!, state.GetString()!);
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // An unreadable blob: the analyzers start fresh (the records already stored stay valid).
+        }
+        return map;
+    }
+
+    /// <summary>What the analyzer depends on in a model: the device's ids and its data items (id, name, type, subType, category).</summary>
+    private static string Fingerprint(Device device)
+    {
+        var text = string.Join('\n', new[] { device.Uuid ?? "", device.Name ?? "", device.Id ?? "" }
+            .Concat(device.AllDataItems().Select(d => $"{d.Id}|{d.Name}|{d.Type}|{d.SubType}|{d.Category}").Order(StringComparer.Ordinal)));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
+    private sealed record Saved(string Model, string State);
+
+    private sealed record Machine(string Fingerprint, MachineAnalyzer Analyzer);
+}

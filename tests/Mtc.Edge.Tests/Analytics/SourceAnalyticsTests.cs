@@ -1,0 +1,135 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Mtc.Core.Analytics;
+using Mtc.Core.Model;
+using Mtc.Core.Xml;
+using Mtc.Edge.Analytics;
+using Mtc.Edge.Outbox;
+
+namespace Mtc.Edge.Tests.Analytics;
+
+/// <summary>
+/// The edge's analytics write path over a real log: observations, derived events and analyzer state in one outbox
+/// transaction, with restarts (and crashes that lose uncommitted work) in the middle of cycles.
+/// </summary>
+public sealed class SourceAnalyticsTests : IDisposable
+{
+    private const string Source = "adapter:okuma";
+    private const string Machine = "OKUMA";
+    private const string Instance = "1700000000";
+    private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "TestData", "cppagent", "demo", "agent");
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Restarts_and_crashes_mid_cycle_neither_lose_nor_duplicate_derived_events()
+    {
+        var device = OkumaDevice();
+        List<Observation> observations;
+        using (var log = new StreamReader(new GZipStream(File.OpenRead(Path.Combine(Dir, "okuma.txt.gz")), CompressionMode.Decompress)))
+        {
+            observations = [.. new ShdrDeviceFeed(device).Read(log)];
+        }
+
+        // One uninterrupted pass: what the edge must derive.
+        var reference = new MachineAnalyzer(device);
+        foreach (var o in observations)
+        {
+            reference.Observe(o, Instance);
+        }
+        var expected = reference.TakeEvents();
+        var expectedCycles = expected.Where(e => e.Type == MachineEventType.Cycle).ToList();
+        Assert.Equal(4, expectedCycles.Count);
+
+        // Stop the edge 25 observations after each cycle starts, so every restart lands inside an open cycle.
+        // Every other stop is a crash: 40 more observations are analyzed but never committed.
+        var stops = expectedCycles.Select(c => observations.FindIndex(o => o.Sequence > c.StartSequence) + 25).ToList();
+        var openAtStop = new List<bool>();
+        for (var run = 0; run <= stops.Count; run++)
+        {
+            using var outbox = OutboxStore.Open(_dir.Path, 1L << 34, "NORMAL");
+            var cursor = outbox.GetCursor(Source);
+            var analytics = new SourceAnalytics(cursor?.AnalyticsState);
+            analytics.SetDevice(Machine, device);
+            var start = observations.FindIndex(o => o.Sequence >= (cursor?.NextSequence ?? 1));
+            var stop = run < stops.Count ? stops[run] : observations.Count;
+            for (var i = start; i < stop; i += 300)
+            {
+                var entries = new List<OutboxEntry>();
+                var end = Math.Min(stop, i + 300);
+                foreach (var o in observations.Skip(i).Take(end - i))
+                {
+                    entries.Add(new OutboxEntry("observation", Machine, o.Sequence, false, RecordPayloads.Observation(Machine, Instance, o)));
+                    analytics.Observe(Machine, o, Instance, entries);
+                }
+                outbox.Append(Source, new SourceCursor(Instance, observations[end - 1].Sequence + 1, analytics.Save()), entries);
+            }
+            if (run < stops.Count)
+            {
+                openAtStop.Add(!DerivedEvents(outbox).Any(e => e.Id == expectedCycles[run].Id));
+                if (run % 2 == 1)
+                {
+                    var lost = new List<OutboxEntry>();
+                    foreach (var o in observations.Skip(stop).Take(40))
+                    {
+                        analytics.Observe(Machine, o, Instance, lost); // the crash: never appended
+                    }
+                }
+            }
+        }
+
+        Assert.All(openAtStop, Assert.True);
+        using var final = OutboxStore.Open(_dir.Path, 1L << 34, "NORMAL");
+        var derived = DerivedEvents(final);
+        Assert.Equal(observations.Count, final.ReadBatch(int.MaxValue, int.MaxValue).Count(r => r.Kind == "observation"));
+        Assert.Equal(expected.Select(e => e.Id), derived.Select(e => e.Id));
+        Assert.Equal(derived.Count, derived.Select(e => e.Id).Distinct().Count());
+        var cycles = derived.Where(e => e.Type == "cycle").ToList();
+        Assert.Equal(expectedCycles.Select(c => c.Id), cycles.Select(c => c.Id));
+        Assert.Equal(expectedCycles.Select(c => new DateTimeOffset(DateTime.SpecifyKind(c.Start, DateTimeKind.Utc))), cycles.Select(c => c.Start));
+        Assert.Equal(
+            expectedCycles.Select(c => ((MachineCycle)c).DurationSeconds),
+            cycles.Select(c => c.Data.GetProperty("durationSeconds").GetDouble()));
+    }
+
+    [Fact]
+    public void A_changed_device_model_starts_the_machine_fresh_and_the_same_model_continues()
+    {
+        var device = OkumaDevice();
+        var analytics = new SourceAnalytics(null);
+        analytics.SetDevice(Machine, device);
+        var saved = analytics.Save();
+
+        var same = new SourceAnalytics(saved);
+        same.SetDevice(Machine, device);
+        Assert.Equal(0, same.DiscardedStates);
+
+        var changed = device with { DataItems = [.. device.DataItems, new DataItem { Id = "extra", Type = "PART_COUNT", Category = DataItemCategory.Event }] };
+        var other = new SourceAnalytics(saved);
+        other.SetDevice(Machine, changed);
+        Assert.Equal(1, other.DiscardedStates);
+
+        var garbage = new SourceAnalytics("not json"u8.ToArray());
+        garbage.SetDevice(Machine, device);
+        Assert.Equal(0, garbage.DiscardedStates);
+    }
+
+    private static Device OkumaDevice()
+    {
+        using var file = File.OpenRead(Path.Combine(Dir, "Devices.xml"));
+        return MtConnectXml.ReadDevices(file).Devices.Single(d => d.Name == Machine);
+    }
+
+    private static List<Derived> DerivedEvents(OutboxStore outbox) =>
+        [.. outbox.ReadBatch(int.MaxValue, int.MaxValue).Where(r => r.Kind == "derivedEvent").Select(r =>
+        {
+            using var doc = JsonDocument.Parse(r.Payload);
+            var e = doc.RootElement.GetProperty("event");
+            Assert.Equal(Machine, doc.RootElement.GetProperty("machineId").GetString());
+            return new Derived(e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!,
+                e.GetProperty("start").GetDateTimeOffset(), e.GetProperty("data").Clone());
+        })];
+
+    private sealed record Derived(string Id, string Type, DateTimeOffset Start, JsonElement Data);
+}
