@@ -1,4 +1,3 @@
-using System.Globalization;
 using Mtc.Core.Analytics;
 
 namespace Mtc.Core.Tests.Analytics;
@@ -18,9 +17,9 @@ public sealed class NistGoldenTests
     [Fact]
     public void The_timeline_starts_with_the_day_not_with_the_stale_opening_values()
     {
-        var firstOfDay = Lines.Value.Select(f => Time(f[0])).First(t => t.Date == new DateTime(2017, 6, 22));
-        var last = Lines.Value.Select(f => Time(f[0])).Max();
-        Assert.True(Lines.Value.Select(f => Time(f[0])).Min() < firstOfDay.AddDays(-30)); // the log does open stale
+        var firstOfDay = Lines.Value.Select(f => RealLogs.Time(f[0])).First(t => t.Date == new DateTime(2017, 6, 22));
+        var last = Lines.Value.Select(f => RealLogs.Time(f[0])).Max();
+        Assert.True(Lines.Value.Select(f => RealLogs.Time(f[0])).Min() < firstOfDay.AddDays(-30)); // the log does open stale
 
         var run = Run.Value;
         Assert.Equal(firstOfDay, run.Statuses[0].Start);
@@ -38,11 +37,11 @@ public sealed class NistGoldenTests
         // The value stamped before the day is in force from the day's first line.
         var seconds = new Dictionary<string, double>();
         (DateTime Time, string Value)? current = null;
-        var firstOfDay = Lines.Value.Select(f => Time(f[0])).First(t => t.Date == new DateTime(2017, 6, 22));
+        var firstOfDay = Lines.Value.Select(f => RealLogs.Time(f[0])).First(t => t.Date == new DateTime(2017, 6, 22));
         var clock = firstOfDay;
         foreach (var fields in Lines.Value)
         {
-            var time = Time(fields[0]);
+            var time = RealLogs.Time(fields[0]);
             clock = time > clock ? time : clock;
             if (fields[1] != "execution")
             {
@@ -85,12 +84,12 @@ public sealed class NistGoldenTests
                     var value = fields[2];
                     if (value == "ACTIVE" && execution is "READY" or "STOPPED" or "PROGRAM_COMPLETED" && mode is not ("MANUAL" or "MANUAL_DATA_INPUT"))
                     {
-                        starts.Add(Time(fields[0]));
+                        starts.Add(RealLogs.Time(fields[0]));
                     }
 
                     if (value is "READY" or "STOPPED" or "PROGRAM_COMPLETED" or "UNAVAILABLE")
                     {
-                        ends.Add(Time(fields[0]));
+                        ends.Add(RealLogs.Time(fields[0]));
                     }
 
                     if (value is "ACTIVE" or "READY" or "STOPPED" or "PROGRAM_COMPLETED")
@@ -109,7 +108,7 @@ public sealed class NistGoldenTests
         Assert.All(cycles, c => Assert.Equal(c.DurationSeconds, c.ActiveSeconds + c.InterruptedSeconds, 6));
         Assert.Contains(cycles, c => c.InterruptedSeconds > 0); // INTERRUPTED and FEED_HOLD inside cycles
         // Cycles spanning the adapter's reconnects are one cycle each, not one per connection.
-        var reconnects = Lines.Value.Where(f => f[1] == "execution" && f[2] == "UNAVAILABLE").Select(f => Time(f[0])).ToList();
+        var reconnects = Lines.Value.Where(f => f[1] == "execution" && f[2] == "UNAVAILABLE").Select(f => RealLogs.Time(f[0])).ToList();
         Assert.Contains(cycles, c => reconnects.Count(r => r > c.Start && r < c.End) >= 2);
     }
 
@@ -128,29 +127,12 @@ public sealed class NistGoldenTests
     public void Splitting_the_day_with_a_saved_state_gives_the_same_events()
     {
         var device = NistDevice();
-        var observations = RealLogs.Observations(RealLogs.NistLog, device);
+        var stream = RealLogs.OneInstance(RealLogs.Observations(RealLogs.NistLog, device));
         var expected = Run.Value.Events;
-        foreach (var split in Enumerable.Range(1, 12).Select(i => observations.Count * i / 13 + i))
+        foreach (var split in Enumerable.Range(1, 12).Select(i => stream.Count * i / 13 + i))
         {
-            var first = new MachineAnalyzer(device);
-            foreach (var observation in observations.Take(split))
-            {
-                first.Observe(observation);
-            }
-
-            var events = first.TakeEvents().ToList();
-            var second = MachineAnalyzer.Restore(device, first.SaveState());
-            foreach (var observation in observations.Skip(split))
-            {
-                second.Observe(observation);
-            }
-
-            second.Finish();
-            events.AddRange(second.TakeEvents());
-            Assert.Equal(expected, events);
+            Assert.Equal(expected, RealLogs.RunSplitAt(device, stream, split));
         }
     }
 
-    private static DateTime Time(string text) =>
-        DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Mtc.Core.Analytics;
 
 namespace Mtc.Core.Tests.Analytics;
@@ -22,7 +21,7 @@ public sealed class OkumaGoldenTests
         DateTime? start = null;
         foreach (var fields in RealLogs.RawDataLines(RealLogs.OkumaLog))
         {
-            var time = Time(fields[0]);
+            var time = RealLogs.Time(fields[0]);
             for (var i = 1; i + 1 < fields.Length; i += 2)
             {
                 switch (fields[i], fields[i + 1])
@@ -65,7 +64,7 @@ public sealed class OkumaGoldenTests
         var anchors = 0;
         foreach (var fields in RealLogs.RawDataLines(RealLogs.OkumaLog))
         {
-            var time = Time(fields[0]);
+            var time = RealLogs.Time(fields[0]);
             if (clock is null || time > clock)
             {
                 span += clock is null ? 0 : (time - clock.Value).TotalSeconds;
@@ -112,30 +111,13 @@ public sealed class OkumaGoldenTests
     public void Splitting_the_log_anywhere_with_a_saved_state_gives_the_same_events()
     {
         var device = OkumaDevice();
-        var observations = RealLogs.Observations(RealLogs.OkumaLog, device);
+        var stream = RealLogs.OneInstance(RealLogs.Observations(RealLogs.OkumaLog, device));
         var expected = Run.Value.Events;
-        var step = observations.Count / 97; // about a hundred split points, none aligned with line structure
-        for (var split = 0; split <= observations.Count; split += step)
+        var step = stream.Count / 97; // about a hundred split points, none aligned with line structure
+        for (var split = 0; split <= stream.Count; split += step)
         {
-            var first = new MachineAnalyzer(device);
-            foreach (var observation in observations.Take(split))
-            {
-                first.Observe(observation);
-            }
-
-            var events = first.TakeEvents().ToList();
-            var second = MachineAnalyzer.Restore(device, first.SaveState());
-            foreach (var observation in observations.Skip(split))
-            {
-                second.Observe(observation);
-            }
-
-            second.Finish();
-            events.AddRange(second.TakeEvents());
-            Assert.Equal(expected, events);
+            Assert.Equal(expected, RealLogs.RunSplitAt(device, stream, split));
         }
     }
 
-    private static DateTime Time(string text) =>
-        DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 }

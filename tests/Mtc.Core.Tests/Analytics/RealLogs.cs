@@ -42,6 +42,38 @@ internal static class RealLogs
         return new AnalysisRun(analyzer, analyzer.TakeEvents());
     }
 
+    /// <summary>
+    /// Analyses <paramref name="stream"/> as a crash would cut it: the first <paramref name="split"/> observations, the
+    /// state saved, then a new analyzer restored from it takes the rest. Returns every event, in order.
+    /// </summary>
+    public static List<MachineEvent> RunSplitAt(Device device, IReadOnlyList<(Observation Observation, string? Instance)> stream, int split)
+    {
+        var first = new MachineAnalyzer(device);
+        foreach (var (observation, instance) in stream.Take(split))
+        {
+            first.Observe(observation, instance);
+        }
+
+        var events = first.TakeEvents().ToList();
+        var second = MachineAnalyzer.Restore(device, first.SaveState());
+        foreach (var (observation, instance) in stream.Skip(split))
+        {
+            second.Observe(observation, instance);
+        }
+
+        second.Finish();
+        events.AddRange(second.TakeEvents());
+        return events;
+    }
+
+    public static List<(Observation Observation, string? Instance)> OneInstance(IEnumerable<Observation> observations) =>
+        observations.Select(o => (o, (string?)null)).ToList();
+
+    /// <summary>A log's timestamp text (with or without Z) as UTC.</summary>
+    public static DateTime Time(string text) =>
+        DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+
     /// <summary>Raw data lines (assets and their bodies left out) split on pipes, in file order.</summary>
     public static List<string[]> RawDataLines(string gzPath)
     {

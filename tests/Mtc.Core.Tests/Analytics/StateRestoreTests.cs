@@ -42,24 +42,10 @@ public sealed class StateRestoreTests
         {
             var expected = machine.Run().Events;
             Assert.True(expected.Count > 10);
-            for (var split = 0; split <= machine.Stream.Count; split++)
+            var stream = machine.Stream.Select(p => (p.Observation, (string?)p.Instance)).ToList();
+            for (var split = 0; split <= stream.Count; split++)
             {
-                var first = new MachineAnalyzer(machine.Device);
-                foreach (var (observation, instance) in machine.Stream.Take(split))
-                {
-                    first.Observe(observation, instance);
-                }
-
-                var events = first.TakeEvents().ToList();
-                var restored = MachineAnalyzer.Restore(machine.Device, first.SaveState());
-                foreach (var (observation, instance) in machine.Stream.Skip(split))
-                {
-                    restored.Observe(observation, instance);
-                }
-
-                restored.Finish();
-                events.AddRange(restored.TakeEvents());
-                Assert.Equal(expected, events);
+                Assert.Equal(expected, RealLogs.RunSplitAt(machine.Device, stream, split));
             }
         }
     }
