@@ -48,9 +48,9 @@ internal static partial class MachinesApi
             return problem!;
         }
         var tenant = user.Tenant();
-        if (await store.GetMachineAsync(tenant, id, ct).ConfigureAwait(false) is null)
+        if (await store.MachineMissingAsync(tenant, id, ct).ConfigureAwait(false) is { } missing)
         {
-            return Problems.NotFound("machine", id);
+            return missing;
         }
         var rows = await store.GetCyclesAsync(tenant, id, range, after, take + 1, ct).ConfigureAwait(false);
         var page = rows.Take(take).ToList();
@@ -70,9 +70,9 @@ internal static partial class MachinesApi
             return problem!;
         }
         var tenant = user.Tenant();
-        if (await store.GetMachineAsync(tenant, id, ct).ConfigureAwait(false) is null)
+        if (await store.MachineMissingAsync(tenant, id, ct).ConfigureAwait(false) is { } missing)
         {
-            return Problems.NotFound("machine", id);
+            return missing;
         }
         var rows = await store.GetObservationsAsync(tenant, id, range, string.IsNullOrEmpty(dataItemId) ? null : dataItemId, after, take + 1, ct)
             .ConfigureAwait(false);

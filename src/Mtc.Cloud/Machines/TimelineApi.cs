@@ -36,9 +36,9 @@ internal static class TimelineApi
             return problem!;
         }
         var tenant = user.Tenant();
-        if (await store.GetMachineAsync(tenant, id, ct).ConfigureAwait(false) is null)
+        if (await store.MachineMissingAsync(tenant, id, ct).ConfigureAwait(false) is { } missing)
         {
-            return Problems.NotFound("machine", id);
+            return missing;
         }
         var rows = await store.GetMachineEventsAsync(tenant, id,
             ["status", SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd], range.To, ct).ConfigureAwait(false);
