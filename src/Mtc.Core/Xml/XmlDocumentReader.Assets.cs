@@ -29,17 +29,8 @@ internal sealed partial class XmlDocumentReader
                 }
                 else if (ReferenceEquals(name, _names.Assets))
                 {
-                    if (_reader.IsEmptyElement)
-                    {
-                        continue;
-                    }
-
                     // CuttingTool, CuttingToolArchetype, File, Part, a vendor's asset: each element is one asset.
-                    int assetsDepth = _reader.Depth;
-                    while (NextChild(assetsDepth))
-                    {
-                        assets.Add(ReadAsset());
-                    }
+                    ReadEachChild(assets, ReadAsset);
                 }
                 else
                 {

@@ -20,17 +20,8 @@ internal sealed partial class XmlDocumentReader
                 }
                 else if (ReferenceEquals(name, _names.Devices))
                 {
-                    if (_reader.IsEmptyElement)
-                    {
-                        continue;
-                    }
-
                     // Device, Agent, or any other element a newer schema puts here.
-                    int devicesDepth = _reader.Depth;
-                    while (NextChild(devicesDepth))
-                    {
-                        devices.Add(ReadDevice());
-                    }
+                    ReadEachChild(devices, ReadDevice);
                 }
                 else
                 {
@@ -96,16 +87,7 @@ internal sealed partial class XmlDocumentReader
                 }
                 else if (ReferenceEquals(child, _names.Components))
                 {
-                    if (_reader.IsEmptyElement)
-                    {
-                        continue;
-                    }
-
-                    int componentsDepth = _reader.Depth;
-                    while (NextChild(componentsDepth))
-                    {
-                        components.Add(ReadComponent());
-                    }
+                    ReadEachChild(components, ReadComponent);
                 }
                 else
                 {

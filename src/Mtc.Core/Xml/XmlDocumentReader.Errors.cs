@@ -26,16 +26,7 @@ internal sealed partial class XmlDocumentReader
                 }
                 else if (ReferenceEquals(name, _names.Errors))
                 {
-                    if (_reader.IsEmptyElement)
-                    {
-                        continue;
-                    }
-
-                    int errorsDepth = _reader.Depth;
-                    while (NextChild(errorsDepth))
-                    {
-                        errors.Add(ReadError());
-                    }
+                    ReadEachChild(errors, ReadError);
                 }
                 else if (ReferenceEquals(name, _names.Error))
                 {

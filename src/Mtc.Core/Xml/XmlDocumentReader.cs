@@ -239,6 +239,21 @@ internal sealed partial class XmlDocumentReader
 
     // ---- navigation ----
 
+    /// <summary>Reads each child element of the current element into <paramref name="items"/> (none when it is empty).</summary>
+    private void ReadEachChild<T>(List<T> items, Func<T> readItem)
+    {
+        if (_reader.IsEmptyElement)
+        {
+            return;
+        }
+
+        int depth = _reader.Depth;
+        while (NextChild(depth))
+        {
+            items.Add(readItem());
+        }
+    }
+
     /// <summary>Moves to the next child element of the element at <paramref name="parentDepth"/>; false at its end tag.</summary>
     private bool NextChild(int parentDepth)
     {
