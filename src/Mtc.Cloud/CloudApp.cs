@@ -32,8 +32,6 @@ public static class CloudApp
         app.MapSetupApi();
         app.MapEventsApi();
         app.MapMachinesApi();
-        app.MapSetupsApi();
-        app.MapTimelineApi();
         app.MapEdgesApi();
         app.MapApiDocs();
         return app;

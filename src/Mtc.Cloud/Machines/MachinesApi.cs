@@ -37,6 +37,10 @@ internal static partial class MachinesApi
         group.MapGet("/cycle-time", CyclesByQueryAsync).WithName("GetCycleTime").WithSummary("Cycles of the machine named by machineId");
         group.MapGet("/machines/{id}/observations", ObservationsAsync).WithName("GetObservations")
             .WithSummary("A machine's raw observations in time order");
+        group.MapGet("/machines/{id}/setups", SetupsApi.GetAsync).WithName("GetMachineSetups")
+            .WithSummary("A machine's setups: derived by the edge and declared through POST /api/ext/event, merged by start time");
+        group.MapGet("/machines/{id}/timeline", TimelineApi.GetAsync).WithName("GetMachineTimeline")
+            .WithSummary("A machine's status timeline; IDLE inside a declared setup is SETUP");
         return app;
     }
 

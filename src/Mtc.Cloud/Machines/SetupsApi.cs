@@ -24,16 +24,6 @@ internal static class SetupsApi
     /// <summary>The setups overlapping the range by start time; <c>unmatchedEnds</c> counts declared ends with no open start before them.</summary>
     public sealed record SetupList(string MachineId, IReadOnlyList<SetupItem> Items, int UnmatchedEnds);
 
-    public static IEndpointRouteBuilder MapSetupsApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/ext/machines/{id}/setups", GetAsync)
-            .RequireAuthorization(Scopes.ExtRead)
-            .WithTags("Machines")
-            .WithName("GetMachineSetups")
-            .WithSummary("A machine's setups: derived by the edge and declared through POST /api/ext/event, merged by start time");
-        return app;
-    }
-
     internal static async Task<Results<Ok<SetupList>, ProblemHttpResult>> GetAsync(
         string id, string? from, string? to, ClaimsPrincipal user, ICloudStore store, CancellationToken ct)
     {

@@ -18,16 +18,6 @@ internal static class TimelineApi
 
     public sealed record Timeline(string MachineId, IReadOnlyList<Segment> Items);
 
-    public static IEndpointRouteBuilder MapTimelineApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/ext/machines/{id}/timeline", GetAsync)
-            .RequireAuthorization(Scopes.ExtRead)
-            .WithTags("Machines")
-            .WithName("GetMachineTimeline")
-            .WithSummary("A machine's status timeline; IDLE inside a declared setup is SETUP");
-        return app;
-    }
-
     internal static async Task<Results<Ok<Timeline>, ProblemHttpResult>> GetAsync(
         string id, string? from, string? to, ClaimsPrincipal user, ICloudStore store, CancellationToken ct)
     {
