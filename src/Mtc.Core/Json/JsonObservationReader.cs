@@ -6,7 +6,7 @@ namespace Mtc.Core.Json;
 /// <summary>One observation object: <c>{"dataItemId": .., "timestamp": .., "sequence": .., "value": ..}</c> plus what its kind adds.</summary>
 internal static class JsonObservationReader
 {
-    public static Observation Read(string element, DataItemCategory category, ComponentInfo component, ref Utf8JsonReader reader, JsonSource source)
+    public static Observation Read(string element, DataItemCategory category, ObservationComponent? component, ref Utf8JsonReader reader, JsonSource source)
     {
         JsonValues.ExpectObject(ref reader, source, element);
         var start = reader.TokenStartIndex;
@@ -76,9 +76,7 @@ internal static class JsonObservationReader
             Count = count,
             Entries = entries,
             ResetTriggered = resetTriggered,
-            ComponentType = component.Type,
-            ComponentId = component.Id,
-            ComponentName = component.Name,
+            Where = component,
         };
     }
 

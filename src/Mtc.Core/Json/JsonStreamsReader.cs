@@ -114,7 +114,7 @@ internal static class JsonStreamsReader
     }
 
     /// <summary>Reads the component's own attributes from a copy of the reader, wherever they sit among its children.</summary>
-    private static ComponentInfo ScanComponent(Utf8JsonReader scan, JsonSource source)
+    private static ObservationComponent? ScanComponent(Utf8JsonReader scan, JsonSource source)
     {
         string? type = null, id = null, name = null;
         while (scan.Read() && scan.TokenType == JsonTokenType.PropertyName)
@@ -130,9 +130,7 @@ internal static class JsonStreamsReader
             }
         }
 
-        return new ComponentInfo(type, id, name);
+        // One object shared by every observation of the component stream, as the XML reader does.
+        return type is null && id is null && name is null ? null : new ObservationComponent(type, id, name, shared: true);
     }
 }
-
-/// <summary>The component stream an observation sits in.</summary>
-internal sealed record ComponentInfo(string? Type, string? Id, string? Name);
