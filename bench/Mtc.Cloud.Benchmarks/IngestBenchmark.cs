@@ -24,21 +24,36 @@ internal static class IngestBenchmark
         var bodies = batches.Select(list => list.Select(Gzip).ToList()).ToList();
         Console.WriteLine($"  gzip body per batch: {bodies[0][0].Length / 1024.0:F0} KiB ({JsonSerializer.SerializeToUtf8Bytes(batches[0][0], WireJsonContext.Default.IngestBatch).Length / 1024.0:F0} KiB plain)");
 
-        // Warm-up: JIT, pools, plans.
-        await HttpAsync(server, [[Gzip(MakeBatches(99, batchSize, batchSize)[0])]], batchSize);
-        await CopyAsync(server, [MakeBatches(99, batchSize, batchSize)]);
+        // Warm-up, one unreported round of each: the JIT's tiers and its profile-guided recompilation, pools, plans.
+        await CopyAsync(server, batches);
+        await HttpAsync(server, bodies, rows / streams * streams);
 
         var http = new List<double>();
         var copy = new List<double>();
+        var total = rows / streams * streams;
         for (var round = 0; round < 3; round++)
         {
-            copy.Add(await CopyAsync(server, batches));
-            http.Add(await HttpAsync(server, bodies, rows / streams * streams));
-            Console.WriteLine($"  round {round + 1}: COPY {copy[^1]:N0} obs/s, HTTP {http[^1]:N0} obs/s");
+            var (copyRate, copyCpu) = await CopyAsync(server, batches);
+            var (httpRate, httpCpu) = await HttpAsync(server, bodies, total);
+            copy.Add(copyRate);
+            http.Add(httpRate);
+            Console.WriteLine($"  round {round + 1}: COPY {copyRate:N0} obs/s, HTTP {httpRate:N0} obs/s; " +
+                $"CPU µs/obs COPY {Micro(copyCpu.Self, total)} client + {Micro(copyCpu.Postgres, total)} PostgreSQL, " +
+                $"HTTP {Micro(httpCpu.Self, total)} client and cloud + {Micro(httpCpu.Postgres, total)} PostgreSQL");
         }
         var h = Median(http);
         var c = Median(copy);
         Console.WriteLine($"ingest median: HTTP {h:N0} obs/s, raw COPY {c:N0} obs/s, ratio {h / c:F2}");
+    }
+
+    private static string Micro(double seconds, int observations) => (seconds * 1e6 / observations).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<(double Self, double Postgres)> Measure(CpuMeter? meter, Func<Task> work)
+    {
+        var before = meter?.Read() ?? default;
+        await work();
+        var after = meter?.Read() ?? default;
+        return (after.Self - before.Self, after.Postgres - before.Postgres);
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
@@ -83,12 +98,14 @@ internal static class IngestBenchmark
         return output.ToArray();
     }
 
-    private static async Task<double> HttpAsync(BenchServer server, List<List<byte[]>> bodies, int expected)
+    private static async Task<(double Rate, (double Self, double Postgres) Cpu)> HttpAsync(BenchServer server, List<List<byte[]>> bodies, int expected)
     {
         var db = await server.NewDatabaseAsync();
         await using var host = await CloudHost.StartAsync(db);
+        var meter = await CpuMeter.ForServerAsync(db);
+        var accepted = Array.Empty<long>();
         var watch = Stopwatch.StartNew();
-        var accepted = await Task.WhenAll(bodies.Select(async list =>
+        var cpu = await Measure(meter, async () => accepted = await Task.WhenAll(bodies.Select(async list =>
         {
             long total = 0;
             foreach (var body in list)
@@ -105,16 +122,16 @@ internal static class IngestBenchmark
                 total += JsonSerializer.Deserialize(text, WireJsonContext.Default.IngestResult)!.Accepted;
             }
             return total;
-        }));
+        })));
         var elapsed = watch.Elapsed.TotalSeconds;
         if (accepted.Sum() != expected || await CountAsync(db) != expected)
         {
             throw new InvalidOperationException($"HTTP ingest stored {await CountAsync(db)} of {expected} observations");
         }
-        return expected / elapsed;
+        return (expected / elapsed, cpu);
     }
 
-    private static async Task<double> CopyAsync(BenchServer server, List<List<IngestBatch>> batches)
+    private static async Task<(double Rate, (double Self, double Postgres) Cpu)> CopyAsync(BenchServer server, List<List<IngestBatch>> batches)
     {
         var db = await server.NewDatabaseAsync();
         await DatabaseTarget.Parse(db).MigrateAsync(default);
@@ -126,8 +143,9 @@ internal static class IngestBenchmark
             await cmd.ExecuteNonQueryAsync();
         }
         var expected = batches.Sum(l => l.Sum(b => b.Records.Count));
+        var meter = await CpuMeter.ForServerAsync(db);
         var watch = Stopwatch.StartNew();
-        await Task.WhenAll(batches.Select(async list =>
+        var cpu = await Measure(meter, () => Task.WhenAll(batches.Select(async list =>
         {
             await using var c = await source.OpenConnectionAsync();
             foreach (var batch in list)
@@ -163,13 +181,13 @@ internal static class IngestBenchmark
                 }
                 await tx.CommitAsync();
             }
-        }));
+        })));
         var elapsed = watch.Elapsed.TotalSeconds;
         if (await CountAsync(db) != expected)
         {
             throw new InvalidOperationException("COPY lost rows");
         }
-        return expected / elapsed;
+        return (expected / elapsed, cpu);
     }
 
     private static Task Text(NpgsqlBinaryImporter importer, string? value) =>
