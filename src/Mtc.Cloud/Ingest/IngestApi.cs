@@ -27,10 +27,10 @@ internal static class IngestApi
     internal static async Task<Results<Ok<IngestResult>, ProblemHttpResult>> IngestAsync(
         HttpRequest request, ICloudStore store, TimeProvider time, IOptions<CloudOptions> options, ILoggerFactory logs, CancellationToken ct)
     {
-        IngestBatch? batch;
+        IngestPayload? batch;
         try
         {
-            batch = await JsonSerializer.DeserializeAsync(request.Body, WireJsonContext.Default.IngestBatch, ct).ConfigureAwait(false);
+            batch = await IngestBodyReader.ReadAsync(request.Body, ct).ConfigureAwait(false);
         }
         catch (JsonException e)
         {
@@ -44,18 +44,21 @@ internal static class IngestApi
         {
             return Problems.Invalid("The body is JSON null; send an ingest batch.");
         }
-        if (Validate(batch, options.Value.MaxRecordsPerBatch) is { } problem)
+        using (batch)
         {
-            return problem;
+            if (Validate(batch, options.Value.MaxRecordsPerBatch) is { } problem)
+            {
+                return problem;
+            }
+            var result = await store.IngestAsync(request.HttpContext.User.Tenant(), batch, time.GetUtcNow(), ct).ConfigureAwait(false);
+            Log.Ingested(logs.CreateLogger("Mtc.Cloud.Ingest"), batch.EdgeId, batch.StreamId, batch.FromSeq, batch.ToSeq,
+                result.Accepted, result.Skipped, result.Hwm);
+            return TypedResults.Ok(result);
         }
-        var result = await store.IngestAsync(request.HttpContext.User.Tenant(), batch, time.GetUtcNow(), ct).ConfigureAwait(false);
-        Log.Ingested(logs.CreateLogger("Mtc.Cloud.Ingest"), batch.EdgeId, batch.StreamId, batch.FromSeq, batch.ToSeq,
-            result.Accepted, result.Skipped, result.Hwm);
-        return TypedResults.Ok(result);
     }
 
     /// <summary>The batch's own consistency: ids, a sequence range, records in strictly increasing order inside it.</summary>
-    internal static ProblemHttpResult? Validate(IngestBatch batch, int maxRecords)
+    internal static ProblemHttpResult? Validate(IngestPayload batch, int maxRecords)
     {
         if (!QueryParsing.IsValidId(batch.EdgeId))
         {
@@ -69,40 +72,46 @@ internal static class IngestApi
         {
             return Problems.Invalid($"fromSeq {batch.FromSeq} .. toSeq {batch.ToSeq} is not a range of positive sequence numbers.", Field("fromSeq"));
         }
-        if (batch.Records.Count > maxRecords)
+        if (batch.Entries.Count > maxRecords)
         {
-            return Problems.Invalid($"The batch has {batch.Records.Count} records; at most {maxRecords} are allowed.", Field("records"));
+            return Problems.Invalid($"The batch has {batch.Entries.Count} records; at most {maxRecords} are allowed.", Field("records"));
         }
         long previous = 0;
-        for (var i = 0; i < batch.Records.Count; i++)
+        var row = 0;
+        string? validMachine = null;
+        for (var i = 0; i < batch.Entries.Count; i++)
         {
-            var r = batch.Records[i];
-            if (r is null)
+            var entry = batch.Entries[i];
+            if (entry.IsNull)
             {
                 return Problems.Invalid($"records[{i}] is null.", Field($"records[{i}]"));
             }
-            if (r.Seq < batch.FromSeq || r.Seq > batch.ToSeq)
+            var r = entry.Other >= 0 ? batch.Others[entry.Other] : null;
+            var seq = entry.Seq;
+            if (seq < batch.FromSeq || seq > batch.ToSeq)
             {
-                return Problems.Invalid($"records[{i}].seq {r.Seq} is outside fromSeq..toSeq ({batch.FromSeq}..{batch.ToSeq}).", Field($"records[{i}].seq"));
+                return Problems.Invalid($"records[{i}].seq {seq} is outside fromSeq..toSeq ({batch.FromSeq}..{batch.ToSeq}).", Field($"records[{i}].seq"));
             }
-            if (r.Seq <= previous)
+            if (seq <= previous)
             {
-                return Problems.Invalid($"records[{i}].seq {r.Seq} does not follow {previous}: records must be in increasing seq order.",
+                return Problems.Invalid($"records[{i}].seq {seq} does not follow {previous}: records must be in increasing seq order.",
                     Field($"records[{i}].seq"));
             }
-            previous = r.Seq;
+            previous = seq;
             var machineId = r switch
             {
-                ObservationRecord o => o.MachineId,
+                null => batch.Observations.MachineOf(row++),
                 DeviceModelRecord d => d.MachineId,
                 DerivedEventRecord e => e.MachineId,
                 GapRecord g => g.MachineId ?? "-",
                 _ => "-",
             };
-            if (!QueryParsing.IsValidId(machineId))
+            // Observations of a batch share their machine id string: it is checked once.
+            if (!ReferenceEquals(machineId, validMachine) && !QueryParsing.IsValidId(machineId))
             {
                 return Problems.Invalid($"records[{i}].machineId must be 1-128 characters.", Field($"records[{i}].machineId"));
             }
+            validMachine = r is null ? machineId : validMachine;
             if (r is DerivedEventRecord { Event: var ev } && (ev is null || string.IsNullOrEmpty(ev.Type) || string.IsNullOrEmpty(ev.Id)))
             {
                 return Problems.Invalid($"records[{i}].event needs an id and a type.", Field($"records[{i}].event"));

@@ -22,6 +22,9 @@ internal interface ICloudStore : IAsyncDisposable
     /// <summary>Applies a batch exactly once against the stream's high-water mark, in one transaction.</summary>
     Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>The same for a batch as the ingest route reads it from a request body.</summary>
+    Task<IngestResult> IngestAsync(string tenant, Ingest.IngestPayload batch, DateTimeOffset now, CancellationToken ct);
+
     Task<SetupOutcome> SetupEdgeAsync(string tenant, EdgeSetup setup, DateTimeOffset now, CancellationToken ct);
 
     Task<IReadOnlyList<MachineRow>> ListMachinesAsync(string tenant, CancellationToken ct);

@@ -1,16 +1,23 @@
 using System.Data.Common;
 using System.Text.Json;
+using Mtc.Cloud.Ingest;
 using Mtc.Core.Wire;
 
 namespace Mtc.Cloud.Storage;
 
 internal abstract partial class SqlCloudStore
 {
+    public async Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct)
+    {
+        using var payload = IngestPayload.From(batch);
+        return await IngestAsync(tenant, payload, now, ct).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// The exactly-once step: lock the stream's hwm row, skip records at or below it, store the rest and move
     /// the hwm, all in one transaction. A concurrent copy of the batch waits on the lock and then skips.
     /// </summary>
-    public virtual async Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct)
+    public virtual async Task<IngestResult> IngestAsync(string tenant, IngestPayload batch, DateTimeOffset now, CancellationToken ct)
     {
         now = Normalize(now);
         var c = await OpenAsync(ct).ConfigureAwait(false);
@@ -21,32 +28,25 @@ internal abstract partial class SqlCloudStore
             var tx = await BeginWriteAsync(c, ct).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
-                // DO NOTHING takes no lock on an existing edge row: the streams of one edge do not wait for each other.
-                await ExecuteAsync(Command(c, tx,
-                    "INSERT INTO edges (tenant, id, last_seen) VALUES (@t, @e, @now) ON CONFLICT (tenant, id) DO NOTHING",
-                    ("@t", tenant), ("@e", batch.EdgeId), ("@now", now)), ct).ConfigureAwait(false);
-                await ExecuteAsync(Command(c, tx,
-                    "INSERT INTO streams (tenant, edge_id, stream_id, hwm, records_received, gaps, missed_known, last_seen) " +
-                    "VALUES (@t, @e, @s, 0, 0, 0, 0, @now) ON CONFLICT (tenant, edge_id, stream_id) DO NOTHING",
-                    ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId), ("@now", now)), ct).ConfigureAwait(false);
-                var hwm = await ScalarAsync<long>(Command(c, tx,
-                    "SELECT hwm FROM streams WHERE tenant = @t AND edge_id = @e AND stream_id = @s" + ForUpdate,
-                    ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId)), ct).ConfigureAwait(false);
-
-                var fresh = batch.Records.Where(r => r.Seq > hwm).ToList();
-                var gaps = fresh.OfType<GapRecord>().ToList();
-                if (fresh.Count > 0)
+                var hwm = await LockStreamAsync(c, tx, tenant, batch.EdgeId, batch.StreamId, now, ct).ConfigureAwait(false);
+                var fresh = 0;
+                foreach (var entry in batch.Entries)
                 {
-                    await StoreRecordsAsync(c, tx, tenant, batch, fresh, now, ct).ConfigureAwait(false);
+                    fresh += entry.Seq > hwm ? 1 : 0;
+                }
+                var gaps = batch.Others.OfType<GapRecord>().Where(g => g.Seq > hwm).ToList();
+                if (fresh > 0)
+                {
+                    await StoreRecordsAsync(c, tx, tenant, batch, hwm, now, ct).ConfigureAwait(false);
                 }
                 var newHwm = Math.Max(hwm, batch.ToSeq);
                 await ExecuteAsync(Command(c, tx,
                     "UPDATE streams SET hwm = @h, records_received = records_received + @n, gaps = gaps + @g, " +
                     "missed_known = missed_known + @m, last_seen = @now WHERE tenant = @t AND edge_id = @e AND stream_id = @s",
-                    ("@h", newHwm), ("@n", (long)fresh.Count), ("@g", (long)gaps.Count), ("@m", gaps.Sum(g => g.Missed ?? 0)),
+                    ("@h", newHwm), ("@n", (long)fresh), ("@g", (long)gaps.Count), ("@m", gaps.Sum(g => g.Missed ?? 0)),
                     ("@now", now), ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId)), ct).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
-                result = new IngestResult(newHwm, fresh.Count, batch.Records.Count - fresh.Count);
+                result = new IngestResult(newHwm, fresh, batch.Entries.Count - fresh);
             }
             await ExecuteAsync(Command(c, null,
                 "UPDATE edges SET last_seen = @now WHERE tenant = @t AND id = @e AND (last_seen IS NULL OR last_seen < @now)",
@@ -55,18 +55,44 @@ internal abstract partial class SqlCloudStore
         }
     }
 
-    /// <summary>Work a backend does before the ingest transaction (e.g. create the time partitions it needs).</summary>
-    protected virtual Task PrepareIngestAsync(DbConnection connection, IngestBatch batch, CancellationToken ct) => Task.CompletedTask;
+    /// <summary>Makes the edge and stream rows when new, locks the stream's row until commit and returns its hwm.</summary>
+    protected virtual async Task<long> LockStreamAsync(
+        DbConnection c, DbTransaction tx, string tenant, string edgeId, string streamId, DateTimeOffset now, CancellationToken ct)
+    {
+        // DO NOTHING takes no lock on an existing edge row: the streams of one edge do not wait for each other.
+        await ExecuteAsync(Command(c, tx,
+            "INSERT INTO edges (tenant, id, last_seen) VALUES (@t, @e, @now) ON CONFLICT (tenant, id) DO NOTHING",
+            ("@t", tenant), ("@e", edgeId), ("@now", now)), ct).ConfigureAwait(false);
+        await ExecuteAsync(Command(c, tx,
+            "INSERT INTO streams (tenant, edge_id, stream_id, hwm, records_received, gaps, missed_known, last_seen) " +
+            "VALUES (@t, @e, @s, 0, 0, 0, 0, @now) ON CONFLICT (tenant, edge_id, stream_id) DO NOTHING",
+            ("@t", tenant), ("@e", edgeId), ("@s", streamId), ("@now", now)), ct).ConfigureAwait(false);
+        return await ScalarAsync<long>(Command(c, tx,
+            "SELECT hwm FROM streams WHERE tenant = @t AND edge_id = @e AND stream_id = @s" + ForUpdate,
+            ("@t", tenant), ("@e", edgeId), ("@s", streamId)), ct).ConfigureAwait(false);
+    }
 
-    /// <summary>Bulk-inserts observation rows (one prepared insert per row by default; COPY in PostgreSQL).</summary>
+    /// <summary>Work a backend does before the ingest transaction (e.g. create the time partitions it needs).</summary>
+    protected virtual Task PrepareIngestAsync(DbConnection connection, IngestPayload batch, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Bulk-inserts the observation rows after <paramref name="hwm"/> (an insert per row in SQLite; COPY in PostgreSQL).</summary>
     protected abstract Task InsertObservationsAsync(
-        DbConnection c, DbTransaction tx, string tenant, IngestBatch batch, IReadOnlyList<ObservationRecord> rows, CancellationToken ct);
+        DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct);
 
     private async Task StoreRecordsAsync(
-        DbConnection c, DbTransaction tx, string tenant, IngestBatch batch, List<WireRecord> fresh, DateTimeOffset now, CancellationToken ct)
+        DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, DateTimeOffset now, CancellationToken ct)
     {
+        var fresh = batch.Others.Where(r => r.Seq > hwm).ToList();
+        var observations = batch.Observations;
+        var freshObservations = false;
+        for (var i = observations.Count - 1; i >= 0 && !freshObservations; i--)
+        {
+            freshObservations = observations[i].Seq > hwm;
+        }
+
         // Rows are locked in one order (machine id, then data item id) so that concurrent batches cannot deadlock.
-        var machineIds = fresh.Select(MachineOf).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var machineIds = fresh.Select(MachineOf).OfType<string>().Concat(observations.MachinesAfter(hwm))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         foreach (var machineId in machineIds)
         {
             await ExecuteAsync(Command(c, tx,
@@ -75,11 +101,10 @@ internal abstract partial class SqlCloudStore
                 ("@t", tenant), ("@m", machineId), ("@e", batch.EdgeId), ("@now", now)), ct).ConfigureAwait(false);
         }
 
-        var observations = fresh.OfType<ObservationRecord>().ToList();
-        if (observations.Count > 0)
+        if (freshObservations)
         {
-            await InsertObservationsAsync(c, tx, tenant, batch, observations, ct).ConfigureAwait(false);
-            await UpsertCurrentValuesAsync(c, tx, tenant, observations, ct).ConfigureAwait(false);
+            await InsertObservationsAsync(c, tx, tenant, batch, hwm, ct).ConfigureAwait(false);
+            await UpsertCurrentValuesAsync(c, tx, tenant, observations.LatestAfter(hwm), ct).ConfigureAwait(false);
         }
 
         var events = fresh.Where(r => r is DerivedEventRecord or GapRecord).ToList();
@@ -167,9 +192,9 @@ internal abstract partial class SqlCloudStore
 
     /// <summary>Keeps the latest value per data item (by timestamp, then sequence) for the machine-state read.</summary>
     protected virtual async Task UpsertCurrentValuesAsync(
-        DbConnection c, DbTransaction tx, string tenant, IReadOnlyList<ObservationRecord> rows, CancellationToken ct)
+        DbConnection c, DbTransaction tx, string tenant, IReadOnlyList<LatestValue> latest, CancellationToken ct)
     {
-        foreach (var o in LatestPerDataItem(rows))
+        foreach (var o in latest)
         {
             await ExecuteAsync(Command(c, tx,
                 "INSERT INTO current_values (tenant, machine_id, data_item_id, name, category, type, value, level, ts, seq) " +
@@ -178,12 +203,7 @@ internal abstract partial class SqlCloudStore
                 "type = excluded.type, value = excluded.value, level = excluded.level, ts = excluded.ts, seq = excluded.seq " +
                 "WHERE excluded.ts >= current_values.ts",
                 ("@t", tenant), ("@m", o.MachineId), ("@d", o.DataItemId), ("@n", o.Name), ("@c", o.Category), ("@ty", o.Type),
-                ("@v", o.Value), ("@l", o.Level), ("@ts", Normalize(o.Timestamp)), ("@seq", o.Sequence)), ct).ConfigureAwait(false);
+                ("@v", o.Value), ("@l", o.Level), ("@ts", o.Timestamp), ("@seq", o.Sequence)), ct).ConfigureAwait(false);
         }
     }
-
-    protected static IEnumerable<ObservationRecord> LatestPerDataItem(IReadOnlyList<ObservationRecord> rows) =>
-        rows.GroupBy(o => (o.MachineId, o.DataItemId))
-            .Select(g => g.OrderBy(o => o.Timestamp).ThenBy(o => o.Sequence).ThenBy(o => o.Seq).Last())
-            .OrderBy(o => o.MachineId, StringComparer.Ordinal).ThenBy(o => o.DataItemId, StringComparer.Ordinal);
 }

@@ -81,6 +81,28 @@ public abstract class IngestTests(IBackend backend) : ApiTestBase(backend)
         Assert.Equal(12, gap.GetProperty("data").GetProperty("missed").GetInt64());
     }
 
+    [Fact]
+    public async Task Texts_arrive_as_sent_and_skipped_or_older_records_do_not_change_current_values()
+    {
+        const string text = "Spindel überlast ⚠ \"hot\" \\ <5> & 'x'\n\ttab";
+        ObservationRecord Obs(long seq, string item, string value, int second) =>
+            Batches.Observation(seq) with { DataItemId = item, Value = value, Timestamp = Batches.T0.AddSeconds(second) };
+        Assert.Equal(new IngestResult(3, 3, 0), await Batches.PostOkAsync(Edge,
+            new IngestBatch("plant-1", "s1", 1, 3, [Obs(1, "d0", text, 10), Obs(2, "d1", "a", 5), Obs(3, "d1", "older", 1)])));
+        // Seq 2 and 3 again with later times are skipped; seq 4 is stored but older than d0's current value.
+        Assert.Equal(new IngestResult(4, 1, 2), await Batches.PostOkAsync(Edge,
+            new IngestBatch("plant-1", "s1", 2, 4, [Obs(2, "d1", "skipped", 100), Obs(3, "d1", "skipped", 101), Obs(4, "d0", "late", 0)])));
+
+        var stored = await Batches.AllObservationsAsync(Reader, "m1");
+        Assert.Equal([text, "a", "late", "older"], stored.Select(o => o.GetProperty("value").GetString()!).Order(StringComparer.Ordinal));
+        var machine = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1");
+        var current = machine.GetProperty("values").EnumerateArray()
+            .ToDictionary(v => v.GetProperty("dataItemId").GetString()!, v => v.GetProperty("value").GetString());
+        Assert.Equal(text, current["d0"]);
+        Assert.Equal("a", current["d1"]);
+        Assert.Equal(2, current.Count);
+    }
+
     [Theory]
     [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"seq\":2,\"kind\":\"observation\"", "invalid-json")]
     [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"seq\":1,\"kind\":\"teapot\"}]}", "invalid-json")]

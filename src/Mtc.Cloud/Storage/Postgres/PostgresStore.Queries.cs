@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using Mtc.Core.Wire;
+using Mtc.Cloud.Ingest;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,9 +11,8 @@ internal sealed partial class PostgresStore
 {
     /// <summary>One statement per batch: the latest row per data item, upserted from arrays.</summary>
     protected override async Task UpsertCurrentValuesAsync(
-        DbConnection c, DbTransaction tx, string tenant, IReadOnlyList<ObservationRecord> rows, CancellationToken ct)
+        DbConnection c, DbTransaction tx, string tenant, IReadOnlyList<LatestValue> latest, CancellationToken ct)
     {
-        var latest = LatestPerDataItem(rows).ToList();
         var command = (NpgsqlCommand)Command(c, tx,
             "INSERT INTO current_values (tenant, machine_id, data_item_id, name, category, type, value, level, ts, seq) " +
             "SELECT @t, * FROM unnest(@m, @d, @n, @c, @ty, @v, @l, @ts, @seq) " +
@@ -32,7 +31,7 @@ internal sealed partial class PostgresStore
             AddArray(command, "@l", latest.Select(o => o.Level));
             command.Parameters.Add(new NpgsqlParameter("@ts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
             {
-                Value = latest.Select(o => Normalize(o.Timestamp)).ToArray(),
+                Value = latest.Select(o => o.Timestamp).ToArray(),
             });
             command.Parameters.Add(new NpgsqlParameter("@seq", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
             {

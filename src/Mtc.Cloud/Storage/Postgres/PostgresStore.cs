@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
+using Mtc.Cloud.Ingest;
 using Mtc.Core.Wire;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Mtc.Cloud.Storage.Postgres;
 
@@ -59,13 +59,9 @@ internal sealed partial class PostgresStore : SqlCloudStore
         ExecuteAsync(Command(connection, tx, $"SELECT pg_advisory_xact_lock({MigrationLockId})"), ct);
 
     /// <summary>Creates the daily partitions a batch needs, outside the ingest transaction and under an advisory lock.</summary>
-    protected override async Task PrepareIngestAsync(DbConnection connection, IngestBatch batch, CancellationToken ct)
+    protected override async Task PrepareIngestAsync(DbConnection connection, IngestPayload batch, CancellationToken ct)
     {
-        var days = batch.Records.OfType<ObservationRecord>()
-            .Select(o => DateOnly.FromDateTime(o.Timestamp.UtcDateTime))
-            .Distinct()
-            .Where(d => !_partitions.ContainsKey(d))
-            .ToList();
+        var days = batch.Observations.Days.Where(d => !_partitions.ContainsKey(d)).ToList();
         if (days.Count == 0)
         {
             return;
@@ -92,7 +88,7 @@ internal sealed partial class PostgresStore : SqlCloudStore
     /// Another host's retention may have dropped a day this host believes exists: then the batch's transaction
     /// failed as a whole, the partitions are looked up again and the batch applied once more.
     /// </summary>
-    public override async Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct)
+    public override async Task<IngestResult> IngestAsync(string tenant, IngestPayload batch, DateTimeOffset now, CancellationToken ct)
     {
         try
         {
@@ -109,44 +105,32 @@ internal sealed partial class PostgresStore : SqlCloudStore
 
     private static string Bound(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00";
 
-    protected override async Task InsertObservationsAsync(
-        DbConnection c, DbTransaction tx, string tenant, IngestBatch batch, IReadOnlyList<ObservationRecord> rows, CancellationToken ct)
+    /// <summary>
+    /// Binary COPY of the rows after the hwm: each row is the batch's three columns (encoded once) followed by the
+    /// row body as <see cref="ObservationRows"/> encoded it, written in large chunks.
+    /// </summary>
+    protected override async Task InsertObservationsAsync(DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct)
     {
-        var importer = await ((NpgsqlConnection)c).BeginBinaryImportAsync(
-            "COPY observations (tenant, machine_id, ts, data_item_id, seq, instance_id, name, category, type, sub_type, value, level, " +
-            "native_code, native_severity, qualifier, condition_id, edge_id, stream_id, record_seq) FROM STDIN (FORMAT BINARY)", ct)
-            .ConfigureAwait(false);
-        await using (importer.ConfigureAwait(false))
+        var copy = await ((NpgsqlConnection)c).BeginRawBinaryCopyAsync(
+            $"COPY observations ({ObservationRows.CopyColumns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
         {
-            foreach (var o in rows)
+            using var writer = new CopyRowWriter(copy, tenant, batch.EdgeId, batch.StreamId);
+            var rows = batch.Observations;
+            for (var i = 0; i < rows.Count; i++)
             {
-                await importer.StartRowAsync(ct).ConfigureAwait(false);
-                await importer.WriteAsync(tenant, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                await importer.WriteAsync(o.MachineId, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                await importer.WriteAsync(Normalize(o.Timestamp), NpgsqlDbType.TimestampTz, ct).ConfigureAwait(false);
-                await importer.WriteAsync(o.DataItemId, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                await importer.WriteAsync(o.Sequence, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                await WriteText(importer, o.InstanceId, ct).ConfigureAwait(false);
-                await WriteText(importer, o.Name, ct).ConfigureAwait(false);
-                await WriteText(importer, o.Category, ct).ConfigureAwait(false);
-                await WriteText(importer, o.Type, ct).ConfigureAwait(false);
-                await WriteText(importer, o.SubType, ct).ConfigureAwait(false);
-                await WriteText(importer, o.Value, ct).ConfigureAwait(false);
-                await WriteText(importer, o.Level, ct).ConfigureAwait(false);
-                await WriteText(importer, o.NativeCode, ct).ConfigureAwait(false);
-                await WriteText(importer, o.NativeSeverity, ct).ConfigureAwait(false);
-                await WriteText(importer, o.Qualifier, ct).ConfigureAwait(false);
-                await WriteText(importer, o.ConditionId, ct).ConfigureAwait(false);
-                await importer.WriteAsync(batch.EdgeId, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                await importer.WriteAsync(batch.StreamId, NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                await importer.WriteAsync(o.Seq, NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
+                if (rows[i].Seq > hwm)
+                {
+                    writer.Add(rows.Body(i));
+                    if (writer.Full)
+                    {
+                        await writer.FlushAsync(ct).ConfigureAwait(false);
+                    }
+                }
             }
-            await importer.CompleteAsync(ct).ConfigureAwait(false);
+            await writer.CompleteAsync(ct).ConfigureAwait(false);
         }
     }
-
-    private static Task WriteText(NpgsqlBinaryImporter importer, string? value, CancellationToken ct) =>
-        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, NpgsqlDbType.Text, ct);
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Mtc.Cloud.Ingest;
 using Mtc.Core.Wire;
 
 namespace Mtc.Cloud.Storage.Sqlite;
@@ -75,7 +76,7 @@ internal sealed class SqliteStore : SqlCloudStore
     }
 
     protected override async Task InsertObservationsAsync(
-        DbConnection c, DbTransaction tx, string tenant, IngestBatch batch, IReadOnlyList<ObservationRecord> rows, CancellationToken ct)
+        DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct)
     {
         var command = Command(c, tx,
             "INSERT INTO observations (tenant, machine_id, ts, data_item_id, seq, instance_id, name, category, type, sub_type, value, level, " +
@@ -87,8 +88,13 @@ internal sealed class SqliteStore : SqlCloudStore
         await using (command.ConfigureAwait(false))
         {
             var p = command.Parameters;
-            foreach (var o in rows)
+            for (var i = 0; i < batch.Observations.Count; i++)
             {
+                if (batch.Observations[i].Seq <= hwm)
+                {
+                    continue;
+                }
+                var o = batch.Observations.ToRecord(i);
                 p["@m"].Value = o.MachineId;
                 p["@ts"].Value = TimeValue(Normalize(o.Timestamp));
                 p["@d"].Value = o.DataItemId;
