@@ -16,6 +16,8 @@ internal abstract partial class SqlCloudStore
     /// <summary>
     /// The exactly-once step: lock the stream's hwm row, skip records at or below it, store the rest and move
     /// the hwm, all in one transaction. A concurrent copy of the batch waits on the lock and then skips.
+    /// Statements go in as few round trips as the backend allows: the stream lock, then the stream, machine and
+    /// current-value rows together, then the observations, then records of the other kinds.
     /// </summary>
     public virtual async Task<IngestResult> IngestAsync(string tenant, IngestPayload batch, DateTimeOffset now, CancellationToken ct)
     {
@@ -24,7 +26,6 @@ internal abstract partial class SqlCloudStore
         await using (c.ConfigureAwait(false))
         {
             await PrepareIngestAsync(c, batch, ct).ConfigureAwait(false);
-            IngestResult result;
             var tx = await BeginWriteAsync(c, ct).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
@@ -34,42 +35,68 @@ internal abstract partial class SqlCloudStore
                 {
                     fresh += entry.Seq > hwm ? 1 : 0;
                 }
-                var gaps = batch.Others.OfType<GapRecord>().Where(g => g.Seq > hwm).ToList();
-                if (fresh > 0)
-                {
-                    await StoreRecordsAsync(c, tx, tenant, batch, hwm, now, ct).ConfigureAwait(false);
-                }
+                var freshOthers = batch.Others.Where(r => r.Seq > hwm).ToList();
+                var gaps = freshOthers.OfType<GapRecord>().ToList();
                 var newHwm = Math.Max(hwm, batch.ToSeq);
-                await ExecuteAsync(Command(c, tx,
-                    "UPDATE streams SET hwm = @h, records_received = records_received + @n, gaps = gaps + @g, " +
-                    "missed_known = missed_known + @m, last_seen = @now WHERE tenant = @t AND edge_id = @e AND stream_id = @s",
-                    ("@h", newHwm), ("@n", (long)fresh), ("@g", (long)gaps.Count), ("@m", gaps.Sum(g => g.Missed ?? 0)),
-                    ("@now", now), ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId)), ct).ConfigureAwait(false);
+                var statements = new List<Statement>
+                {
+                    new("UPDATE streams SET hwm = @h, records_received = records_received + @n, gaps = gaps + @g, " +
+                        "missed_known = missed_known + @m, last_seen = @now WHERE tenant = @t AND edge_id = @e AND stream_id = @s",
+                        ("@h", newHwm), ("@n", (long)fresh), ("@g", (long)gaps.Count), ("@m", gaps.Sum(g => g.Missed ?? 0)),
+                        ("@now", now), ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId)),
+                };
+                var observations = batch.Observations;
+                var freshObservations = false;
+                for (var i = observations.Count - 1; i >= 0 && !freshObservations; i--)
+                {
+                    freshObservations = observations[i].Seq > hwm;
+                }
+                // Rows are locked in one order (the stream, machines by id, then current values by machine and
+                // data item id) so that concurrent batches cannot deadlock.
+                var machineIds = freshOthers.Select(MachineOf).OfType<string>().Concat(observations.MachinesAfter(hwm))
+                    .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+                statements.AddRange(machineIds.Select(m => new Statement(
+                    "INSERT INTO machines (tenant, id, edge_id, last_seen) VALUES (@t, @m, @e, @now) " +
+                    "ON CONFLICT (tenant, id) DO UPDATE SET last_seen = @now",
+                    ("@t", tenant), ("@m", m), ("@e", batch.EdgeId), ("@now", now))));
+                if (freshObservations)
+                {
+                    statements.AddRange(CurrentValueStatements(tenant, observations.LatestAfter(hwm)));
+                }
+                await ExecuteBatchAsync(c, tx, statements, ct).ConfigureAwait(false);
+                if (freshObservations)
+                {
+                    await InsertObservationsAsync(c, tx, tenant, batch, hwm, ct).ConfigureAwait(false);
+                }
+                if (freshOthers.Count > 0)
+                {
+                    await StoreOtherRecordsAsync(c, tx, tenant, batch, freshOthers, now, ct).ConfigureAwait(false);
+                }
                 await tx.CommitAsync(ct).ConfigureAwait(false);
-                result = new IngestResult(newHwm, fresh, batch.Entries.Count - fresh);
+                return new IngestResult(newHwm, fresh, batch.Entries.Count - fresh);
             }
-            await ExecuteAsync(Command(c, null,
-                "UPDATE edges SET last_seen = @now WHERE tenant = @t AND id = @e AND (last_seen IS NULL OR last_seen < @now)",
-                ("@t", tenant), ("@e", batch.EdgeId), ("@now", now)), ct).ConfigureAwait(false);
-            return result;
         }
     }
 
-    /// <summary>Makes the edge and stream rows when new, locks the stream's row until commit and returns its hwm.</summary>
-    protected virtual async Task<long> LockStreamAsync(
+    /// <summary>
+    /// Makes the edge and stream rows when new, locks the stream's row until commit and returns its hwm, in one
+    /// round trip. The edge's own row is not written after that: its last-seen time is read from its streams'.
+    /// </summary>
+    private async Task<long> LockStreamAsync(
         DbConnection c, DbTransaction tx, string tenant, string edgeId, string streamId, DateTimeOffset now, CancellationToken ct)
     {
         // DO NOTHING takes no lock on an existing edge row: the streams of one edge do not wait for each other.
-        await ExecuteAsync(Command(c, tx,
-            "INSERT INTO edges (tenant, id, last_seen) VALUES (@t, @e, @now) ON CONFLICT (tenant, id) DO NOTHING",
-            ("@t", tenant), ("@e", edgeId), ("@now", now)), ct).ConfigureAwait(false);
-        await ExecuteAsync(Command(c, tx,
-            "INSERT INTO streams (tenant, edge_id, stream_id, hwm, records_received, gaps, missed_known, last_seen) " +
-            "VALUES (@t, @e, @s, 0, 0, 0, 0, @now) ON CONFLICT (tenant, edge_id, stream_id) DO NOTHING",
-            ("@t", tenant), ("@e", edgeId), ("@s", streamId), ("@now", now)), ct).ConfigureAwait(false);
-        return await ScalarAsync<long>(Command(c, tx,
-            "SELECT hwm FROM streams WHERE tenant = @t AND edge_id = @e AND stream_id = @s" + ForUpdate,
-            ("@t", tenant), ("@e", edgeId), ("@s", streamId)), ct).ConfigureAwait(false);
+        var hwm = await QueryBatchAsync(c, tx,
+        [
+            new("INSERT INTO edges (tenant, id, last_seen) VALUES (@t, @e, @now) ON CONFLICT (tenant, id) DO NOTHING",
+                ("@t", tenant), ("@e", edgeId), ("@now", now)),
+            new("INSERT INTO streams (tenant, edge_id, stream_id, hwm, records_received, gaps, missed_known, last_seen) " +
+                "VALUES (@t, @e, @s, 0, 0, 0, 0, @now) ON CONFLICT (tenant, edge_id, stream_id) DO NOTHING",
+                ("@t", tenant), ("@e", edgeId), ("@s", streamId), ("@now", now)),
+            new("SELECT hwm FROM streams WHERE tenant = @t AND edge_id = @e AND stream_id = @s" + ForUpdate,
+                ("@t", tenant), ("@e", edgeId), ("@s", streamId)),
+        ], r => r.GetInt64(0), ct).ConfigureAwait(false);
+        return hwm.Single();
     }
 
     /// <summary>Work a backend does before the ingest transaction (e.g. create the time partitions it needs).</summary>
@@ -79,34 +106,10 @@ internal abstract partial class SqlCloudStore
     protected abstract Task InsertObservationsAsync(
         DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct);
 
-    private async Task StoreRecordsAsync(
-        DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Device models, derived events, gaps and edge status, in record order.</summary>
+    private async Task StoreOtherRecordsAsync(
+        DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, List<WireRecord> fresh, DateTimeOffset now, CancellationToken ct)
     {
-        var fresh = batch.Others.Where(r => r.Seq > hwm).ToList();
-        var observations = batch.Observations;
-        var freshObservations = false;
-        for (var i = observations.Count - 1; i >= 0 && !freshObservations; i--)
-        {
-            freshObservations = observations[i].Seq > hwm;
-        }
-
-        // Rows are locked in one order (machine id, then data item id) so that concurrent batches cannot deadlock.
-        var machineIds = fresh.Select(MachineOf).OfType<string>().Concat(observations.MachinesAfter(hwm))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        foreach (var machineId in machineIds)
-        {
-            await ExecuteAsync(Command(c, tx,
-                "INSERT INTO machines (tenant, id, edge_id, last_seen) VALUES (@t, @m, @e, @now) " +
-                "ON CONFLICT (tenant, id) DO UPDATE SET last_seen = @now",
-                ("@t", tenant), ("@m", machineId), ("@e", batch.EdgeId), ("@now", now)), ct).ConfigureAwait(false);
-        }
-
-        if (freshObservations)
-        {
-            await InsertObservationsAsync(c, tx, tenant, batch, hwm, ct).ConfigureAwait(false);
-            await UpsertCurrentValuesAsync(c, tx, tenant, observations.LatestAfter(hwm), ct).ConfigureAwait(false);
-        }
-
         var events = fresh.Where(r => r is DerivedEventRecord or GapRecord).ToList();
         var cursor = events.Count == 0 ? 0 : await ReserveEventCursorsAsync(c, tx, tenant, events.Count, ct).ConfigureAwait(false);
         foreach (var record in fresh)
@@ -191,19 +194,15 @@ internal abstract partial class SqlCloudStore
     }
 
     /// <summary>Keeps the latest value per data item (by timestamp, then sequence) for the machine-state read.</summary>
-    protected virtual async Task UpsertCurrentValuesAsync(
-        DbConnection c, DbTransaction tx, string tenant, IReadOnlyList<LatestValue> latest, CancellationToken ct)
-    {
-        foreach (var o in latest)
-        {
-            await ExecuteAsync(Command(c, tx,
-                "INSERT INTO current_values (tenant, machine_id, data_item_id, name, category, type, value, level, ts, seq) " +
-                "VALUES (@t, @m, @d, @n, @c, @ty, @v, @l, @ts, @seq) " +
-                "ON CONFLICT (tenant, machine_id, data_item_id) DO UPDATE SET name = excluded.name, category = excluded.category, " +
-                "type = excluded.type, value = excluded.value, level = excluded.level, ts = excluded.ts, seq = excluded.seq " +
-                "WHERE excluded.ts >= current_values.ts",
-                ("@t", tenant), ("@m", o.MachineId), ("@d", o.DataItemId), ("@n", o.Name), ("@c", o.Category), ("@ty", o.Type),
-                ("@v", o.Value), ("@l", o.Level), ("@ts", o.Timestamp), ("@seq", o.Sequence)), ct).ConfigureAwait(false);
-        }
-    }
+    protected virtual IEnumerable<Statement> CurrentValueStatements(string tenant, IReadOnlyList<LatestValue> latest) =>
+        latest.Select(o => new Statement(
+            "INSERT INTO current_values (tenant, machine_id, data_item_id, name, category, type, value, level, ts, seq) " +
+            "VALUES (@t, @m, @d, @n, @c, @ty, @v, @l, @ts, @seq) " + CurrentValueConflict,
+            ("@t", tenant), ("@m", o.MachineId), ("@d", o.DataItemId), ("@n", o.Name), ("@c", o.Category), ("@ty", o.Type),
+            ("@v", o.Value), ("@l", o.Level), ("@ts", o.Timestamp), ("@seq", o.Sequence)));
+
+    protected const string CurrentValueConflict =
+        "ON CONFLICT (tenant, machine_id, data_item_id) DO UPDATE SET name = excluded.name, category = excluded.category, " +
+        "type = excluded.type, value = excluded.value, level = excluded.level, ts = excluded.ts, seq = excluded.seq " +
+        "WHERE excluded.ts >= current_values.ts";
 }

@@ -184,8 +184,13 @@ internal abstract partial class SqlCloudStore
             return await QueryAsync(Command(c, null,
                 "SELECT id, name, registered_at, last_seen, status_json FROM edges WHERE tenant = @t" + edgeFilter + " ORDER BY id",
                 ("@t", tenant), ("@e", edgeId ?? "")),
-                r => new EdgeRow(r.GetString(0), Str(r, 1), !r.IsDBNull(2), Time(r, 3), Str(r, 4),
-                    streams.Where(s => string.Equals(s.Edge, r.GetString(0), StringComparison.Ordinal)).Select(s => s.Row).ToList()),
+                r =>
+                {
+                    var own = streams.Where(s => string.Equals(s.Edge, r.GetString(0), StringComparison.Ordinal)).Select(s => s.Row).ToList();
+                    // Ingest writes the time to the stream's row only (so that the streams of an edge never wait for one row).
+                    var lastSeen = own.Select(s => (DateTimeOffset?)s.LastSeen).Append(Time(r, 3)).Max();
+                    return new EdgeRow(r.GetString(0), Str(r, 1), !r.IsDBNull(2), lastSeen, Str(r, 4), own);
+                },
                 ct).ConfigureAwait(false);
         }
     }

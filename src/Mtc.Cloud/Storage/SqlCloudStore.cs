@@ -37,15 +37,88 @@ internal abstract partial class SqlCloudStore : ICloudStore
         {
             var p = command.CreateParameter();
             p.ParameterName = name;
-            p.Value = value switch
-            {
-                null => DBNull.Value,
-                DateTimeOffset t => TimeValue(t),
-                _ => value,
-            };
+            p.Value = ParameterValue(value);
             command.Parameters.Add(p);
         }
         return command;
+    }
+
+    private object ParameterValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateTimeOffset t => TimeValue(t),
+        _ => value,
+    };
+
+    /// <summary>Runs statements in one round trip where the provider batches (PostgreSQL), one after another otherwise.</summary>
+    protected async Task ExecuteBatchAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<Statement> statements, CancellationToken ct)
+    {
+        if (statements.Count == 1 || !connection.CanCreateBatch)
+        {
+            foreach (var s in statements)
+            {
+                await ExecuteAsync(Command(connection, tx, s.Sql, s.Parameters), ct).ConfigureAwait(false);
+            }
+            return;
+        }
+        var batch = Batch(connection, tx, statements);
+        await using (batch.ConfigureAwait(false))
+        {
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Like <see cref="ExecuteBatchAsync"/>, and the rows of the statements that return rows.</summary>
+    protected async Task<List<T>> QueryBatchAsync<T>(
+        DbConnection connection, DbTransaction tx, IReadOnlyList<Statement> statements, Func<DbDataReader, T> map, CancellationToken ct)
+    {
+        if (!connection.CanCreateBatch)
+        {
+            var rows = new List<T>();
+            foreach (var s in statements)
+            {
+                rows.AddRange(await QueryAsync(Command(connection, tx, s.Sql, s.Parameters), map, ct).ConfigureAwait(false));
+            }
+            return rows;
+        }
+        var batch = Batch(connection, tx, statements);
+        await using (batch.ConfigureAwait(false))
+        {
+            var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var rows = new List<T>();
+                do
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        rows.Add(map(reader));
+                    }
+                }
+                while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+                return rows;
+            }
+        }
+    }
+
+    private DbBatch Batch(DbConnection connection, DbTransaction tx, IReadOnlyList<Statement> statements)
+    {
+        var batch = connection.CreateBatch();
+        batch.Transaction = tx is ReleasingTransaction wrapped ? wrapped.Inner : tx;
+        foreach (var s in statements)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = s.Sql;
+            foreach (var (name, value) in s.Parameters)
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = name;
+                p.Value = ParameterValue(value);
+                command.Parameters.Add(p);
+            }
+            batch.BatchCommands.Add(command);
+        }
+        return batch;
     }
 
     protected static async Task<int> ExecuteAsync(DbCommand command, CancellationToken ct)
@@ -132,6 +205,9 @@ internal abstract partial class SqlCloudStore : ICloudStore
     /// <summary>Keeps two hosts starting at once from applying the same migration twice.</summary>
     protected virtual Task LockMigrationsAsync(DbConnection connection, DbTransaction tx, CancellationToken ct) => Task.CompletedTask;
 }
+
+/// <summary>One SQL statement and its parameters, for <see cref="SqlCloudStore"/>'s batches.</summary>
+internal sealed record Statement(string Sql, params (string Name, object? Value)[] Parameters);
 
 /// <summary>One versioned schema change.</summary>
 internal sealed record Migration(int Version, string Name, string Sql);

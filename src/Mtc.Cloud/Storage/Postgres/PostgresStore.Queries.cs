@@ -10,39 +10,16 @@ namespace Mtc.Cloud.Storage.Postgres;
 internal sealed partial class PostgresStore
 {
     /// <summary>One statement per batch: the latest row per data item, upserted from arrays.</summary>
-    protected override async Task UpsertCurrentValuesAsync(
-        DbConnection c, DbTransaction tx, string tenant, IReadOnlyList<LatestValue> latest, CancellationToken ct)
-    {
-        var command = (NpgsqlCommand)Command(c, tx,
-            "INSERT INTO current_values (tenant, machine_id, data_item_id, name, category, type, value, level, ts, seq) " +
-            "SELECT @t, * FROM unnest(@m, @d, @n, @c, @ty, @v, @l, @ts, @seq) " +
-            "ON CONFLICT (tenant, machine_id, data_item_id) DO UPDATE SET name = excluded.name, category = excluded.category, " +
-            "type = excluded.type, value = excluded.value, level = excluded.level, ts = excluded.ts, seq = excluded.seq " +
-            "WHERE excluded.ts >= current_values.ts",
-            ("@t", tenant));
-        await using (command.ConfigureAwait(false))
-        {
-            AddArray(command, "@m", latest.Select(o => o.MachineId));
-            AddArray(command, "@d", latest.Select(o => o.DataItemId));
-            AddArray(command, "@n", latest.Select(o => o.Name));
-            AddArray(command, "@c", latest.Select(o => o.Category));
-            AddArray(command, "@ty", latest.Select(o => o.Type));
-            AddArray(command, "@v", latest.Select(o => o.Value));
-            AddArray(command, "@l", latest.Select(o => o.Level));
-            command.Parameters.Add(new NpgsqlParameter("@ts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-            {
-                Value = latest.Select(o => o.Timestamp).ToArray(),
-            });
-            command.Parameters.Add(new NpgsqlParameter("@seq", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
-            {
-                Value = latest.Select(o => o.Sequence).ToArray(),
-            });
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-    }
-
-    private static void AddArray(NpgsqlCommand command, string name, IEnumerable<string?> values) =>
-        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() });
+    protected override IEnumerable<Statement> CurrentValueStatements(string tenant, IReadOnlyList<LatestValue> latest) =>
+    [
+        new("INSERT INTO current_values (tenant, machine_id, data_item_id, name, category, type, value, level, ts, seq) " +
+            "SELECT @t, * FROM unnest(@m, @d, @n, @c, @ty, @v, @l, @ts, @seq) " + CurrentValueConflict,
+            ("@t", tenant), ("@m", latest.Select(o => o.MachineId).ToArray()), ("@d", latest.Select(o => o.DataItemId).ToArray()),
+            ("@n", latest.Select(o => o.Name).ToArray()), ("@c", latest.Select(o => o.Category).ToArray()),
+            ("@ty", latest.Select(o => o.Type).ToArray()), ("@v", latest.Select(o => o.Value).ToArray()),
+            ("@l", latest.Select(o => o.Level).ToArray()), ("@ts", latest.Select(o => o.Timestamp).ToArray()),
+            ("@seq", latest.Select(o => o.Sequence).ToArray())),
+    ];
 
     public override async Task<CycleSummary> GetCycleSummaryAsync(string tenant, string machineId, TimeRange range, CancellationToken ct)
     {
