@@ -58,7 +58,11 @@ internal sealed class SourceAnalytics
 
     public bool Has(string machineId) => _machines.ContainsKey(machineId);
 
-    /// <summary>Feeds one observation; appends a <c>derivedEvent</c> entry for each event it completed.</summary>
+    /// <summary>
+    /// Feeds one observation; appends a <c>derivedEvent</c> entry for each event it completed, then one (with no end) for
+    /// each event that is open now and was not sent yet (<see cref="MachineAnalyzer.TakeOpenEvents"/>). Which open events
+    /// were sent is part of the analyzer state saved with these entries, so a crash neither loses nor repeats one.
+    /// </summary>
     public void Observe(string machineId, Observation observation, string? instanceId, List<OutboxEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -68,6 +72,10 @@ internal sealed class SourceAnalytics
         }
         machine.Analyzer.Observe(observation, instanceId);
         foreach (var e in machine.Analyzer.TakeEvents())
+        {
+            entries.Add(new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e)));
+        }
+        foreach (var e in machine.Analyzer.TakeOpenEvents())
         {
             entries.Add(new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e)));
         }

@@ -32,14 +32,16 @@ public sealed class SourceAnalyticsTests : IDisposable
             observations = [.. new ShdrDeviceFeed(device).Read(log)];
         }
 
-        // One uninterrupted pass: what the edge must derive.
+        // One uninterrupted pass: what the edge must derive, closed events and open ones (no end) in the order it sends them.
         var reference = new MachineAnalyzer(device);
+        var expected = new List<MachineEvent>();
         foreach (var o in observations)
         {
             reference.Observe(o, Instance);
+            expected.AddRange(reference.TakeEvents());
+            expected.AddRange(reference.TakeOpenEvents());
         }
-        var expected = reference.TakeEvents();
-        var expectedCycles = expected.Where(e => e.Type == MachineEventType.Cycle).ToList();
+        var expectedCycles = expected.Where(e => e.Type == MachineEventType.Cycle && e.End is not null).ToList();
         Assert.Equal(4, expectedCycles.Count);
 
         // Stop the edge 25 observations after each cycle starts, so every restart lands inside an open cycle.
@@ -67,7 +69,9 @@ public sealed class SourceAnalyticsTests : IDisposable
             }
             if (run < stops.Count)
             {
-                openAtStop.Add(!DerivedEvents(outbox).Any(e => e.Id == expectedCycles[run].Id));
+                // The cycle was sent open (no end) and not yet closed.
+                var sent = DerivedEvents(outbox).Where(e => e.Id == expectedCycles[run].Id).ToList();
+                openAtStop.Add(sent.Count == 1 && sent[0].End is null);
                 if (run % 2 == 1)
                 {
                     var lost = new List<OutboxEntry>();
@@ -83,9 +87,12 @@ public sealed class SourceAnalyticsTests : IDisposable
         using var final = OutboxStore.Open(_dir.Path, 1L << 34, "NORMAL");
         var derived = DerivedEvents(final);
         Assert.Equal(observations.Count, final.ReadBatch(int.MaxValue, int.MaxValue).Count(r => r.Kind == "observation"));
-        Assert.Equal(expected.Select(e => e.Id), derived.Select(e => e.Id));
-        Assert.Equal(derived.Count, derived.Select(e => e.Id).Distinct().Count());
-        var cycles = derived.Where(e => e.Type == "cycle").ToList();
+        Assert.Equal(expected.Select(e => (e.Id, e.End is null)), derived.Select(e => (e.Id, e.End is null)));
+        Assert.Equal(derived.Count(e => e.End is null), derived.Where(e => e.End is null).Select(e => e.Id).Distinct().Count());
+        Assert.Equal(derived.Count(e => e.End is not null), derived.Where(e => e.End is not null).Select(e => e.Id).Distinct().Count());
+        Assert.Contains(derived, e => e.Type == "cycle" && e.End is null);
+        Assert.Contains(derived, e => e.Type == "status" && e.End is null);
+        var cycles = derived.Where(e => e.Type == "cycle" && e.End is not null).ToList();
         Assert.Equal(expectedCycles.Select(c => c.Id), cycles.Select(c => c.Id));
         Assert.Equal(expectedCycles.Select(c => new DateTimeOffset(DateTime.SpecifyKind(c.Start, DateTimeKind.Utc))), cycles.Select(c => c.Start));
         Assert.Equal(
@@ -128,8 +135,9 @@ public sealed class SourceAnalyticsTests : IDisposable
             var e = doc.RootElement.GetProperty("event");
             Assert.Equal(Machine, doc.RootElement.GetProperty("machineId").GetString());
             return new Derived(e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!,
-                e.GetProperty("start").GetDateTimeOffset(), e.GetProperty("data").Clone());
+                e.GetProperty("start").GetDateTimeOffset(), e.GetProperty("end").ValueKind == JsonValueKind.Null ? null : e.GetProperty("end").GetDateTimeOffset(),
+                e.GetProperty("data").Clone());
         })];
 
-    private sealed record Derived(string Id, string Type, DateTimeOffset Start, JsonElement Data);
+    private sealed record Derived(string Id, string Type, DateTimeOffset Start, DateTimeOffset? End, JsonElement Data);
 }
