@@ -5,7 +5,8 @@ namespace Mtc.Core.Analytics;
 public sealed partial class MachineAnalyzer
 {
     /// <summary>
-    /// Events that are open now and were not announced yet, each with <see cref="MachineEvent.End"/> null: the status
+    /// Events that are open now and were not announced yet, each with <see cref="MachineEvent.End"/> null and
+    /// <see cref="MachineEvent.Ongoing"/> true (its seconds count up to the announcement): the status
     /// interval, the running cycle, open setups and alarms. An event is announced once it has lasted past the instant it
     /// opened (the clock moved on), because until then it may still change into another (several observations at one
     /// instant settle on one status) or be closed at once. The announcement is part of the state
@@ -23,7 +24,7 @@ public sealed partial class MachineAnalyzer
         List<MachineEvent>? opened = null;
         if (_s.Status is { } status && Due(status))
         {
-            Add(ref opened, StatusEvent(status, null, _s.Ticks, ongoing: false));
+            Add(ref opened, StatusEvent(status, null, _s.Ticks, ongoing: true));
         }
 
         if (_s.Cycle is { Suspended: false } cycle && Due(cycle.Origin))
@@ -41,6 +42,7 @@ public sealed partial class MachineAnalyzer
                 ActiveSeconds = Seconds(active),
                 InterruptedSeconds = Seconds(duration - active),
                 Program = cycle.Program,
+                Ongoing = true,
                 Parts = cycle.Parts,
                 Completion = null,
             });
@@ -48,19 +50,19 @@ public sealed partial class MachineAnalyzer
 
         if (_s.DeclaredSetup is { } declared && Due(declared))
         {
-            Add(ref opened, SetupEvent(declared, SetupSource.Declared, null, _s.Ticks, ongoing: false));
+            Add(ref opened, SetupEvent(declared, SetupSource.Declared, null, _s.Ticks, ongoing: true));
         }
 
         if (_s.DerivedSetup is { } derived && Due(derived))
         {
-            Add(ref opened, SetupEvent(derived, SetupSource.Derived, null, _s.Ticks, ongoing: false));
+            Add(ref opened, SetupEvent(derived, SetupSource.Derived, null, _s.Ticks, ongoing: true));
         }
 
         foreach (var alarm in _s.Alarms)
         {
             if (Due(alarm.Origin))
             {
-                Add(ref opened, AlarmEvent(alarm, null, ongoing: false));
+                Add(ref opened, AlarmEvent(alarm, null, ongoing: true));
             }
         }
 

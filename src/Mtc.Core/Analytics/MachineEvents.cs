@@ -24,7 +24,10 @@ public abstract record MachineEvent
     public string? InstanceId { get; init; }
     public long StartSequence { get; init; }
 
-    /// <summary>True when the input ended while this was still open: its end is where the input ended.</summary>
+    /// <summary>
+    /// True when this was still running where it was reported: the input ended while it was open (its end is where the
+    /// input ended), or it is an open event with no end yet (<see cref="MachineAnalyzer.TakeOpenEvents"/>).
+    /// </summary>
     public bool Ongoing { get; init; }
 
     /// <summary>One of <see cref="MachineEventType"/>.</summary>
