@@ -40,6 +40,7 @@ public abstract class DerivedEventMigrationTests(IBackend backend) : IAsyncLifet
             // Back to the schema before migration 3, then rows as an older version could store them.
             await ExecAsync(c, "DROP INDEX events_derived_identity");
             await ExecAsync(c, "DROP INDEX cycles_event");
+            await ExecAsync(c, "DROP INDEX events_machine_type_cursor");
             await ExecAsync(c, "DELETE FROM schema_migrations WHERE version = 3");
             (long Cursor, string Id, string Type, string Machine)[] events =
                 [(1, "x", "status", "m1"), (2, "x", "status", "m1"), (3, "x", "status", "m2"), (4, "g", "gap", "m1"), (5, "g", "gap", "m1"), (6, "y", "cycle", "m1"), (7, "y", "cycle", "m1")];

@@ -46,6 +46,7 @@ internal static class PostgresMigrations
             DELETE FROM cycles WHERE EXISTS (SELECT 1 FROM cycles o WHERE o.tenant = cycles.tenant AND o.machine_id = cycles.machine_id
                 AND o.event_id = cycles.event_id AND o.id < cycles.id);
             CREATE UNIQUE INDEX cycles_event ON cycles (tenant, machine_id, event_id);
+            CREATE INDEX events_machine_type_cursor ON events (tenant, machine_id, type, cursor);
             """),
     ];
 }
