@@ -24,15 +24,28 @@ public sealed class AnalyticsKillTests
         var seed = Random.Shared.Next();
         var random = new Random(seed);
         await using var p = new Pipeline();
-        // About 800 s of log (pauses cut to 60 s) at 40x: some 20 s of replay.
+        // About 800 s of log (pauses cut to 60 s; a recording stamped before the previous one plays at once) at 40x: under 20 s.
         await p.StartSimAsync("--devices", Path.Combine(Data, "Devices.xml"), "--shdr", Path.Combine(Data, "okuma.txt.gz"),
             "--device", Machine, "--speed", "40", "--max-gap", "60");
         await p.StartCloudAsync();
         await p.StartEdgeAsync(batchMaxRecords: 50);
         var first = await p.EdgeContinuedFromAsync();
-        var kills = 0;
+        bool ReplayEnded() => p.Sim!.Output.Contains("End of ", StringComparison.Ordinal);
+
+        // The first kill comes while the cloud shows a cycle sent open and not yet ended: the restarted edge must end it.
+        string? openCycle = null;
+        while (openCycle is null && !ReplayEnded())
+        {
+            openCycle = (await CloudEventsAsync(p)).Where(e => e.GetProperty("type").GetString() == "cycle" && End(e) is null).Select(Id).FirstOrDefault();
+            await Task.Delay(openCycle is null ? 100 : random.Next(0, 300));
+        }
+        Assert.True(openCycle is not null, $"the replay ended before the cloud showed an open cycle\n{p.Logs()}");
+        p.Edge!.Kill();
+        var kills = 1;
+        await p.StartEdgeAsync(batchMaxRecords: 50);
+        await p.EdgeContinuedFromAsync();
         // Kill while the log replays (and at least three times, the last ones perhaps while the edge catches up).
-        while (kills < 3 || !p.Sim!.Output.Contains("End of ", StringComparison.Ordinal))
+        while (kills < 3 || !ReplayEnded())
         {
             await Task.Delay(random.Next(500, 3000));
             p.Edge!.Kill(); // kill -9: no shutdown code runs
@@ -64,6 +77,8 @@ public sealed class AnalyticsKillTests
             var data = e.GetProperty("data").EnumerateObject().ToDictionary(q => q.Name, q => q.Value.ToString());
             Assert.Equal(x.ToData().EnumerateObject().ToDictionary(q => q.Name, q => q.Value.ToString()), data);
         }
+
+        Assert.NotNull(End(cloud.Single(e => Id(e) == openCycle)));
 
         var cycles = (await Get(p, $"/api/ext/machines/{Machine}/cycle-time?limit=1000")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(
