@@ -9,7 +9,10 @@ using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.Events;
 
-/// <summary><c>GET /api/ext/events</c>: derived, gap and external events in the order they were stored.</summary>
+/// <summary>
+/// <c>GET /api/ext/events</c>: derived, gap and external events in the order they were stored. A derived event that ends
+/// after it was listed open is stored again under a new cursor (see <see cref="Storage.SqlCloudStore"/>'s derived events).
+/// </summary>
 internal static class EventsApi
 {
     public sealed record EventItem(
@@ -26,7 +29,10 @@ internal static class EventsApi
             .WithName("GetEvents")
             .WithTags("Events")
             .WithSummary("Events after a cursor")
-            .WithDescription("Pass the nextCursor of the previous page to get only newer events; filter by type (cycle, setup, alarm, gap, note...).");
+            .WithDescription("Pass the nextCursor of the previous page to get only newer events; filter by type (cycle, setup, alarm, gap, note...). " +
+                "Events the edge derived (source edge) keep one id per machine. One still running (a status interval, cycle, setup or alarm) " +
+                "is listed with end null; when it ends, the ended version replaces it under the same id and moves to a new, higher cursor, " +
+                "so a client following the cursor sees it again: keep the latest version per (machineId, id). An ended event never reopens.");
         return app;
     }
 

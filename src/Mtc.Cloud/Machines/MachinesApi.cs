@@ -32,7 +32,9 @@ internal static partial class MachinesApi
         var group = app.MapGroup("/api/ext").RequireAuthorization(Scopes.ExtRead).WithTags("Machines");
         group.MapGet("/machines", ListAsync).WithName("ListMachines").WithSummary("The tenant's machines");
         group.MapGet("/machines/{id}", GetAsync).WithName("GetMachine")
-            .WithSummary("A machine's current state: status, program, part count, idle minutes, last cycle, latest value per data item");
+            .WithSummary("A machine's current state: status, program, part count, idle minutes, last cycle, latest value per data item")
+            .WithDescription("The status is the status interval the edge derived last, including the one running now; lastCycle and " +
+                "the average cover ended cycles only.");
         group.MapGet("/machines/{id}/cycle-time", CyclesAsync).WithName("GetMachineCycleTime").WithSummary("A machine's cycles and their summary");
         group.MapGet("/cycle-time", CyclesByQueryAsync).WithName("GetCycleTime").WithSummary("Cycles of the machine named by machineId");
         group.MapGet("/machines/{id}/observations", ObservationsAsync).WithName("GetObservations")
@@ -40,7 +42,9 @@ internal static partial class MachinesApi
         group.MapGet("/machines/{id}/setups", SetupsApi.GetAsync).WithName("GetMachineSetups")
             .WithSummary("A machine's setups: derived by the edge and declared through POST /api/ext/event, merged by start time");
         group.MapGet("/machines/{id}/timeline", TimelineApi.GetAsync).WithName("GetMachineTimeline")
-            .WithSummary("A machine's status timeline; IDLE inside a declared setup is SETUP");
+            .WithSummary("A machine's status timeline; IDLE inside a declared setup is SETUP")
+            .WithDescription("The interval running now (open: true) reaches the machine's last known time: the latest observation " +
+                "timestamp stored for it, on the machine's clock.");
         return app;
     }
 

@@ -10,11 +10,13 @@ namespace Mtc.Cloud.Machines;
 
 /// <summary>
 /// <c>GET /api/ext/machines/{id}/timeline</c>: the status intervals the edge derived, clipped to the range, with the
-/// IDLE time inside a declared setup shown as SETUP.
+/// IDLE time inside a declared setup shown as SETUP. The interval still running (no end yet) is shown up to the machine's
+/// last known time, the latest observation timestamp stored for it (machine time, not the cloud's clock), and marked open;
+/// an open interval followed by a later one ends where that one starts.
 /// </summary>
 internal static class TimelineApi
 {
-    public sealed record Segment(DateTimeOffset Start, DateTimeOffset End, string Status, string Source);
+    public sealed record Segment(DateTimeOffset Start, DateTimeOffset End, string Status, string Source, bool Open = false);
 
     public sealed record Timeline(string MachineId, IReadOnlyList<Segment> Items);
 
@@ -35,12 +37,20 @@ internal static class TimelineApi
         var declared = SetupsApi.Merge(rows.Where(r => r.Type != "status").ToList()).Items
             .Select(s => (s.Start, End: s.End ?? DateTimeOffset.MaxValue)).ToList();
         var segments = new List<Segment>();
-        foreach (var row in rows.Where(r => r.Type == "status"))
+        var statuses = rows.Where(r => r.Type == "status").ToList();
+        DateTimeOffset? lastKnown = statuses.Exists(r => r.End is null)
+            ? (await store.GetCurrentValuesAsync(tenant, id, ct).ConfigureAwait(false)).Select(v => (DateTimeOffset?)v.Timestamp).Max()
+            : null;
+        for (var i = 0; i < statuses.Count; i++)
         {
+            var row = statuses[i];
             var status = CloudJson.Element(row.DataJson) is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("status", out var v)
                 && v.ValueKind == JsonValueKind.String ? v.GetString()! : "UNKNOWN";
             var start = range.From is { } f && f > row.Start ? f : row.Start;
-            var end = row.End ?? range.To ?? row.Start;
+            // Running now: no end, and no later interval after it (one cut short by a later interval is not running).
+            var next = i + 1 < statuses.Count && statuses[i + 1].Start > row.Start ? statuses[i + 1].Start : (DateTimeOffset?)null;
+            var open = row.End is null && next is null;
+            var end = row.End ?? next ?? (lastKnown is { } k && k > row.Start ? k : row.Start);
             end = range.To is { } t && t < end ? t : end;
             if (end <= start)
             {
@@ -48,18 +58,19 @@ internal static class TimelineApi
             }
             if (string.Equals(status, "IDLE", StringComparison.Ordinal))
             {
-                Split(start, end, declared, segments);
+                Split(start, end, declared, segments, open);
             }
             else
             {
-                segments.Add(new Segment(start, end, status, "derived"));
+                segments.Add(new Segment(start, end, status, "derived", open));
             }
         }
         return TypedResults.Ok(new Timeline(id, segments));
     }
 
     /// <summary>Cuts an IDLE stretch into IDLE and SETUP pieces where declared setups cover it.</summary>
-    internal static void Split(DateTimeOffset start, DateTimeOffset end, List<(DateTimeOffset Start, DateTimeOffset End)> declared, List<Segment> into)
+    internal static void Split(
+        DateTimeOffset start, DateTimeOffset end, List<(DateTimeOffset Start, DateTimeOffset End)> declared, List<Segment> into, bool open = false)
     {
         var at = start;
         foreach (var (ds, de) in declared.Where(p => p.Start < end && p.End > start).OrderBy(p => p.Start))
@@ -72,14 +83,14 @@ internal static class TimelineApi
             }
             if (a > at)
             {
-                into.Add(new Segment(at, a, "IDLE", "derived"));
+                into.Add(new Segment(at, a, "IDLE", "derived", open));
             }
             into.Add(new Segment(a, b, "SETUP", "declared"));
             at = b;
         }
         if (at < end)
         {
-            into.Add(new Segment(at, end, "IDLE", "derived"));
+            into.Add(new Segment(at, end, "IDLE", "derived", open));
         }
     }
 }

@@ -38,7 +38,7 @@ internal interface ICloudStore : IAsyncDisposable
     /// <summary>The durations of a machine's most recent cycles, newest first.</summary>
     Task<IReadOnlyList<double>> GetRecentCycleDurationsAsync(string tenant, string machineId, int count, CancellationToken ct);
 
-    /// <summary>A machine's event of one type that started last (e.g. its latest status interval), or null.</summary>
+    /// <summary>A machine's event of one type stored last (e.g. its current status interval, open or ended), or null.</summary>
     Task<EventRow?> GetLatestEventAsync(string tenant, string machineId, string type, CancellationToken ct);
 
     /// <summary>A machine's events of the given types that start before <paramref name="before"/> (all when null), by start time.</summary>

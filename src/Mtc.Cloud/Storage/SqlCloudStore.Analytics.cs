@@ -3,6 +3,10 @@ namespace Mtc.Cloud.Storage;
 /// <summary>Reads over what the edge's analytics derived (status intervals, parts, cycles) for a machine's current state.</summary>
 internal abstract partial class SqlCloudStore
 {
+    /// <summary>
+    /// The event of that type stored last (highest cursor): the latest the edge derived, whether still open or ended. Not the
+    /// latest start: a machine's clock can step back (a restarted control, joined recordings).
+    /// </summary>
     public async Task<EventRow?> GetLatestEventAsync(string tenant, string machineId, string type, CancellationToken ct)
     {
         var c = await OpenAsync(ct).ConfigureAwait(false);
@@ -10,7 +14,7 @@ internal abstract partial class SqlCloudStore
         {
             var rows = await QueryAsync(Command(c, null,
                 "SELECT cursor, id, source, type, machine_id, edge_id, start_ts, end_ts, data FROM events " +
-                "WHERE tenant = @t AND machine_id = @m AND type = @type ORDER BY start_ts DESC, cursor DESC LIMIT 1",
+                "WHERE tenant = @t AND machine_id = @m AND type = @type ORDER BY cursor DESC LIMIT 1",
                 ("@t", tenant), ("@m", machineId), ("@type", type)),
                 r => new EventRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Str(r, 4), Str(r, 5), ReadTime(r, 6), Time(r, 7), Str(r, 8)),
                 ct).ConfigureAwait(false);

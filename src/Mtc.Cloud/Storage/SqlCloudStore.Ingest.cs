@@ -123,12 +123,7 @@ internal abstract partial class SqlCloudStore
                         .ConfigureAwait(false);
                     break;
                 case DerivedEventRecord derived:
-                    await InsertEventAsync(c, tx, tenant, cursor++, derived.Event.Id, "edge", derived.Event.Type, derived.MachineId,
-                        batch.EdgeId, derived.Event.Start, derived.Event.End, derived.Event.Data?.GetRawText(), ct).ConfigureAwait(false);
-                    if (string.Equals(derived.Event.Type, DerivedEventTypes.Cycle, StringComparison.Ordinal))
-                    {
-                        await InsertCycleAsync(c, tx, tenant, derived, ct).ConfigureAwait(false);
-                    }
+                    await UpsertDerivedEventAsync(c, tx, tenant, cursor++, batch.EdgeId, derived, ct).ConfigureAwait(false);
                     break;
                 case GapRecord gap:
                     var gapData = JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -187,7 +182,7 @@ internal abstract partial class SqlCloudStore
         var duration = data?.DurationSeconds ?? (end - e.Start).TotalSeconds;
         await ExecuteAsync(Command(c, tx,
             "INSERT INTO cycles (tenant, machine_id, event_id, start_ts, end_ts, duration_s, active_s, interrupted_s, program, parts, completion) " +
-            "VALUES (@t, @m, @id, @s, @e, @d, @a, @i, @p, @parts, @comp)",
+            "VALUES (@t, @m, @id, @s, @e, @d, @a, @i, @p, @parts, @comp) ON CONFLICT (tenant, machine_id, event_id) DO NOTHING",
             ("@t", tenant), ("@m", derived.MachineId), ("@id", e.Id), ("@s", Normalize(e.Start)), ("@e", Normalize(end)),
             ("@d", duration), ("@a", data?.ActiveSeconds), ("@i", data?.InterruptedSeconds), ("@p", data?.Program),
             ("@parts", data?.Parts), ("@comp", data?.Completion)), ct).ConfigureAwait(false);

@@ -76,6 +76,9 @@ internal sealed class OpenInterval
     public long StartSequence { get; set; }
     public string? InstanceId { get; set; }
     public string? Program { get; set; }
+
+    /// <summary>Sent as an open event (<see cref="MachineAnalyzer.TakeOpenEvents"/>).</summary>
+    public bool Announced { get; set; }
 }
 
 internal sealed class OpenCycle

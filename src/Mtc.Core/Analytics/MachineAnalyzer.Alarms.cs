@@ -56,25 +56,25 @@ public sealed partial class MachineAnalyzer
         _s.Alarms.RemoveAll(match);
     }
 
-    private void EmitAlarm(OpenAlarm alarm, bool ongoing)
+    private void EmitAlarm(OpenAlarm alarm, bool ongoing) => _s.Pending.Add(AlarmEvent(alarm, _s.Clock, ongoing));
+
+    /// <summary>The alarm as an event; <paramref name="end"/> null while it is open (duration then counts up to now).</summary>
+    private AlarmPeriod AlarmEvent(OpenAlarm alarm, DateTime? end, bool ongoing) => new()
     {
-        _s.Pending.Add(new AlarmPeriod
-        {
-            Id = EventId(alarm.Origin.InstanceId, alarm.Origin.StartSequence, MachineEventType.Alarm),
-            Start = alarm.Origin.Start,
-            End = _s.Clock,
-            InstanceId = alarm.Origin.InstanceId,
-            StartSequence = alarm.Origin.StartSequence,
-            Ongoing = ongoing,
-            NativeCode = alarm.NativeCode.Length == 0 ? null : alarm.NativeCode,
-            Level = alarm.HighestLevel,
-            Message = alarm.Message,
-            NativeSeverity = alarm.NativeSeverity,
-            DataItemId = alarm.DataItemId,
-            ConditionType = alarm.ConditionType,
-            DurationSeconds = Seconds(_s.Ticks - alarm.Origin.StartTicks),
-        });
-    }
+        Id = EventId(alarm.Origin.InstanceId, alarm.Origin.StartSequence, MachineEventType.Alarm),
+        Start = alarm.Origin.Start,
+        End = end,
+        InstanceId = alarm.Origin.InstanceId,
+        StartSequence = alarm.Origin.StartSequence,
+        Ongoing = ongoing,
+        NativeCode = alarm.NativeCode.Length == 0 ? null : alarm.NativeCode,
+        Level = alarm.HighestLevel,
+        Message = alarm.Message,
+        NativeSeverity = alarm.NativeSeverity,
+        DataItemId = alarm.DataItemId,
+        ConditionType = alarm.ConditionType,
+        DurationSeconds = Seconds(_s.Ticks - alarm.Origin.StartTicks),
+    };
 
     private void OnFunctionalMode(string? value)
     {
@@ -92,19 +92,20 @@ public sealed partial class MachineAnalyzer
         }
     }
 
-    private void EmitSetup(OpenInterval setup, string source, DateTime end, long endTicks, bool ongoing)
+    private void EmitSetup(OpenInterval setup, string source, DateTime end, long endTicks, bool ongoing) =>
+        _s.Pending.Add(SetupEvent(setup, source, end, endTicks, ongoing));
+
+    /// <summary>The setup as an event; <paramref name="end"/> null while it is open (duration then counts up to <paramref name="endTicks"/>).</summary>
+    private SetupPeriod SetupEvent(OpenInterval setup, string source, DateTime? end, long endTicks, bool ongoing) => new()
     {
-        _s.Pending.Add(new SetupPeriod
-        {
-            Id = EventId(setup.InstanceId, setup.StartSequence, "setup." + source),
-            Start = setup.Start,
-            End = end,
-            InstanceId = setup.InstanceId,
-            StartSequence = setup.StartSequence,
-            Ongoing = ongoing,
-            Source = source,
-            DurationSeconds = Seconds(endTicks - setup.StartTicks),
-            Program = setup.Program,
-        });
-    }
+        Id = EventId(setup.InstanceId, setup.StartSequence, "setup." + source),
+        Start = setup.Start,
+        End = end,
+        InstanceId = setup.InstanceId,
+        StartSequence = setup.StartSequence,
+        Ongoing = ongoing,
+        Source = source,
+        DurationSeconds = Seconds(endTicks - setup.StartTicks),
+        Program = setup.Program,
+    };
 }

@@ -98,20 +98,22 @@ public sealed partial class MachineAnalyzer
 
     private void EmitStatus(OpenInterval interval, DateTime end, long endTicks, bool ongoing)
     {
-        var ticks = endTicks - interval.StartTicks;
-        _s.StatusTicks[interval.Kind] = _s.StatusTicks.GetValueOrDefault(interval.Kind) + ticks;
-        _s.Pending.Add(new StatusInterval
-        {
-            Id = EventId(interval.InstanceId, interval.StartSequence, "status." + interval.Kind),
-            Start = interval.Start,
-            End = end,
-            InstanceId = interval.InstanceId,
-            StartSequence = interval.StartSequence,
-            Ongoing = ongoing,
-            Status = interval.Kind,
-            Seconds = Seconds(ticks),
-        });
+        _s.StatusTicks[interval.Kind] = _s.StatusTicks.GetValueOrDefault(interval.Kind) + (endTicks - interval.StartTicks);
+        _s.Pending.Add(StatusEvent(interval, end, endTicks, ongoing));
     }
+
+    /// <summary>The interval as an event; <paramref name="end"/> null while it is open (seconds then count up to <paramref name="endTicks"/>).</summary>
+    private StatusInterval StatusEvent(OpenInterval interval, DateTime? end, long endTicks, bool ongoing) => new()
+    {
+        Id = EventId(interval.InstanceId, interval.StartSequence, "status." + interval.Kind),
+        Start = interval.Start,
+        End = end,
+        InstanceId = interval.InstanceId,
+        StartSequence = interval.StartSequence,
+        Ongoing = ongoing,
+        Status = interval.Kind,
+        Seconds = Seconds(endTicks - interval.StartTicks),
+    };
 
     /// <summary>Counted seconds per status so far, including the open interval.</summary>
     public IReadOnlyDictionary<string, double> StatusSeconds()

@@ -18,12 +18,16 @@ public abstract record MachineEvent
 {
     public required string Id { get; init; }
     public required DateTime Start { get; init; }
+    /// <summary>Null while the event is still open (<see cref="MachineAnalyzer.TakeOpenEvents"/>); the closed event has the same id.</summary>
     public DateTime? End { get; init; }
     /// <summary>The agent instance the event started under; null for sources without one.</summary>
     public string? InstanceId { get; init; }
     public long StartSequence { get; init; }
 
-    /// <summary>True when the input ended while this was still open: its end is where the input ended.</summary>
+    /// <summary>
+    /// True when this was still running where it was reported: the input ended while it was open (its end is where the
+    /// input ended), or it is an open event with no end yet (<see cref="MachineAnalyzer.TakeOpenEvents"/>).
+    /// </summary>
     public bool Ongoing { get; init; }
 
     /// <summary>One of <see cref="MachineEventType"/>.</summary>
@@ -74,8 +78,8 @@ public sealed record MachineCycle : MachineEvent
     public string? Program { get; init; }
     public long Parts { get; init; }
 
-    /// <summary>One of <see cref="CycleCompletion"/>.</summary>
-    public required string Completion { get; init; }
+    /// <summary>One of <see cref="CycleCompletion"/>; null while the cycle is open (<see cref="MachineEvent.End"/> null).</summary>
+    public required string? Completion { get; init; }
 
     public override void WriteData(Utf8JsonWriter writer)
     {

@@ -10,13 +10,18 @@ namespace Mtc.Edge.Analytics;
 /// appends the <c>derivedEvent</c> records it gets from <see cref="Observe"/> and <see cref="Save"/>'s state to the same
 /// outbox transaction as the observations and the cursor, so after a crash the analyzers resume exactly where the cursor
 /// does: nothing derived is lost or derived twice (event ids are deterministic, so a resent batch changes nothing).
-/// The saved state is a JSON object <c>{ machineId: { "model": fingerprint of the device model, "state": analyzer state } }</c>.
+/// The saved state is a JSON object <c>{ machineId: { "model": fingerprint of the device model, "state": analyzer state,
+/// "ended": [derivedEvent payloads not appended yet] } }</c>.
 /// A collector builds one from the stored blob whenever it (re)connects, so the analyzers always continue from what was committed.
 /// </summary>
 internal sealed class SourceAnalytics
 {
     private readonly Dictionary<string, Saved> _saved;
     private readonly Dictionary<string, Machine> _machines = new(StringComparer.Ordinal);
+
+    // Per machine, derivedEvent payloads of events that ended when its device model changed, not yet appended. They travel
+    // in the saved state until an Observe of that machine appends them, so a crash loses or repeats none of them.
+    private readonly Dictionary<string, List<string>> _ended = new(StringComparer.Ordinal);
 
     /// <summary>Starts from the state stored with the collector's cursor (null on a first start).</summary>
     public SourceAnalytics(byte[]? saved)
@@ -30,8 +35,10 @@ internal sealed class SourceAnalytics
     /// <summary>
     /// Sets a machine's device model (from the probe, or the adapter's Devices.xml). When the model is the same as the one
     /// the stored state was derived with (same device ids and the same data items), the analyzer is rebuilt from that state,
-    /// so an open cycle continues across the restart or re-probe. When the model changed, the analyzer starts fresh: the
-    /// stored state refers to data items the new model may not have, and events open under the old model are not derived.
+    /// so an open cycle continues across the restart or re-probe. When the model changed, the analyzer starts fresh (the
+    /// stored state refers to data items the new model may not have) and what was open under the old model ends where the
+    /// old model's input ended, as at the end of a log (<see cref="MachineAnalyzer.Finish"/>): those events are appended with
+    /// the machine's next observation, so no event sent open is left without an end.
     /// </summary>
     public void SetDevice(string machineId, Device device)
     {
@@ -40,7 +47,14 @@ internal sealed class SourceAnalytics
         string? state = null;
         if (_machines.TryGetValue(machineId, out var current))
         {
-            state = current.Fingerprint == fingerprint ? current.Analyzer.SaveState() : null;
+            if (current.Fingerprint == fingerprint)
+            {
+                state = current.Analyzer.SaveState();
+            }
+            else
+            {
+                End(machineId, current.Analyzer);
+            }
         }
         else if (_saved.TryGetValue(machineId, out var stored))
         {
@@ -51,14 +65,29 @@ internal sealed class SourceAnalytics
             else
             {
                 DiscardedStates++;
+                if (TryRestore(device, stored.State) is { } old)
+                {
+                    End(machineId, old);
+                }
             }
         }
         _machines[machineId] = new Machine(fingerprint, Build(device, state));
     }
 
+    private void End(string machineId, MachineAnalyzer old)
+    {
+        old.Finish();
+        var ended = _ended.TryGetValue(machineId, out var list) ? list : _ended[machineId] = [];
+        ended.AddRange(old.TakeEvents().Select(e => System.Text.Encoding.UTF8.GetString(RecordPayloads.DerivedEvent(machineId, e))));
+    }
+
     public bool Has(string machineId) => _machines.ContainsKey(machineId);
 
-    /// <summary>Feeds one observation; appends a <c>derivedEvent</c> entry for each event it completed.</summary>
+    /// <summary>
+    /// Feeds one observation; appends a <c>derivedEvent</c> entry for each event it completed, then one (with no end) for
+    /// each event that is open now and was not sent yet (<see cref="MachineAnalyzer.TakeOpenEvents"/>). Which open events
+    /// were sent is part of the analyzer state saved with these entries, so a crash neither loses nor repeats one.
+    /// </summary>
     public void Observe(string machineId, Observation observation, string? instanceId, List<OutboxEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -66,8 +95,16 @@ internal sealed class SourceAnalytics
         {
             return; // no device model for it (yet): nothing to analyze with.
         }
+        if (_ended.Remove(machineId, out var ended))
+        {
+            entries.AddRange(ended.Select(e => new OutboxEntry("derivedEvent", machineId, null, false, System.Text.Encoding.UTF8.GetBytes(e))));
+        }
         machine.Analyzer.Observe(observation, instanceId);
         foreach (var e in machine.Analyzer.TakeEvents())
+        {
+            entries.Add(new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e)));
+        }
+        foreach (var e in machine.Analyzer.TakeOpenEvents())
         {
             entries.Add(new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e)));
         }
@@ -90,6 +127,15 @@ internal sealed class SourceAnalytics
                 w.WriteStartObject(id);
                 w.WriteString("model", state.Model);
                 w.WriteString("state", state.State);
+                if (_ended.TryGetValue(id, out var ended) && ended.Count > 0)
+                {
+                    w.WriteStartArray("ended");
+                    foreach (var payload in ended)
+                    {
+                        w.WriteStringValue(payload);
+                    }
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndObject();
@@ -103,18 +149,27 @@ internal sealed class SourceAnalytics
         {
             return new MachineAnalyzer(device);
         }
+        if (TryRestore(device, state) is { } restored)
+        {
+            return restored;
+        }
+        DiscardedStates++;
+        return new MachineAnalyzer(device);
+    }
+
+    private static MachineAnalyzer? TryRestore(Device device, string state)
+    {
         try
         {
             return MachineAnalyzer.Restore(device, state);
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            DiscardedStates++;
-            return new MachineAnalyzer(device);
+            return null;
         }
     }
 
-    private static Dictionary<string, Saved> Parse(byte[]? saved)
+    private Dictionary<string, Saved> Parse(byte[]? saved)
     {
         var map = new Dictionary<string, Saved>(StringComparer.Ordinal);
         if (saved is null || saved.Length == 0)
@@ -133,6 +188,10 @@ internal sealed class SourceAnalytics
                         && p.Value.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String)
                     {
                         map[p.Name] = new Saved(model.GetString()!, state.GetString()!);
+                        if (p.Value.TryGetProperty("ended", out var ended) && ended.ValueKind == JsonValueKind.Array)
+                        {
+                            _ended[p.Name] = [.. ended.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)];
+                        }
                     }
                 }
             }

@@ -85,7 +85,7 @@ public sealed class StateRestoreTests
         Assert.Throws<FormatException>(() => MachineAnalyzer.Restore(machine.Device, """{"version":99}"""));
     }
 
-    private static SyntheticMachine CounterMachine() => new SyntheticMachine(SyntheticMachine.CounterOnlyDevice())
+    internal static SyntheticMachine CounterMachine() => new SyntheticMachine(SyntheticMachine.CounterOnlyDevice())
         .At(0).Set("avail", "AVAILABLE").Set("pc", "3")
         .At(20).Set("pc", "4").At(80).Set("pc", "5").At(130).Set("pc", "6")
         .At(900).Set("avail", "AVAILABLE").At(950).Set("pc", "0").At(990).Set("pc", "2").At(1000).Set("pc", "3");

@@ -32,14 +32,16 @@ public sealed class SourceAnalyticsTests : IDisposable
             observations = [.. new ShdrDeviceFeed(device).Read(log)];
         }
 
-        // One uninterrupted pass: what the edge must derive.
+        // One uninterrupted pass: what the edge must derive, closed events and open ones (no end) in the order it sends them.
         var reference = new MachineAnalyzer(device);
+        var expected = new List<MachineEvent>();
         foreach (var o in observations)
         {
             reference.Observe(o, Instance);
+            expected.AddRange(reference.TakeEvents());
+            expected.AddRange(reference.TakeOpenEvents());
         }
-        var expected = reference.TakeEvents();
-        var expectedCycles = expected.Where(e => e.Type == MachineEventType.Cycle).ToList();
+        var expectedCycles = expected.Where(e => e.Type == MachineEventType.Cycle && e.End is not null).ToList();
         Assert.Equal(4, expectedCycles.Count);
 
         // Stop the edge 25 observations after each cycle starts, so every restart lands inside an open cycle.
@@ -67,7 +69,9 @@ public sealed class SourceAnalyticsTests : IDisposable
             }
             if (run < stops.Count)
             {
-                openAtStop.Add(!DerivedEvents(outbox).Any(e => e.Id == expectedCycles[run].Id));
+                // The cycle was sent open (no end) and not yet closed.
+                var sent = DerivedEvents(outbox).Where(e => e.Id == expectedCycles[run].Id).ToList();
+                openAtStop.Add(sent.Count == 1 && sent[0].End is null);
                 if (run % 2 == 1)
                 {
                     var lost = new List<OutboxEntry>();
@@ -83,9 +87,12 @@ public sealed class SourceAnalyticsTests : IDisposable
         using var final = OutboxStore.Open(_dir.Path, 1L << 34, "NORMAL");
         var derived = DerivedEvents(final);
         Assert.Equal(observations.Count, final.ReadBatch(int.MaxValue, int.MaxValue).Count(r => r.Kind == "observation"));
-        Assert.Equal(expected.Select(e => e.Id), derived.Select(e => e.Id));
-        Assert.Equal(derived.Count, derived.Select(e => e.Id).Distinct().Count());
-        var cycles = derived.Where(e => e.Type == "cycle").ToList();
+        Assert.Equal(expected.Select(e => (e.Id, e.End is null)), derived.Select(e => (e.Id, e.End is null)));
+        Assert.Equal(derived.Count(e => e.End is null), derived.Where(e => e.End is null).Select(e => e.Id).Distinct().Count());
+        Assert.Equal(derived.Count(e => e.End is not null), derived.Where(e => e.End is not null).Select(e => e.Id).Distinct().Count());
+        Assert.Contains(derived, e => e.Type == "cycle" && e.End is null);
+        Assert.Contains(derived, e => e.Type == "status" && e.End is null);
+        var cycles = derived.Where(e => e.Type == "cycle" && e.End is not null).ToList();
         Assert.Equal(expectedCycles.Select(c => c.Id), cycles.Select(c => c.Id));
         Assert.Equal(expectedCycles.Select(c => new DateTimeOffset(DateTime.SpecifyKind(c.Start, DateTimeKind.Utc))), cycles.Select(c => c.Start));
         Assert.Equal(
@@ -115,6 +122,55 @@ public sealed class SourceAnalyticsTests : IDisposable
         Assert.Equal(0, garbage.DiscardedStates);
     }
 
+    [Fact]
+    public void A_changed_device_model_ends_what_was_sent_open_exactly_once_even_across_a_crash()
+    {
+        var device = OkumaDevice();
+        var observations = OkumaObservations(device);
+        var analytics = new SourceAnalytics(null);
+        analytics.SetDevice(Machine, device);
+        var before = new List<OutboxEntry>();
+        // Up to the middle of the first cycle: status, cycle (and perhaps alarms) are open and were sent open.
+        var firstActive = observations.FindIndex(o => o.Value == "ACTIVE");
+        foreach (var o in observations.Take(firstActive + 200))
+        {
+            analytics.Observe(Machine, o, Instance, before);
+        }
+        var sent = Events(before);
+        var stillOpen = sent.Where(e => e.End is null).Select(e => e.Id).Except(sent.Where(e => e.End is not null).Select(e => e.Id)).ToList();
+        Assert.Contains(stillOpen, id => id.EndsWith(":cycle", StringComparison.Ordinal));
+
+        // Restart with another model; the process dies before anything is appended: the ended events wait in the state.
+        var changed = device with { DataItems = [.. device.DataItems, new DataItem { Id = "extra", Type = "PART_COUNT", Category = DataItemCategory.Event }] };
+        var restarted = new SourceAnalytics(analytics.Save());
+        restarted.SetDevice(Machine, changed);
+        Assert.Equal(1, restarted.DiscardedStates);
+        var afterCrash = new SourceAnalytics(restarted.Save());
+        afterCrash.SetDevice(Machine, changed);
+        Assert.Equal(0, afterCrash.DiscardedStates);
+
+        var after = new List<OutboxEntry>();
+        afterCrash.Observe(Machine, observations[firstActive + 200], Instance, after);
+        var ended = Events(after).Where(e => e.End is not null).ToList();
+        // Every event sent open now has its end, once; the cycle ends partial.
+        Assert.Equal(stillOpen.Order(StringComparer.Ordinal), ended.Select(e => e.Id).Where(stillOpen.Contains).Order(StringComparer.Ordinal));
+        Assert.Equal(ended.Count, ended.Select(e => e.Id).Distinct().Count());
+        Assert.Equal("partial", ended.Single(e => e.Type == "cycle").Data.GetProperty("completion").GetString());
+        var more = new List<OutboxEntry>();
+        afterCrash.Observe(Machine, observations[firstActive + 201], Instance, more);
+        Assert.DoesNotContain(Events(more), e => stillOpen.Contains(e.Id));
+        Assert.DoesNotContain("ended", System.Text.Encoding.UTF8.GetString(afterCrash.Save()), StringComparison.Ordinal);
+    }
+
+    private static List<Observation> OkumaObservations(Device device)
+    {
+        using var log = new StreamReader(new GZipStream(File.OpenRead(Path.Combine(Dir, "okuma.txt.gz")), CompressionMode.Decompress));
+        return [.. new ShdrDeviceFeed(device).Read(log)];
+    }
+
+    private static List<Derived> Events(List<OutboxEntry> entries) =>
+        [.. entries.Where(e => e.Kind == "derivedEvent").Select(e => Parse(e.Payload))];
+
     private static Device OkumaDevice()
     {
         using var file = File.OpenRead(Path.Combine(Dir, "Devices.xml"));
@@ -122,14 +178,17 @@ public sealed class SourceAnalyticsTests : IDisposable
     }
 
     private static List<Derived> DerivedEvents(OutboxStore outbox) =>
-        [.. outbox.ReadBatch(int.MaxValue, int.MaxValue).Where(r => r.Kind == "derivedEvent").Select(r =>
-        {
-            using var doc = JsonDocument.Parse(r.Payload);
-            var e = doc.RootElement.GetProperty("event");
-            Assert.Equal(Machine, doc.RootElement.GetProperty("machineId").GetString());
-            return new Derived(e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!,
-                e.GetProperty("start").GetDateTimeOffset(), e.GetProperty("data").Clone());
-        })];
+        [.. outbox.ReadBatch(int.MaxValue, int.MaxValue).Where(r => r.Kind == "derivedEvent").Select(r => Parse(r.Payload))];
 
-    private sealed record Derived(string Id, string Type, DateTimeOffset Start, JsonElement Data);
+    private static Derived Parse(byte[] payload)
+    {
+        using var doc = JsonDocument.Parse(payload);
+        var e = doc.RootElement.GetProperty("event");
+        Assert.Equal(Machine, doc.RootElement.GetProperty("machineId").GetString());
+        return new Derived(e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!,
+            e.GetProperty("start").GetDateTimeOffset(), e.GetProperty("end").ValueKind == JsonValueKind.Null ? null : e.GetProperty("end").GetDateTimeOffset(),
+            e.GetProperty("data").Clone());
+    }
+
+    private sealed record Derived(string Id, string Type, DateTimeOffset Start, DateTimeOffset? End, JsonElement Data);
 }
