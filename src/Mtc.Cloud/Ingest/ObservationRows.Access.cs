@@ -50,8 +50,22 @@ internal sealed partial class ObservationRows
     private static ReadOnlySpan<byte> Slice(TextSlot slot, ReadOnlySpan<byte> body, ReadOnlySpan<byte> scratch) =>
         (slot.InScratch ? scratch : body).Slice(slot.Start, slot.Length);
 
-    private int MachineIndex(ReadOnlySpan<byte> utf8) =>
-        _lastMachine >= 0 && utf8.SequenceEqual(_lastMachineUtf8) ? _lastMachine : MachineIndex(Encoding.UTF8.GetString(utf8));
+    /// <summary>The machine of UTF-8 bytes: the previous row's, else one seen before (a batch has few), else a new one.</summary>
+    private int MachineIndex(ReadOnlySpan<byte> utf8)
+    {
+        if (_lastMachine >= 0 && utf8.SequenceEqual(_machinesUtf8[_lastMachine]))
+        {
+            return _lastMachine;
+        }
+        for (var i = 0; i < _machinesUtf8.Count; i++)
+        {
+            if (utf8.SequenceEqual(_machinesUtf8[i]))
+            {
+                return _lastMachine = i;
+            }
+        }
+        return MachineIndex(Encoding.UTF8.GetString(utf8));
+    }
 
     private int KeyOf(int machine, ReadOnlySpan<byte> utf8)
     {

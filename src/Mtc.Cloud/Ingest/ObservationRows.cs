@@ -40,7 +40,7 @@ internal sealed partial class ObservationRows : IDisposable
     private readonly List<Dictionary<string, int>> _keysByMachine = [];
     private readonly HashSet<DateOnly> _days = [];
     private long _lastDay = -1;
-    private byte[] _lastMachineUtf8 = [];
+    private readonly List<byte[]> _machinesUtf8 = [];
     private int _lastMachine = -1;
 
     public int Count => _count;
@@ -170,10 +170,10 @@ internal sealed partial class ObservationRows : IDisposable
         {
             index = _machines.Count;
             _machines.Add(machineId);
+            _machinesUtf8.Add(Encoding.UTF8.GetBytes(machineId));
             _keysByMachine.Add(new Dictionary<string, int>(StringComparer.Ordinal));
         }
         _lastMachine = index;
-        _lastMachineUtf8 = Encoding.UTF8.GetBytes(machineId);
         return index;
     }
 
