@@ -1,3 +1,4 @@
+using System.Buffers;
 using Mtc.Core.Wire;
 
 namespace Mtc.Cloud.Ingest;
@@ -9,7 +10,8 @@ namespace Mtc.Cloud.Ingest;
 /// </summary>
 internal sealed class IngestPayload : IDisposable
 {
-    private readonly List<IngestEntry> _entries = [];
+    private IngestEntry[] _entries = ArrayPool<IngestEntry>.Shared.Rent(64);
+    private int _count;
     private readonly List<WireRecord> _others = [];
 
     public string EdgeId { get; set; } = "";
@@ -20,7 +22,7 @@ internal sealed class IngestPayload : IDisposable
     public ObservationRows Observations { get; } = new();
 
     /// <summary>Every record in body order (observations and others, and nulls as the body had them).</summary>
-    public IReadOnlyList<IngestEntry> Entries => _entries;
+    public ArraySegment<IngestEntry> Entries => new(_entries, 0, _count);
 
     /// <summary>The records that are not observations, in body order.</summary>
     public IReadOnlyList<WireRecord> Others => _others;
@@ -40,23 +42,46 @@ internal sealed class IngestPayload : IDisposable
         switch (record)
         {
             case null:
-                _entries.Add(new IngestEntry(0, IngestEntry.NullRecord));
+                AddEntry(new IngestEntry(0, IngestEntry.NullRecord));
                 break;
             case ObservationRecord o:
                 AddObservationEntry(o.Seq);
                 Observations.Add(o);
                 break;
             default:
-                _entries.Add(new IngestEntry(record.Seq, _others.Count));
+                AddEntry(new IngestEntry(record.Seq, _others.Count));
                 _others.Add(record);
                 break;
         }
     }
 
     /// <summary>Notes an observation added to <see cref="Observations"/> by the caller.</summary>
-    public void AddObservationEntry(long seq) => _entries.Add(new IngestEntry(seq, IngestEntry.ObservationRecord));
+    public void AddObservationEntry(long seq) => AddEntry(new IngestEntry(seq, IngestEntry.ObservationRecord));
 
-    public void Dispose() => Observations.Dispose();
+    // A pooled array: a batch of thousands of records would otherwise leave a trail of grown lists, the last ones
+    // on the large object heap.
+    private void AddEntry(IngestEntry entry)
+    {
+        if (_count == _entries.Length)
+        {
+            var grown = ArrayPool<IngestEntry>.Shared.Rent(_entries.Length * 2);
+            _entries.AsSpan(0, _count).CopyTo(grown);
+            ArrayPool<IngestEntry>.Shared.Return(_entries);
+            _entries = grown;
+        }
+        _entries[_count++] = entry;
+    }
+
+    public void Dispose()
+    {
+        Observations.Dispose();
+        if (_entries.Length > 0)
+        {
+            ArrayPool<IngestEntry>.Shared.Return(_entries);
+        }
+        _entries = [];
+        _count = 0;
+    }
 }
 
 /// <summary>A record of a payload: its seq and where it is (an observation row, an index in <see cref="IngestPayload.Others"/>, or null).</summary>
