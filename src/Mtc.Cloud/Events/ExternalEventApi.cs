@@ -75,7 +75,7 @@ internal static class ExternalEventApi
             case IdempotencyState.Mismatch:
                 return Problems.IdempotencyKeyReused();
             case IdempotencyState.InFlight:
-                return InFlight(request, begin.ClaimedAt!.Value + lease - now);
+                return InFlight(request, begin.ClaimedAt!.Value + lease - now, lease);
             case IdempotencyState.Replay:
                 request.HttpContext.Response.Headers[ReplayedHeader] = "true";
                 return Results.Text(begin.Body ?? "", "application/json", Encoding.UTF8, begin.Status);
@@ -92,7 +92,7 @@ internal static class ExternalEventApi
             if (!await store.AddExternalEventAsync(tenant, ev, key, claim, StatusCodes.Status200OK, response, ct).ConfigureAwait(false))
             {
                 // This request outlived its lease and a retry took the key over: that one stores the event.
-                return InFlight(request, lease);
+                return InFlight(request, lease, lease);
             }
             return Results.Text(response, "application/json", Encoding.UTF8, StatusCodes.Status200OK);
         }
@@ -104,10 +104,13 @@ internal static class ExternalEventApi
         }
     }
 
-    /// <summary>409 for a key another request holds, with <c>Retry-After</c>: the seconds until that claim's lease ends.</summary>
-    private static ProblemHttpResult InFlight(HttpRequest request, TimeSpan untilLeaseEnds)
+    /// <summary>
+    /// 409 for a key another request holds, with <c>Retry-After</c>: the seconds until that claim's lease ends, at most
+    /// one lease (a claim made after this request read the clock is younger than "now").
+    /// </summary>
+    private static ProblemHttpResult InFlight(HttpRequest request, TimeSpan untilLeaseEnds, TimeSpan lease)
     {
-        var seconds = Math.Max(1, (long)Math.Ceiling(untilLeaseEnds.TotalSeconds));
+        var seconds = Math.Clamp((long)Math.Ceiling(untilLeaseEnds.TotalSeconds), 1, Math.Max(1, (long)Math.Ceiling(lease.TotalSeconds)));
         request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return Problems.IdempotencyInFlight(seconds);
     }
