@@ -53,6 +53,21 @@ public static class ShdrObservations
         };
     }
 
+    /// <summary>What an agent records for a data item when its adapter goes away: a condition at level
+    /// Unavailable, anything else the value <c>UNAVAILABLE</c>.</summary>
+    public static Observation Unavailable(DataItem item, DateTime timestamp, long sequence = 0)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.Category == DataItemCategory.Condition
+            ? new Observation
+            {
+                Category = item.Category, ElementName = nameof(ConditionLevel.Unavailable), DataItemId = item.Id, Name = item.Name,
+                Sequence = sequence, Timestamp = timestamp, SubType = item.SubType, CompositionId = item.CompositionId,
+                ComponentType = item.ComponentType, ComponentId = item.ComponentId, Level = ConditionLevel.Unavailable, Type = item.Type,
+            }
+            : Simple(item, ElementName(item), timestamp, sequence, Observation.UnavailableValue, null);
+    }
+
     /// <summary>
     /// True when an agent publishes the entry as UNAVAILABLE: a value, time series or data set written
     /// <c>UNAVAILABLE</c>, a condition at level Unavailable, a message whose text is <c>UNAVAILABLE</c>, or an alarm

@@ -184,7 +184,7 @@ internal sealed partial class AgentCollector
                     continue;
                 }
                 entries.Add(new OutboxEntry("observation", machine, o.Sequence, o.Category == DataItemCategory.Sample,
-                    RecordPayloads.Observation(machine, _session.InstanceId, o)));
+                    RecordPayloads.Observation(machine, _session.InstanceId, o, _session.TypeOf(machine, o.DataItemId))));
                 taken.Add(o);
                 n++;
             }

@@ -89,6 +89,7 @@ internal sealed partial class AgentCollector(
         var probe = probeDoc as DevicesDocument ?? throw new InvalidDataException($"probe answered a {probeDoc.Kind} document");
         var instance = probe.Header.InstanceId?.ToString(CultureInfo.InvariantCulture);
         var agentDevices = probe.Devices.Where(d => d.IsAgent).Select(d => d.Name ?? "").ToHashSet(StringComparer.Ordinal);
+        var types = TypesOf(probe);
         foreach (var d in probe.Devices.Where(d => !d.IsAgent))
         {
             state.SetMachine(new SetupMachine(MachineId(d.Name, d.Uuid), d.Name, d.Uuid));
@@ -107,7 +108,7 @@ internal sealed partial class AgentCollector(
         }
         if (cursor is not null && cursor.InstanceId == instance)
         {
-            _session = new Session(instance, cursor.NextSequence, agentDevices);
+            _session = new Session(instance, cursor.NextSequence, agentDevices, types);
             Connected();
             return;
         }
@@ -129,7 +130,7 @@ internal sealed partial class AgentCollector(
         {
             throw new AgentRestartedException();
         }
-        _session = new Session(instance, 0, agentDevices);
+        _session = new Session(instance, 0, agentDevices, types);
         var observations = AddObservations(current, entries, long.MinValue);
         var next = current.Header.NextSequence ?? throw new InvalidDataException("current has no nextSequence");
         outbox.Append(Key, new SourceCursor(instance, next, _analytics.Save()), entries);
@@ -149,11 +150,31 @@ internal sealed partial class AgentCollector(
 
     private static string MachineId(string? name, string? uuid) => name ?? uuid ?? "device";
 
-    private sealed class Session(string? instanceId, long next, HashSet<string> agentDevices)
+    /// <summary>Per machine, each data item's type in the device model: the wire record's <c>type</c>.</summary>
+    private static Dictionary<string, Dictionary<string, string>> TypesOf(DevicesDocument probe)
+    {
+        var types = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var d in probe.Devices.Where(d => !d.IsAgent))
+        {
+            var items = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var item in d.AllDataItems())
+            {
+                items.TryAdd(item.Id, item.Type);
+            }
+            types.TryAdd(MachineId(d.Name, d.Uuid), items);
+        }
+        return types;
+    }
+
+    private sealed class Session(string? instanceId, long next, HashSet<string> agentDevices, Dictionary<string, Dictionary<string, string>> types)
     {
         public string? InstanceId { get; } = instanceId;
         public long Next { get; set; } = next;
         public HashSet<string> AgentDevices { get; } = agentDevices;
+
+        /// <summary>The type of a machine's data item in the probed device model; null when the model has no such item.</summary>
+        public string? TypeOf(string machine, string dataItemId) =>
+            types.TryGetValue(machine, out var items) ? items.GetValueOrDefault(dataItemId) : null;
     }
 
     private sealed class AgentRestartedException : Exception;

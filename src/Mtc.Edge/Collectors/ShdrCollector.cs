@@ -26,7 +26,10 @@ internal sealed class ShdrCollector
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly SourceState _source;
-    private readonly ShdrObservations _map;
+    private readonly Device _device;
+    private readonly IReadOnlyList<DataItem> _items;
+    private readonly DeviceShdrKeyResolver _keys;
+    private readonly HashSet<string> _deviceNames = new(StringComparer.Ordinal);
     private readonly string _machineId;
     private readonly string _devicesText;
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
@@ -44,7 +47,16 @@ internal sealed class ShdrCollector
         var address = string.Create(CultureInfo.InvariantCulture, $"{options.Host}:{options.Port}");
         _source = state.Source("adapter:" + address, "adapter", address);
         (var device, _devicesText) = ResolveDevice(options);
-        _map = new ShdrObservations(device);
+        _device = device;
+        _items = [.. device.AllDataItems()];
+        _keys = new DeviceShdrKeyResolver(device);
+        foreach (var name in new[] { device.Name, device.Uuid, device.Id })
+        {
+            if (!string.IsNullOrEmpty(name))
+            {
+                _deviceNames.Add(name);
+            }
+        }
         _machineId = device.Name ?? device.Uuid ?? "device";
         state.SetMachine(new SetupMachine(_machineId, device.Name, device.Uuid));
     }
@@ -130,7 +142,7 @@ internal sealed class ShdrCollector
         var stored = _outbox.GetCursor(Key);
         // The analyzer continues from the state stored with the cursor; the device model comes from the configuration.
         _analytics = new SourceAnalytics(stored?.AnalyticsState);
-        _analytics.SetDevice(_machineId, _map.Device);
+        _analytics.SetDevice(_machineId, _device);
         if (stored is { } cursor)
         {
             _instance = cursor.InstanceId ?? "";
@@ -140,13 +152,13 @@ internal sealed class ShdrCollector
         _instance = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         _next = 1;
         _outbox.Append(Key, new SourceCursor(_instance, _next, _analytics.Save()), [new OutboxEntry("deviceModel", _machineId, null, false,
-            RecordPayloads.DeviceModel(_machineId, _map.Device.Uuid, _map.Device.Name, _devicesText))]);
+            RecordPayloads.DeviceModel(_machineId, _device.Uuid, _device.Name, _devicesText))]);
     }
 
     private async Task ReadAsync(NetworkStream stream, CancellationToken ct)
     {
         using var assembler = new ShdrLineAssembler();
-        var reader = new ShdrReader(new DeviceShdrKeyResolver(_map.Device), clock: _time);
+        var reader = new ShdrReader(_keys, clock: _time);
         var buffer = new byte[64 * 1024];
         var lines = new List<string>();
         var ping = Encoding.ASCII.GetBytes("* PING\n");
@@ -192,9 +204,9 @@ internal sealed class ShdrCollector
                     case ShdrDataLine data:
                         foreach (var entry in data.Entries)
                         {
-                            if (_map.Map(entry, data.Timestamp, _next) is { } o)
+                            if (DataItemOf(entry) is { } item)
                             {
-                                Add(o, entries);
+                                Add(item, entry.ToObservation(item, data.Timestamp, _next), entries);
                                 _next++;
                             }
                         }
@@ -212,17 +224,26 @@ internal sealed class ShdrCollector
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var entries = new List<OutboxEntry>();
-        foreach (var item in _map.Items)
+        foreach (var item in _items)
         {
-            Add(_map.Unavailable(item, now, _next++), entries);
+            Add(item, ShdrObservations.Unavailable(item, now, _next++), entries);
         }
         Store(entries);
     }
 
+    /// <summary>
+    /// The data item of this device an entry feeds, as an agent finds it (name, then id); none for an unknown key or an
+    /// entry addressed to another device (<c>device:key</c>).
+    /// </summary>
+    private DataItem? DataItemOf(ShdrEntry entry) =>
+        entry.IsKnown && (entry.Device is null || _deviceNames.Contains(entry.Device)) && _keys.TryGetDataItem(entry.Device, entry.Key, out var item)
+            ? item
+            : null;
+
     /// <summary>The observation's record, then (in stream order) whatever the analyzer derived from it.</summary>
-    private void Add(Observation o, List<OutboxEntry> entries)
+    private void Add(DataItem item, Observation o, List<OutboxEntry> entries)
     {
-        entries.Add(new("observation", _machineId, o.Sequence, o.Category == DataItemCategory.Sample, RecordPayloads.Observation(_machineId, _instance, o)));
+        entries.Add(new("observation", _machineId, o.Sequence, o.Category == DataItemCategory.Sample, RecordPayloads.Observation(_machineId, _instance, o, item.Type)));
         _analytics.Observe(_machineId, o, _instance, entries);
     }
 

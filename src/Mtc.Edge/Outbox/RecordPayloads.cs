@@ -33,7 +33,9 @@ internal static class RecordPayloads
             w.WriteString("document", document);
         });
 
-    public static byte[] Observation(string machineId, string? instanceId, Observation o) =>
+    /// <param name="type">The data item's type in the device model (<c>PART_COUNT</c>, <c>x:TOOL_OFFSET</c>); when null,
+    /// a condition's <c>type</c> attribute or the type the element name stands for.</param>
+    public static byte[] Observation(string machineId, string? instanceId, Observation o, string? type = null) =>
         Write(w =>
         {
             w.WriteString("kind", "observation");
@@ -43,14 +45,15 @@ internal static class RecordPayloads
             w.WriteString("dataItemId", o.DataItemId);
             WriteOptional(w, "name", o.Name);
             w.WriteString("category", CategoryText(o.Category));
-            w.WriteString("type", o.Category == DataItemCategory.Condition ? o.Type ?? "" : o.Type ?? TypeOf(o.ElementName));
+            w.WriteString("type", type ?? o.Type ?? (o.Category == DataItemCategory.Condition ? "" : TypeOf(o.ElementName)));
             WriteOptional(w, "subType", o.SubType);
             w.WriteString("timestamp", new DateTimeOffset(DateTime.SpecifyKind(o.Timestamp, DateTimeKind.Utc)));
             WriteOptional(w, "value", o.Value ?? EntriesText(o.Entries));
+            // A message's or an alarm's native code too.
+            WriteOptional(w, "nativeCode", o.NativeCode);
             if (o.Category == DataItemCategory.Condition)
             {
                 WriteOptional(w, "level", o.Level?.ToString().ToUpperInvariant());
-                WriteOptional(w, "nativeCode", o.NativeCode);
                 WriteOptional(w, "nativeSeverity", o.NativeSeverity);
                 WriteOptional(w, "qualifier", o.Qualifier);
                 WriteOptional(w, "conditionId", o.ConditionId);
