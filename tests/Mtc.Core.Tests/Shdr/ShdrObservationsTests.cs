@@ -102,4 +102,21 @@ public sealed class ShdrObservationsTests
 
         Assert.True(mapped > 20_000, $"{mapped} entries mapped");
     }
+
+    [Fact]
+    public void An_adapter_gone_makes_conditions_unavailable_at_that_level_and_everything_else_the_value_UNAVAILABLE()
+    {
+        var condition = new DataItem { Id = "c", Name = "sys", Type = "SYSTEM", Category = DataItemCategory.Condition };
+        var series = new DataItem { Id = "s", Name = "xs", Type = "POSITION", SubType = "ACTUAL", Category = DataItemCategory.Sample, Representation = "TIME_SERIES" };
+        var alarm = new DataItem { Id = "a", Name = "alarm", Type = "ALARM", Category = DataItemCategory.Event };
+
+        var c = ShdrObservations.Unavailable(condition, T0, 7);
+        Assert.Equal((DataItemCategory.Condition, "Unavailable", ConditionLevel.Unavailable, "SYSTEM", (string?)null, "c", "sys", 7L, T0),
+            (c.Category, c.ElementName, c.Level, c.Type, c.Value, c.DataItemId, c.Name, c.Sequence, c.Timestamp));
+        var s = ShdrObservations.Unavailable(series, T0);
+        Assert.Equal(("PositionTimeSeries", "UNAVAILABLE", "ACTUAL", (ConditionLevel?)null, (int?)null), (s.ElementName, s.Value, s.SubType, s.Level, s.SampleCount));
+        var a = ShdrObservations.Unavailable(alarm, T0);
+        Assert.Equal(("Alarm", "UNAVAILABLE", (string?)null), (a.ElementName, a.Value, a.NativeCode));
+        Assert.All(new[] { c, s, a }, o => Assert.True(o.IsUnavailable));
+    }
 }

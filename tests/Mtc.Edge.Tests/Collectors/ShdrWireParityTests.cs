@@ -172,6 +172,18 @@ public sealed class ShdrWireParityTests : IDisposable
             Assert.Equal(expectedGone, Unavailable(goneDirect));
             Assert.Equal(expectedGone, Unavailable(goneAgent));
             Assert.Equal(goneDirect.Select(Project).Order(StringComparer.Ordinal), goneAgent.Select(Project).Order(StringComparer.Ordinal));
+
+            // The analyzer sees the same values from both: the same closed events (what the agent's current snapshot held
+            // before the adapter's first line is left out), with the same data apart from durations.
+            var firstData = fromAgent[0].GetProperty("timestamp").GetDateTimeOffset();
+            string[] closed =
+            [
+                "status status=ACTIVE", "part count=1 counter=1 reset=False",
+                "alarm conditionType=SYSTEM dataItemId=d1_sys level=FAULT message=Overheat nativeCode=E42 nativeSeverity=2 ongoing=False",
+                "status status=ALARM", "status status=IDLE", "status status=OFFLINE", "status status=ACTIVE",
+            ];
+            Assert.Equal(closed, await WaitForAsync(() => ClosedEvents("direct", DateTimeOffset.MinValue), closed.Length));
+            Assert.Equal(closed, await WaitForAsync(() => ClosedEvents("agent", firstData), closed.Length));
         }
         finally
         {
@@ -181,6 +193,16 @@ public sealed class ShdrWireParityTests : IDisposable
             await viaAgent.DisposeAsync();
         }
     }
+
+    /// <summary>The derived events that have ended, starting at or after <paramref name="from"/>: type and data without durations.</summary>
+    private List<string> ClosedEvents(string edge, DateTimeOffset from) =>
+    [
+        .. Records(edge, "derivedEvent").Select(r => r.GetProperty("event"))
+            .Where(e => e.GetProperty("end").ValueKind != JsonValueKind.Null && e.GetProperty("start").GetDateTimeOffset() >= from)
+            .Select(e => string.Join(' ', e.EnumerateObject().Where(p => p.NameEquals("data")).SelectMany(p => p.Value.EnumerateObject())
+                .Where(p => !p.Name.EndsWith("econds", StringComparison.Ordinal))
+                .Select(p => $"{p.Name}={p.Value}").Order(StringComparer.Ordinal).Prepend(e.GetProperty("type").GetString()))),
+    ];
 
     private static List<JsonElement> BySequence(IEnumerable<JsonElement> records) =>
         [.. records.OrderBy(r => r.GetProperty("sequence").GetInt64())];
