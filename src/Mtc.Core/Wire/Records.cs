@@ -18,7 +18,7 @@ public sealed record ObservationRecord : WireRecord
     public required DateTimeOffset Timestamp { get; init; }
     public string? Value { get; init; }
 
-    // Conditions only
+    // Conditions only (nativeCode also for a message or an alarm that has one)
     public string? Level { get; init; }
     public string? NativeCode { get; init; }
     public string? NativeSeverity { get; init; }
