@@ -65,6 +65,7 @@ internal sealed class UplinkService(
                 if (_backoff.Failures > 0)
                 {
                     up.State = "retrying";
+                    up.FailingSince ??= time.GetUtcNow();
                 }
                 try
                 {
@@ -115,7 +116,10 @@ internal sealed class UplinkService(
         }
         var body = BatchBody.Build(_options.Id, outbox.StreamId, batch);
         var started = Stopwatch.GetTimestamp();
-        up.State = "sending";
+        if (up.FailingSince is null)
+        {
+            up.State = "sending"; // while failing, the state stays "retrying" until a batch is accepted
+        }
         var response = await cloud.PostBatchAsync(BatchBody.Gzip(body), ct).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         up.LastLatency = elapsed;
@@ -130,6 +134,8 @@ internal sealed class UplinkService(
             up.Sent();
             up.State = "connected";
             metrics.Batch("accepted", elapsed);
+            up.FailingSince = null;
+            up.NextAttempt = null;
             _backoff.Reset();
             _maxRecords = Math.Min(_options.Cloud.BatchMaxRecords, _maxRecords * 2);
             return TimeSpan.Zero;
