@@ -25,7 +25,7 @@ internal sealed record EdgeStatusReport(
             [.. state.Machines.Select(m => state.Activity(m.Id) is { } a
                 ? new MachineReport(m.Id, m.Name, m.Uuid, a.Source, a.Observations, a.LastData)
                 : new MachineReport(m.Id, m.Name, m.Uuid, null, 0, null))],
-            new OutboxReport(streamId, stats.Records, stats.UsedBytes, maxBytes, stats.OldestSeq, stats.LastSeq,
+            new OutboxReport(streamId, stats.Records, stats.UsedBytes, stats.FileBytes, maxBytes, stats.OldestSeq, stats.LastSeq,
                 stats.OldestCreated is { } c ? Math.Max(0, (now - c).TotalSeconds) : 0,
                 stats.DroppedRecords, stats.QuotaDrops, stats.Quarantined, stats.QuarantinedBatches),
             new UplinkReport(up.State, up.Hwm, up.LastSuccess, up.FailingSince, up.LastError, up.LastLatency?.TotalMilliseconds, up.NextAttempt,
@@ -42,7 +42,11 @@ internal sealed record SourceReport(string Key, string Kind, string Address, str
 /// <summary>A machine, the source that last sent its observations, how many it sent since the edge started, and when.</summary>
 internal sealed record MachineReport(string Id, string? Name, string? Uuid, string? Source, long Observations, DateTimeOffset? LastData);
 
-internal sealed record OutboxReport(string StreamId, long Records, long UsedBytes, long MaxBytes, long? OldestSeq, long LastSeq, double OldestAgeSeconds,
+/// <summary>
+/// The outbox: <see cref="UsedBytes"/> counts database pages in use, <see cref="FileBytes"/> the files on disk (database,
+/// WAL and its index), which the quota <see cref="MaxBytes"/> bounds.
+/// </summary>
+internal sealed record OutboxReport(string StreamId, long Records, long UsedBytes, long FileBytes, long MaxBytes, long? OldestSeq, long LastSeq, double OldestAgeSeconds,
     long DroppedRecords, long QuotaDrops, long QuarantinedRecords, long QuarantinedBatches);
 
 internal sealed record UplinkReport(string State, long Hwm, DateTimeOffset? LastSuccess, DateTimeOffset? FailingSince, string? LastError, double? LastLatencyMs,

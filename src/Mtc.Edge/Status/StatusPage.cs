@@ -43,7 +43,7 @@ internal static class StatusPage
             </table><h2>Outbox</h2><table id="outbox">
             <tr><th>Waiting</th><td id="outbox-records">{o.Records} records</td></tr>
             <tr><th>Oldest waiting</th><td id="outbox-age">{Duration(o.OldestAgeSeconds)}</td></tr>
-            <tr><th>Disk used</th><td id="outbox-bytes">{Mib(o.UsedBytes)} of {Mib(o.MaxBytes)} ({Percent(o.UsedBytes, o.MaxBytes)} of the quota)</td></tr>
+            <tr><th>Disk used</th><td id="outbox-bytes">{Mib(o.FileBytes)} of {Mib(o.MaxBytes)} ({Percent(o.FileBytes, o.MaxBytes)} of the quota)</td></tr>
             <tr><th>Dropped by the quota</th><td id="outbox-dropped">{o.DroppedRecords} records</td></tr>
             <tr><th>Quarantined</th><td id="outbox-quarantined">{o.QuarantinedRecords} records in {o.QuarantinedBatches} batches</td></tr>
             </table>
@@ -78,9 +78,9 @@ internal static class StatusPage
         {
             list.Add($"oldest record waiting for {Duration(r.Outbox.OldestAgeSeconds)}");
         }
-        if (r.Outbox.MaxBytes > 0 && r.Outbox.UsedBytes >= r.Outbox.MaxBytes / 10 * 8)
+        if (r.Outbox.MaxBytes > 0 && r.Outbox.FileBytes >= r.Outbox.MaxBytes / 10 * 8)
         {
-            list.Add($"outbox at {Percent(r.Outbox.UsedBytes, r.Outbox.MaxBytes)} of its quota");
+            list.Add($"outbox at {Percent(r.Outbox.FileBytes, r.Outbox.MaxBytes)} of its quota");
         }
         if (r.Outbox.DroppedRecords > 0)
         {

@@ -29,6 +29,9 @@ internal sealed class Pipeline : IAsyncDisposable
     public string CloudDb => _dir.Sub("cloud.db");
     public string EdgeData => _dir.Sub("edge-data");
 
+    /// <summary>The cloud API key (scopes edge:ingest and ext:read), once the cloud was started.</summary>
+    public string? ApiKey => _apiKey;
+
     public async Task<Uri> StartSimAsync(params string[] args)
     {
         Sim = Track(ChildProcess.Start("sim", "mtc.dll", ["sim", "--port", "0", .. args]));
