@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Mtc.Edge.Outbox;
@@ -11,6 +12,15 @@ internal sealed partial class OutboxStore
 
     /// <summary>About what a record costs on top of its payload: row header, kind, machine id, integers, sample index entry.</summary>
     private const int RowOverhead = 64;
+
+    /// <summary>Ends the pin of <see cref="ReadBatch"/>: the quota may drop any sample again.</summary>
+    public void Unpin()
+    {
+        lock (_gate)
+        {
+            _pinnedThrough = 0;
+        }
+    }
 
     /// <summary>What the outbox occupies on disk: the database file, its write-ahead log and the log's shared-memory index.</summary>
     public long FileBytes()
@@ -98,6 +108,8 @@ internal sealed partial class OutboxStore
     {
         long lastSeq = -1;
         var n = 0;
+        // Records of the batch in flight are never dropped: the cloud may be storing them right now.
+        where = string.Create(CultureInfo.InvariantCulture, $"seq > {_pinnedThrough} AND {where}");
         using (var sel = Command(tx, $"SELECT seq, machine_id, sequence FROM records WHERE {where} ORDER BY seq LIMIT {DropChunk}"))
         using (var r = sel.ExecuteReader())
         {

@@ -18,6 +18,7 @@ internal sealed partial class OutboxStore : IDisposable
     private readonly QuotaBudget _budget;
     private readonly string _walPath;
     private long _lastSeq;
+    private long _pinnedThrough;
 
     private OutboxStore(SqliteConnection db, QuotaBudget budget, TimeProvider time, string streamId)
     {
@@ -127,8 +128,12 @@ internal sealed partial class OutboxStore : IDisposable
         }
     }
 
-    /// <summary>The oldest records, contiguous in storage order, at most <paramref name="maxRecords"/> and about <paramref name="maxBytes"/> (always at least one).</summary>
-    public IReadOnlyList<OutboxRecord> ReadBatch(int maxRecords, int maxBytes)
+    /// <summary>
+    /// The oldest records, contiguous in storage order, at most <paramref name="maxRecords"/> and about <paramref name="maxBytes"/>
+    /// (always at least one). With <paramref name="pin"/>, the quota drops none of them until <see cref="Unpin"/>: a batch
+    /// being sent may be stored by the cloud, and a record both delivered and reported dropped would break the gap counts.
+    /// </summary>
+    public IReadOnlyList<OutboxRecord> ReadBatch(int maxRecords, int maxBytes, bool pin = false)
     {
         lock (_gate)
         {
@@ -146,6 +151,10 @@ internal sealed partial class OutboxStore : IDisposable
                 }
                 bytes += payload.Length + 16;
                 list.Add(new OutboxRecord(r.GetInt64(0), r.GetString(1), payload));
+            }
+            if (pin && list.Count > 0)
+            {
+                _pinnedThrough = list[^1].Seq;
             }
             return list;
         }

@@ -44,7 +44,7 @@ internal static class StatusPage
             <tr><th>Waiting</th><td id="outbox-records">{o.Records} records</td></tr>
             <tr><th>Oldest waiting</th><td id="outbox-age">{Duration(o.OldestAgeSeconds)}</td></tr>
             <tr><th>Disk used</th><td id="outbox-bytes">{Mib(o.FileBytes)} of {Mib(o.MaxBytes)} ({Percent(o.FileBytes, o.MaxBytes)} of the quota)</td></tr>
-            <tr><th>Dropped by the quota</th><td id="outbox-dropped">{o.DroppedRecords} records</td></tr>
+            <tr><th>Dropped by the quota</th><td id="outbox-dropped" class="{(o.DroppedRecords == 0 ? "ok" : "bad")}">{o.DroppedRecords} records in {o.QuotaDrops} drops (each sent to the cloud as a gap record)</td></tr>
             <tr><th>Quarantined</th><td id="outbox-quarantined">{o.QuarantinedRecords} records in {o.QuarantinedBatches} batches</td></tr>
             </table>
             """);
@@ -81,10 +81,6 @@ internal static class StatusPage
         if (r.Outbox.MaxBytes > 0 && r.Outbox.FileBytes >= r.Outbox.MaxBytes / 10 * 8)
         {
             list.Add($"outbox at {Percent(r.Outbox.FileBytes, r.Outbox.MaxBytes)} of its quota");
-        }
-        if (r.Outbox.DroppedRecords > 0)
-        {
-            list.Add($"{r.Outbox.DroppedRecords} records dropped by the outbox quota");
         }
         if (r.Outbox.QuarantinedBatches > 0)
         {

@@ -108,12 +108,27 @@ internal sealed class UplinkService(
             }
         }
 
-        var batch = outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes);
-        if (batch.Count == 0)
+        // The batch stays pinned (out of the quota's reach) from its reading until the cloud's answer is handled.
+        var batch = outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true);
+        try
         {
-            up.State = "idle";
-            return IdlePoll;
+            if (batch.Count == 0)
+            {
+                up.State = "idle";
+                return IdlePoll;
+            }
+            return await SendAsync(batch, ct).ConfigureAwait(false);
         }
+        finally
+        {
+            outbox.Unpin();
+        }
+    }
+
+    /// <summary>Sends one batch and handles the cloud's answer. Returns how long to wait before the next step.</summary>
+    private async Task<TimeSpan> SendAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken ct)
+    {
+        var up = state.Uplink;
         var body = BatchBody.Build(_options.Id, outbox.StreamId, batch);
         var started = Stopwatch.GetTimestamp();
         if (up.FailingSince is null)

@@ -29,6 +29,11 @@ public sealed partial class QuotaTests(ITestOutputHelper output)
         await p.StartEdgeAsync(maxBytes: MaxBytes);
         var first = await p.EdgeContinuedFromAsync();
         await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 100), Long, p.Logs);
+        // The first connect also stored the agent's /current (sequences below the first streamed one): let the cloud
+        // acknowledge it, so everything the quota can drop lies in the range the test reads back.
+        var connected = (await p.EdgeStatusAsync()).GetProperty("outbox").GetProperty("lastSeq").GetInt64();
+        await Pipeline.WaitUntilAsync(async () =>
+            (await p.EdgeStatusAsync()).GetProperty("uplink").GetProperty("hwm").GetInt64() >= connected, Long, p.Logs);
 
         // The cloud goes away; the outbox fills up and the quota drops the oldest samples, several times over.
         p.StopCloud();
@@ -97,7 +102,9 @@ public sealed partial class QuotaTests(ITestOutputHelper output)
         foreach (var group in absent.GroupBy(kv => machines[kv.Value.Device]))
         {
             var own = gaps.Where(g => g.MachineId == group.Key).Select(g => g.Data).ToList();
-            Assert.Equal(group.Count(), own.Sum(g => g.GetProperty("missed").GetInt64()));
+            Assert.True(group.Count() == own.Sum(g => g.GetProperty("missed").GetInt64()),
+                $"{group.Key}: {group.Count()} sequences absent ({group.Count(kv => kv.Value.Category == "SAMPLE")} samples) in "
+                + $"{group.Min(kv => kv.Key)}..{group.Max(kv => kv.Key)}; its gaps: {string.Join(", ", own.Select(g => g.ToString()))}");
             foreach (var (seq, (_, category)) in group)
             {
                 Assert.Equal("SAMPLE", category);
@@ -111,6 +118,7 @@ public sealed partial class QuotaTests(ITestOutputHelper output)
         // The edge's counters agree with what the cloud received.
         Assert.Equal(missed, (await p.EdgeStatusAsync()).GetProperty("outbox").GetProperty("droppedRecords").GetInt64());
         Assert.Equal(missed, DroppedMetric(await p.Http.GetStringAsync(new Uri(p.EdgeUri, "/metrics"))));
+        Assert.Contains($"{missed} records in ", await p.Http.GetStringAsync(p.EdgeUri), StringComparison.Ordinal);
         output.WriteLine($"served {served.Count} sequences in [{first}, {last}]: {delivered.Count} delivered, {missed} dropped in {gaps.Count} gap records");
     }
 
