@@ -54,7 +54,7 @@ public sealed class OutageTests(ITestOutputHelper output)
 
         // Exactly once: everything the simulator served from the edge's start to now, each stored once.
         var last = await QuotaTests.SimLastSequenceAsync(p);
-        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Keys.Any(k => k.Seq >= last)), timeout, p.Logs);
+        await p.WaitDeliveredThroughAsync(last, timeout);
         var (instance, expected) = await p.SimSequencesAsync(first, last);
         var stored = p.CloudObservations();
         var duplicates = stored.Where(kv => kv.Value != 1).Select(kv => kv.Key.Seq).ToList();

@@ -72,7 +72,7 @@ public sealed partial class QuotaTests(ITestOutputHelper output)
             return !s.GetProperty("uplink").TryGetProperty("failingSince", out _) && s.GetProperty("outbox").GetProperty("records").GetInt64() < 500;
         }, Long, p.Logs);
         var last = await SimLastSequenceAsync(p);
-        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Keys.Any(k => k.Seq >= last)), Long, p.Logs);
+        await p.WaitDeliveredThroughAsync(last, Long);
 
         // Everything read back independently: the simulator's /sample (LINQ to XML) and the cloud's API.
         var (instance, served) = await SimObservationsAsync(p, first, last);

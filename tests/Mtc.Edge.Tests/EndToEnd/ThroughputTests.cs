@@ -43,7 +43,7 @@ public sealed class ThroughputTests(ITestOutputHelper output)
         // Everything the simulator served from the edge's start to now arrives once.
         var current = XDocument.Parse(await p.Http.GetStringAsync(new Uri(p.SimUri, "/current")));
         var last = long.Parse((string)current.Descendants().First(e => e.Name.LocalName == "Header").Attribute("lastSequence")!, CultureInfo.InvariantCulture);
-        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Keys.Any(k => k.Seq >= last)), TimeSpan.FromSeconds(180), p.Logs);
+        await p.WaitDeliveredThroughAsync(last, TimeSpan.FromSeconds(180));
         var (instance, expected) = await p.SimSequencesAsync(first, last);
         var cloud = p.CloudObservations();
         Assert.All(cloud.Values, n => Assert.Equal(1, n));
