@@ -61,7 +61,10 @@ public sealed class OutageTests(ITestOutputHelper output)
         Assert.True(duplicates.Count == 0, $"stored more than once: {string.Join(", ", duplicates.Take(20))}");
         var actual = stored.Keys.Where(k => k.Instance == instance && k.Seq >= first && k.Seq <= last).Select(k => k.Seq).ToHashSet();
         var missing = expected.Where(s => !actual.Contains(s)).ToList();
-        Assert.True(missing.Count == 0, $"missing {missing.Count} of {expected.Count}: {string.Join(", ", missing.Take(20))}");
+        if (missing.Count > 0)
+        {
+            Assert.Fail($"missing {missing.Count} of {expected.Count} in [{first}, {last}]\n{await p.ExplainMissingAsync(missing)}");
+        }
         Assert.Equal(expected.Count, actual.Count);
         Assert.True(backlog > 10_000, $"the backlog was only {backlog} records");
         output.WriteLine($"exactly once: {expected.Count} sequences served in [{first}, {last}], each stored once");

@@ -12,7 +12,7 @@ namespace Mtc.Edge.Tests.EndToEnd;
 /// Simulator, cloud and edge as real processes on 127.0.0.1 with free ports, in a temp directory; all killed on dispose.
 /// The test reads the simulator over HTTP (LINQ to XML) and the cloud's SQLite database directly.
 /// </summary>
-internal sealed class Pipeline : IAsyncDisposable
+internal sealed partial class Pipeline : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _dir = new();
