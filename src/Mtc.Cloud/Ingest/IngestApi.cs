@@ -62,11 +62,11 @@ internal static class IngestApi
     {
         if (!QueryParsing.IsValidId(batch.EdgeId))
         {
-            return Problems.Invalid("edgeId must be 1-128 characters without control characters.", Field("edgeId"));
+            return Problems.BadId(batch.EdgeId, "invalid-edge-id", "edgeId", "edgeId must be 1-128 characters without control characters.");
         }
         if (!QueryParsing.IsValidId(batch.StreamId))
         {
-            return Problems.Invalid("streamId must be 1-128 characters without control characters.", Field("streamId"));
+            return Problems.BadId(batch.StreamId, "invalid-stream-id", "streamId", "streamId must be 1-128 characters without control characters.");
         }
         if (batch.FromSeq < 1 || batch.ToSeq < batch.FromSeq)
         {
@@ -109,15 +109,49 @@ internal static class IngestApi
             // Observations of a batch share their machine id string: it is checked once.
             if (!ReferenceEquals(machineId, validMachine) && !QueryParsing.IsValidId(machineId))
             {
-                return Problems.Invalid($"records[{i}].machineId must be 1-128 characters.", Field($"records[{i}].machineId"));
+                return Problems.BadId(machineId, "invalid-machine-id", $"records[{i}].machineId", $"records[{i}].machineId must be 1-128 characters.");
+            }
+            if (r is null && row - 1 == batch.Observations.FirstRowWithBadDataItem)
+            {
+                return Problems.BadId(batch.Observations.DataItemOf(row - 1), "invalid-data-item-id", $"records[{i}].dataItemId", "");
             }
             validMachine = r is null ? machineId : validMachine;
             if (r is DerivedEventRecord { Event: var ev } && (ev is null || string.IsNullOrEmpty(ev.Type) || string.IsNullOrEmpty(ev.Id)))
             {
                 return Problems.Invalid($"records[{i}].event needs an id and a type.", Field($"records[{i}].event"));
             }
+            if (r is DerivedEventRecord { Event: { } cycle } && CycleDataProblem(cycle) is { } cycleProblem)
+            {
+                return Problems.Invalid($"records[{i}].event.data is not cycle data: {cycleProblem}", Field($"records[{i}].event.data"));
+            }
+            if (r is DerivedEventRecord { Event: { } id } && QueryParsing.ControlCharacterAt(id.Id) >= 0)
+            {
+                return Problems.BadId(id.Id, "invalid-event-id", $"records[{i}].event.id", "");
+            }
+            if (r is DerivedEventRecord { Event: { } type } && QueryParsing.ControlCharacterAt(type.Type) >= 0)
+            {
+                return Problems.BadId(type.Type, "invalid-event-type", $"records[{i}].event.type", "");
+            }
         }
         return null;
+    }
+
+    /// <summary>Why an ended cycle's data cannot be stored as a cycle (it is read when the cycle is stored), or null.</summary>
+    private static string? CycleDataProblem(DerivedEvent e)
+    {
+        if (e.End is null || !string.Equals(e.Type, DerivedEventTypes.Cycle, StringComparison.Ordinal) || e.Data is not { ValueKind: JsonValueKind.Object } data)
+        {
+            return null;
+        }
+        try
+        {
+            data.Deserialize(WireJsonContext.Default.CycleData);
+            return null;
+        }
+        catch (JsonException x)
+        {
+            return x.Message;
+        }
     }
 
     private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
