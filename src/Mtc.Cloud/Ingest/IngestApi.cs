@@ -19,7 +19,9 @@ internal static class IngestApi
             .WithName("Ingest")
             .WithTags("Edge")
             .WithSummary("Apply an edge batch exactly once")
-            .WithDescription("Records with seq at or below the stream's high-water mark are skipped; the rest are stored and the mark moves to toSeq, in one transaction. Bodies may be gzip-compressed.")
+            .WithDescription("Records with seq at or below the stream's high-water mark are skipped; the rest are stored and the mark moves to toSeq, in one transaction. Bodies may be gzip-compressed. " +
+                "Free text (values, names, messages, documents, event and status data) is stored with each U+0000 replaced by U+FFFD; " +
+                "an identifier with a control character refuses the batch with a 400 whose type names the field.")
             .Accepts<IngestBatch>("application/json");
         return app;
     }

@@ -162,6 +162,19 @@ public abstract class NulTextTests(IBackend backend) : ApiTestBase(backend)
         await Batches.ProblemAsync(badMachine, 400, "invalid-machine-id");
     }
 
+    [Fact]
+    public async Task The_openapi_document_says_how_text_and_ids_are_stored()
+    {
+        using var client = Factory.CreateClient();
+        var schemas = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("components").GetProperty("schemas");
+        string Description(string schema, string property) =>
+            schemas.GetProperty(schema).GetProperty("properties").GetProperty(property).GetProperty("description").GetString()!;
+        Assert.Contains("U+FFFD", Description("WireRecordObservationRecord", "value"), StringComparison.Ordinal);
+        Assert.Contains("U+FFFD", Description("SetupMachine", "name"), StringComparison.Ordinal);
+        Assert.Contains("urn:mtc:problem:invalid-data-item-id", Description("WireRecordObservationRecord", "dataItemId"), StringComparison.Ordinal);
+        Assert.Contains("urn:mtc:problem:invalid-event-type", Description("EventRequest", "type"), StringComparison.Ordinal);
+    }
+
     private async Task<HttpResponseMessage> PostEventAsync(string key, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ext/event") { Content = Json(json) };
