@@ -66,6 +66,8 @@ public abstract class NulTextTests(IBackend backend) : ApiTestBase(backend)
         var data = Assert.Single(cycles.GetProperty("items").EnumerateArray()).GetProperty("data");
         Assert.Equal(Stored(program), data.GetProperty("program").GetString());
         Assert.Equal("v", data.GetProperty(Stored("k" + Nul)).GetString());
+        var cycleTime = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m7/cycle-time");
+        Assert.Equal(Stored(program), Assert.Single(cycleTime.GetProperty("items").EnumerateArray()).GetProperty("program").GetString());
         var gaps = await Batches.GetJsonAsync(Reader, "/api/ext/events?type=gap");
         Assert.Equal(Stored(reason), Assert.Single(gaps.GetProperty("items").EnumerateArray()).GetProperty("data").GetProperty("reason").GetString());
         var edge = await Batches.GetJsonAsync(Reader, "/api/ext/edges/plant-1");
@@ -161,6 +163,34 @@ public abstract class NulTextTests(IBackend backend) : ApiTestBase(backend)
         using var badMachine = await PostEventAsync("k-3", """{"machineId":"m\u00001","type":"note"}""");
         await Batches.ProblemAsync(badMachine, 400, "invalid-machine-id");
     }
+
+    [Theory]
+    [InlineData("/api/ext/cycle-time?machineId=m1%00", 404)]
+    [InlineData("/api/ext/events?type=gap%00", 200)]
+    [InlineData("/api/ext/events?machineId=m1%00", 200)]
+    public async Task A_read_with_a_nul_in_a_query_finds_nothing_and_is_not_a_500(string url, int status)
+    {
+        await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 1, 2));
+        using var response = await Reader.GetAsync(url);
+        Assert.True(status == (int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        if (status == 200)
+        {
+            Assert.Empty(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("items").EnumerateArray());
+        }
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_escape_is_invalid_json_not_a_500()
+    {
+        const string json = """
+            {"edgeId":"plant-1","streamId":"s1","fromSeq":1,"toSeq":1,"records":[
+              {"seq":1,"kind":"observation","machineId":"m1","sequence":1,"dataItemId":"d","timestamp":"2026-11-27T08:00:00Z","value":"a\ud800b"}]}
+            """;
+        using var response = await Edge.PostAsync("/api/ext/data", Json(json));
+        await Batches.ProblemAsync(response, 400, "invalid-json");
+    }
+
+    // A %00 in a path is refused by ASP.NET Core itself (400) before any route runs.
 
     [Fact]
     public async Task The_openapi_document_says_how_text_and_ids_are_stored()
