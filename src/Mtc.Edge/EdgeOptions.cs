@@ -79,7 +79,10 @@ public sealed class AdapterSourceOptions
 
 public sealed class OutboxOptions
 {
-    /// <summary>Disk quota of the outbox database; when it is reached the oldest samples are dropped first, each drop recorded as a gap.</summary>
+    /// <summary>
+    /// Disk quota of the outbox files together (outbox.db, -wal, -shm; see <c>QuotaBudget</c>); when the records would not
+    /// fit, the oldest samples are dropped first, each drop recorded as a gap.
+    /// </summary>
     public long MaxBytes { get; set; } = 1L << 30;
 
     /// <summary>The SQLite <c>synchronous</c> setting: FULL (default, survives power loss) or NORMAL (survives a process crash; a power cut may lose the last transactions).</summary>

@@ -45,7 +45,7 @@ internal static class InspectCommand
             try
             {
                 var json = parse.GetValue(shdr)
-                    ? ShdrLogSummary.Inspect(what, parse.GetValue(devices), parse.GetValue(device), cancellationToken)
+                    ? ShdrInspection.Inspect(what, parse.GetValue(devices), parse.GetValue(device), cancellationToken)
                     : await DocumentSummary.InspectAsync(what, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync(json).ConfigureAwait(false);
                 return 0;

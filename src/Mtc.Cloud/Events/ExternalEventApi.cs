@@ -30,7 +30,9 @@ internal static class ExternalEventApi
             .WithTags("Events")
             .WithSummary("Record an integrator's event for a machine")
             .WithDescription("Requires an Idempotency-Key header. The same key and body answer the stored response again with " +
-                "Idempotent-Replayed: true; the same key with another body, or while the first request runs, answers 409. Keys are kept 24 h. " +
+                "Idempotent-Replayed: true; the same key with another body, or while the first request runs, answers 409 (the latter with " +
+                "Retry-After). A request that fails frees its key; a key whose request died unanswered is taken over by one retry once its " +
+                "lease (Cloud:IdempotencyInFlightLeaseSeconds, 60 s) has passed. Keys are kept 24 h. " +
                 "The older shape {machineId, eventType, timestamp, data} is accepted too.")
             .Accepts<EventRequest>("application/json")
             .Produces<EventReceived>();
@@ -65,34 +67,52 @@ internal static class ExternalEventApi
 
         var tenant = request.HttpContext.User.Tenant();
         var now = time.GetUtcNow();
+        var lease = TimeSpan.FromSeconds(options.Value.IdempotencyInFlightLeaseSeconds);
         var begin = await store.BeginIdempotentAsync(tenant, key, Fingerprint(Route, body), now,
-            now.AddHours(-options.Value.IdempotencyKeyHours), ct).ConfigureAwait(false);
+            now.AddHours(-options.Value.IdempotencyKeyHours), now - lease, ct).ConfigureAwait(false);
         switch (begin.State)
         {
             case IdempotencyState.Mismatch:
                 return Problems.IdempotencyKeyReused();
             case IdempotencyState.InFlight:
-                return Problems.IdempotencyInFlight();
+                return InFlight(request, begin.ClaimedAt!.Value + lease - now, lease);
             case IdempotencyState.Replay:
                 request.HttpContext.Response.Headers[ReplayedHeader] = "true";
                 return Results.Text(begin.Body ?? "", "application/json", Encoding.UTF8, begin.Status);
         }
+        var claim = begin.ClaimedAt!.Value;
         try
         {
             if (await store.GetMachineAsync(tenant, ev.MachineId, ct).ConfigureAwait(false) is null)
             {
-                await store.ReleaseIdempotencyAsync(tenant, key, CancellationToken.None).ConfigureAwait(false);
+                await store.ReleaseIdempotencyAsync(tenant, key, claim, CancellationToken.None).ConfigureAwait(false);
                 return Problems.NotFound("machine", ev.MachineId);
             }
             var response = JsonSerializer.Serialize(new EventReceived(ev.Id, "received"), CloudJson.Options);
-            await store.AddExternalEventAsync(tenant, ev, key, StatusCodes.Status200OK, response, ct).ConfigureAwait(false);
+            if (!await store.AddExternalEventAsync(tenant, ev, key, claim, StatusCodes.Status200OK, response, ct).ConfigureAwait(false))
+            {
+                // This request outlived its lease and a retry took the key over: that one stores the event.
+                return InFlight(request, lease, lease);
+            }
             return Results.Text(response, "application/json", Encoding.UTF8, StatusCodes.Status200OK);
         }
         catch
         {
-            await store.ReleaseIdempotencyAsync(tenant, key, CancellationToken.None).ConfigureAwait(false);
+            // A request that fails here (database error, client gone) frees its key at once so that a retry can run.
+            await store.ReleaseIdempotencyAsync(tenant, key, claim, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// 409 for a key another request holds, with <c>Retry-After</c>: the seconds until that claim's lease ends, at most
+    /// one lease (a claim made after this request read the clock is younger than "now").
+    /// </summary>
+    private static ProblemHttpResult InFlight(HttpRequest request, TimeSpan untilLeaseEnds, TimeSpan lease)
+    {
+        var seconds = Math.Clamp((long)Math.Ceiling(untilLeaseEnds.TotalSeconds), 1, Math.Max(1, (long)Math.Ceiling(lease.TotalSeconds)));
+        request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Problems.IdempotencyInFlight(seconds);
     }
 
     /// <summary>What makes two requests "the same": route and exact body bytes.</summary>

@@ -49,9 +49,11 @@ internal static class Problems
         Create(StatusCodes.Status409Conflict, "idempotency-key-reused", "The Idempotency-Key was used with another request.",
             "This key was already used with a different body; use a new key for a new request.");
 
-    public static ProblemHttpResult IdempotencyInFlight() =>
+    public static ProblemHttpResult IdempotencyInFlight(long retryAfterSeconds) =>
         Create(StatusCodes.Status409Conflict, "idempotency-in-flight", "A request with this Idempotency-Key is still running.",
-            "Retry after the first request has finished.");
+            "Retry after the first request has finished; at the latest after the Retry-After delay the key answers its stored " +
+            "response or, when the first request died, is taken over by the retry.",
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds });
 
     public static ProblemHttpResult MachineTaken(string machineId) =>
         Create(StatusCodes.Status409Conflict, "machine-taken", "A machine is registered to another edge.",

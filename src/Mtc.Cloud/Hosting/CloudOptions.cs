@@ -37,4 +37,11 @@ public sealed class CloudOptions
     /// <summary>How long idempotency keys are remembered.</summary>
     [Range(1, 24 * 365)]
     public int IdempotencyKeyHours { get; set; } = 24;
+
+    /// <summary>
+    /// How long a request may hold an idempotency key without a response; after that the claim is taken to belong to a
+    /// request that died (process killed) and one retry takes it over. Keep it well above the longest request.
+    /// </summary>
+    [Range(1, 24 * 3600)]
+    public int IdempotencyInFlightLeaseSeconds { get; set; } = 60;
 }

@@ -55,15 +55,24 @@ internal interface ICloudStore : IAsyncDisposable
 
     Task<IReadOnlyList<EventRow>> GetEventsAsync(string tenant, long afterCursor, string? type, int limit, CancellationToken ct);
 
-    /// <summary>Takes an idempotency key: insert-first under a unique key; an older than <paramref name="expiredBefore"/> key is forgotten first.</summary>
+    /// <summary>
+    /// Takes an idempotency key: insert-first under a unique key; an older than <paramref name="expiredBefore"/> key is
+    /// forgotten first; a claim without a response made before <paramref name="leaseBefore"/> (its request died) is taken
+    /// over by one conditional update, so exactly one retry wins it.
+    /// </summary>
     Task<IdempotencyBegin> BeginIdempotentAsync(
-        string tenant, string key, string fingerprint, DateTimeOffset now, DateTimeOffset expiredBefore, CancellationToken ct);
+        string tenant, string key, string fingerprint, DateTimeOffset now, DateTimeOffset expiredBefore, DateTimeOffset leaseBefore,
+        CancellationToken ct);
 
-    /// <summary>Stores an external event and the response of its idempotency key in one transaction.</summary>
-    Task AddExternalEventAsync(string tenant, ExternalEvent ev, string idempotencyKey, int status, string responseBody, CancellationToken ct);
+    /// <summary>
+    /// Stores an external event and the response of its idempotency key in one transaction, if the claim made at
+    /// <paramref name="claimedAt"/> still holds the key; false (nothing stored) when another request took it over.
+    /// </summary>
+    Task<bool> AddExternalEventAsync(
+        string tenant, ExternalEvent ev, string idempotencyKey, DateTimeOffset claimedAt, int status, string responseBody, CancellationToken ct);
 
-    /// <summary>Forgets a key whose request did not complete, so that it can be retried.</summary>
-    Task ReleaseIdempotencyAsync(string tenant, string key, CancellationToken ct);
+    /// <summary>Forgets a key whose request did not complete, so that it can be retried (only while the claim is still this one).</summary>
+    Task ReleaseIdempotencyAsync(string tenant, string key, DateTimeOffset claimedAt, CancellationToken ct);
 
     /// <summary>Removes observations older than the cutoff and idempotency keys older than their lifetime.</summary>
     Task<int> ApplyRetentionAsync(DateTimeOffset observationsBefore, DateTimeOffset keysBefore, CancellationToken ct);

@@ -114,4 +114,9 @@ internal enum IdempotencyState
     InFlight,
 }
 
-internal sealed record IdempotencyBegin(IdempotencyState State, int Status = 0, string? Body = null);
+/// <summary>
+/// The outcome of taking a key. <see cref="ClaimedAt"/> is the claim's time: for <see cref="IdempotencyState.Started"/> the
+/// token the owner writes under, for <see cref="IdempotencyState.InFlight"/> when the running claim was made.
+/// </summary>
+internal sealed record IdempotencyBegin(
+    IdempotencyState State, int Status = 0, string? Body = null, DateTimeOffset? ClaimedAt = null, bool TakenOver = false);

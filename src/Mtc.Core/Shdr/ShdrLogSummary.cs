@@ -9,16 +9,30 @@ public sealed record ShdrLogSummary
     /// <summary>Lines with a timestamp and key/value entries.</summary>
     public int DataLines { get; init; }
 
-    /// <summary>Entries on data lines: values, conditions, messages, time series, data sets and tables.</summary>
+    /// <summary>Entries on data lines: values, conditions, messages, alarms, time series, data sets and tables.</summary>
     public int Observations { get; init; }
 
     public int Conditions { get; init; }
 
-    /// <summary>Observations whose value is <c>UNAVAILABLE</c> or condition level Unavailable.</summary>
+    public int Messages { get; init; }
+
+    /// <summary>ALARM entries (the pre-1.1 alarm event).</summary>
+    public int Alarms { get; init; }
+
+    public int TimeSeries { get; init; }
+
+    public int DataSets { get; init; }
+
+    public int Tables { get; init; }
+
+    /// <summary>Entries an agent publishes as UNAVAILABLE (<see cref="ShdrObservations.IsUnavailable"/>).</summary>
     public int Unavailable { get; init; }
 
     /// <summary>Asset commands of every kind (add, update, remove, remove all).</summary>
     public int AssetCommands { get; init; }
+
+    /// <summary>The asset commands by kind.</summary>
+    public IReadOnlyDictionary<ShdrAssetAction, int> AssetCommandsByAction { get; init; } = new Dictionary<ShdrAssetAction, int>();
 
     /// <summary><c>@ASSET@</c> commands, single-line and multiline.</summary>
     public int Assets { get; init; }
@@ -26,96 +40,58 @@ public sealed record ShdrLogSummary
     /// <summary><c>* PING</c>, <c>* PONG</c> and <c>* name: value</c> lines.</summary>
     public int ProtocolCommands { get; init; }
 
+    /// <summary>Distinct keys on data lines, <c>device:key</c> when prefixed.</summary>
+    public int Keys { get; init; }
+
+    /// <summary>The <c>device:</c> prefixes used on keys, sorted.</summary>
+    public IReadOnlyList<string> Devices { get; init; } = [];
+
     /// <summary>Distinct keys the resolver did not know (0 without a devices model: the heuristic knows every key).</summary>
     public int UnknownKeys { get; init; }
+
+    /// <summary>The keys the resolver did not know, sorted (ordinal).</summary>
+    public IReadOnlyList<string> UnknownKeyNames { get; init; } = [];
 
     public int MalformedLines { get; init; }
 
     /// <summary>The first malformed lines (up to the number asked for), in order.</summary>
     public IReadOnlyList<ShdrParseError> FirstErrors { get; init; } = [];
 
-    /// <summary>Timestamps of the first and last data lines, in file order.</summary>
+    /// <summary>Timestamps of the first and last timestamped lines (data lines that carry one, asset commands), in file order.</summary>
     public DateTime? First { get; init; }
 
     public DateTime? Last { get; init; }
 
-    /// <summary>Earliest and latest timestamp of any data line (adapters do not always write in order).</summary>
+    /// <summary>Earliest and latest timestamp of those lines (adapters do not always write in order; asset dumps are often stamped earlier).</summary>
     public DateTime? Earliest { get; init; }
 
     public DateTime? Latest { get; init; }
 
-    public static ShdrLogSummary Read(TextReader log, IShdrKeyResolver? resolver = null, ParserLimits? limits = null, int keepErrors = 10)
+    /// <summary>Lines read without error (data, asset and protocol lines).</summary>
+    public int ParsedLines => DataLines + AssetCommands + ProtocolCommands;
+
+    /// <param name="log">The log's text.</param>
+    /// <param name="resolver">How many fields each key takes; null reads them by the heuristic.</param>
+    /// <param name="limits">Limits on line length and such.</param>
+    /// <param name="keepErrors">How many of the first malformed lines to keep in <see cref="FirstErrors"/>.</param>
+    /// <param name="defaultDevice">The device keys without a prefix belong to (as an agent is told by its adapter's configuration).</param>
+    /// <param name="cancellationToken">Checked every few thousand lines.</param>
+    public static ShdrLogSummary Read(TextReader log, IShdrKeyResolver? resolver = null, ParserLimits? limits = null, int keepErrors = 10,
+        string? defaultDevice = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);
-        using var reader = new ShdrReader(log, resolver, limits);
-        int dataLines = 0, observations = 0, conditions = 0, unavailable = 0, assetCommands = 0, assets = 0, commands = 0;
-        var unknown = new HashSet<string>(StringComparer.Ordinal);
-        var errors = new List<ShdrParseError>();
-        DateTime? first = null, last = null, earliest = null, latest = null;
+        using var reader = new ShdrReader(log, resolver, limits) { DefaultDevice = defaultDevice };
+        var tally = new ShdrLogTally(keepErrors);
         while (reader.TryRead(out var result))
         {
-            switch (result.Line)
+            if ((reader.LineNumber & 0xFFF) == 0)
             {
-                case ShdrDataLine data:
-                    dataLines++;
-                    first ??= data.Timestamp;
-                    last = data.Timestamp;
-                    earliest = earliest is null || data.Timestamp < earliest ? data.Timestamp : earliest;
-                    latest = latest is null || data.Timestamp > latest ? data.Timestamp : latest;
-                    foreach (var entry in data.Entries)
-                    {
-                        observations++;
-                        if (!entry.IsKnown)
-                        {
-                            unknown.Add(entry.Key);
-                        }
-
-                        switch (entry)
-                        {
-                            case ShdrCondition condition:
-                                conditions++;
-                                unavailable += condition.Level == Model.ConditionLevel.Unavailable ? 1 : 0;
-                                break;
-                            case ShdrValue { IsUnavailable: true }:
-                            case ShdrTimeSeries { IsUnavailable: true }:
-                            case ShdrDataSet { IsUnavailable: true }:
-                            case ShdrMessage { Text: Model.Observation.UnavailableValue }:
-                                unavailable++;
-                                break;
-                        }
-                    }
-
-                    break;
-                case ShdrAssetCommand asset:
-                    assetCommands++;
-                    assets += asset.Action == ShdrAssetAction.Add ? 1 : 0;
-                    break;
-                case ShdrPing or ShdrPong or ShdrCommand:
-                    commands++;
-                    break;
-                case null when result.Error is { } error && errors.Count < keepErrors:
-                    errors.Add(error);
-                    break;
+                cancellationToken.ThrowIfCancellationRequested();
             }
+
+            tally.Add(result);
         }
 
-        return new ShdrLogSummary
-        {
-            Lines = reader.LineNumber,
-            DataLines = dataLines,
-            Observations = observations,
-            Conditions = conditions,
-            Unavailable = unavailable,
-            AssetCommands = assetCommands,
-            Assets = assets,
-            ProtocolCommands = commands,
-            UnknownKeys = unknown.Count,
-            MalformedLines = reader.MalformedLines,
-            FirstErrors = errors,
-            First = first,
-            Last = last,
-            Earliest = earliest,
-            Latest = latest,
-        };
+        return tally.ToSummary(reader.LineNumber, reader.MalformedLines);
     }
 }

@@ -30,8 +30,8 @@ public static class ShdrObservations
                 Qualifier = c.Qualifier, ConditionId = c.ConditionId,
             },
             ShdrValue v => Simple(item, element, timestamp, sequence, v.IsUnavailable ? Observation.UnavailableValue : v.Value, null),
-            ShdrMessage m => Simple(item, element, timestamp, sequence, Unavailable(m.Text) ? Observation.UnavailableValue : m.Text, m.NativeCode),
-            ShdrAlarm a => Simple(item, element, timestamp, sequence, Unavailable(a.Code) ? Observation.UnavailableValue : a.Text, a.NativeCode),
+            ShdrMessage m => Simple(item, element, timestamp, sequence, IsUnavailable(m) ? Observation.UnavailableValue : m.Text, m.NativeCode),
+            ShdrAlarm a => Simple(item, element, timestamp, sequence, IsUnavailable(a) ? Observation.UnavailableValue : a.Text, a.NativeCode),
             ShdrTimeSeries t => new Observation
             {
                 Category = item.Category, ElementName = element, DataItemId = item.Id, Name = item.Name, Sequence = sequence,
@@ -50,6 +50,27 @@ public static class ShdrObservations
                 ResetTriggered = d.ResetTriggered,
             },
             _ => throw new ArgumentException($"unknown SHDR entry {entry.GetType().Name}", nameof(entry)),
+        };
+    }
+
+    /// <summary>
+    /// True when an agent publishes the entry as UNAVAILABLE: a value, time series or data set written
+    /// <c>UNAVAILABLE</c>, a condition at level Unavailable, a message whose text is <c>UNAVAILABLE</c>, or an alarm
+    /// whose text (its value) or code is <c>UNAVAILABLE</c> (an adapter writes <c>key|UNAVAILABLE</c> for an
+    /// alarm it cannot read); case-insensitive, as cppagent compares it.
+    /// </summary>
+    public static bool IsUnavailable(ShdrEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry switch
+        {
+            ShdrValue v => v.IsUnavailable,
+            ShdrCondition c => c.Level == ConditionLevel.Unavailable,
+            ShdrMessage m => Unavailable(m.Text),
+            ShdrAlarm a => Unavailable(a.Code) || Unavailable(a.Text),
+            ShdrTimeSeries t => t.IsUnavailable,
+            ShdrDataSet d => d.IsUnavailable,
+            _ => false,
         };
     }
 

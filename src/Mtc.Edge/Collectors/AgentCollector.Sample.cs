@@ -188,6 +188,7 @@ internal sealed partial class AgentCollector
                 taken.Add(o);
                 n++;
             }
+            state.MachineData(machine, Key, taken.Count);
             // A document groups observations by component; the analyzer needs them in stream (sequence) order.
             foreach (var o in taken.OrderBy(o => o.Sequence))
             {

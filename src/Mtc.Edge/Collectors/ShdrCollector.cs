@@ -23,6 +23,7 @@ internal sealed class ShdrCollector
     private readonly AdapterSourceOptions _options;
     private readonly OutboxStore _outbox;
     private readonly EdgeMetrics _metrics;
+    private readonly EdgeState _state;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly SourceState _source;
@@ -39,6 +40,7 @@ internal sealed class ShdrCollector
         _options = options;
         _outbox = outbox;
         _metrics = metrics;
+        _state = state;
         _time = time;
         _log = log;
         var address = string.Create(CultureInfo.InvariantCulture, $"{options.Host}:{options.Port}");
@@ -242,6 +244,7 @@ internal sealed class ShdrCollector
         _source.NextSequence = _next;
         _source.InstanceId = _instance;
         _source.AddObservations(observations);
+        _state.MachineData(_machineId, Key, observations);
         _metrics.Observations(Key, observations);
     }
 }

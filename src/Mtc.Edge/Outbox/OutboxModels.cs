@@ -17,6 +17,7 @@ internal sealed record OutboxStats(
     long Records,
     long PayloadBytes,
     long UsedBytes,
+    long FileBytes,
     long? OldestSeq,
     long LastSeq,
     DateTimeOffset? OldestCreated,

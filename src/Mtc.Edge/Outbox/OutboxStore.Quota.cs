@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Mtc.Edge.Outbox;
@@ -9,6 +10,44 @@ internal sealed partial class OutboxStore
 
     private const int DropChunk = 256;
 
+    /// <summary>About what a record costs on top of its payload: row header, kind, machine id, integers, sample index entry.</summary>
+    private const int RowOverhead = 64;
+
+    /// <summary>Ends the pin of <see cref="ReadBatch"/>: the quota may drop any sample again.</summary>
+    public void Unpin()
+    {
+        lock (_gate)
+        {
+            _pinnedThrough = 0;
+        }
+    }
+
+    /// <summary>What the outbox occupies on disk: the database file, its write-ahead log and the log's shared-memory index.</summary>
+    public long FileBytes()
+    {
+        long total = 0;
+        foreach (var suffix in (ReadOnlySpan<string>)["", "-wal", "-shm"])
+        {
+            var f = new FileInfo(_db.DataSource + suffix);
+            total += f.Exists ? f.Length : 0;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// After a commit: when the WAL has grown past its share of the quota (one large write, or a checkpoint that could not
+    /// finish), copy it into the database and truncate it.
+    /// </summary>
+    private void TrimWal()
+    {
+        var wal = new FileInfo(_walPath);
+        if (wal.Exists && wal.Length > _budget.WalBytes)
+        {
+            using var cmd = Command(null, "PRAGMA wal_checkpoint(TRUNCATE)");
+            cmd.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>Bytes in pages SQLite uses (file pages minus free pages); freed pages are reused before the file grows.</summary>
     private long UsedBytes(SqliteTransaction? tx)
     {
@@ -19,17 +58,18 @@ internal sealed partial class OutboxStore
     }
 
     /// <summary>
-    /// Over the quota: drop the oldest samples first (then the oldest other records, never gaps) down to 90 % of it,
-    /// and record each machine's drop as a gap with its count and agent sequence range. Returns the last seq when gaps were added.
+    /// When the pages in use plus <paramref name="incoming"/> bytes exceed the records' share of the quota: drop the oldest
+    /// samples first (then the oldest other records, never gaps) until they fit in 90 % of it, and record each machine's
+    /// drop as a gap with its count and agent sequence range. Returns the last seq when gaps were added.
     /// </summary>
-    private long? EnforceQuota(SqliteTransaction tx, long now)
+    private long? EnforceQuota(SqliteTransaction tx, long now, long incoming)
     {
-        var used = UsedBytes(tx);
-        if (used <= _maxBytes)
+        var used = UsedBytes(tx) + incoming;
+        if (used <= _budget.RecordBytes)
         {
             return null;
         }
-        var target = _maxBytes / 10 * 9;
+        var target = _budget.RecordBytes / 10 * 9;
         var dropped = new Dictionary<string, DropCount>(StringComparer.Ordinal);
         long total = 0;
         while (used > target)
@@ -44,7 +84,7 @@ internal sealed partial class OutboxStore
                 break;
             }
             total += n;
-            used = UsedBytes(tx);
+            used = UsedBytes(tx) + incoming;
         }
         if (total == 0)
         {
@@ -68,6 +108,8 @@ internal sealed partial class OutboxStore
     {
         long lastSeq = -1;
         var n = 0;
+        // Records of the batch in flight are never dropped: the cloud may be storing them right now.
+        where = string.Create(CultureInfo.InvariantCulture, $"seq > {_pinnedThrough} AND {where}");
         using (var sel = Command(tx, $"SELECT seq, machine_id, sequence FROM records WHERE {where} ORDER BY seq LIMIT {DropChunk}"))
         using (var r = sel.ExecuteReader())
         {
@@ -96,4 +138,20 @@ internal sealed partial class OutboxStore
             sequence is null ? From : From is null ? sequence : Math.Min(From.Value, sequence.Value),
             sequence is null ? To : To is null ? sequence : Math.Max(To.Value, sequence.Value));
     }
+}
+
+/// <summary>
+/// How <c>Outbox.MaxBytes</c> is shared on disk. It bounds the three files together (outbox.db, outbox.db-wal,
+/// outbox.db-shm): the WAL is checkpointed and truncated at a sixteenth of it (64 KiB to 4 MiB), three eighths (128 KiB
+/// to 16 MiB) are kept free for the WAL's index and one write's pages before the WAL is truncated again, and the database
+/// pages in use (records, cursors, quarantine) get the rest.
+/// </summary>
+internal readonly record struct QuotaBudget(long MaxBytes, long WalBytes, long ReserveBytes)
+{
+    public long RecordBytes => MaxBytes - WalBytes - ReserveBytes;
+
+    public static QuotaBudget For(long maxBytes) => new(
+        maxBytes,
+        Math.Clamp(maxBytes / 16, 64 * 1024, 4L << 20),
+        Math.Clamp(maxBytes / 8 * 3, 128 * 1024, 16L << 20));
 }

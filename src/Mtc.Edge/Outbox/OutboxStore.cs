@@ -15,13 +15,16 @@ internal sealed partial class OutboxStore : IDisposable
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly long _maxBytes;
+    private readonly QuotaBudget _budget;
+    private readonly string _walPath;
     private long _lastSeq;
+    private long _pinnedThrough;
 
-    private OutboxStore(SqliteConnection db, long maxBytes, TimeProvider time, string streamId)
+    private OutboxStore(SqliteConnection db, QuotaBudget budget, TimeProvider time, string streamId)
     {
         _db = db;
-        _maxBytes = maxBytes;
+        _budget = budget;
+        _walPath = db.DataSource + "-wal";
         _time = time;
         StreamId = streamId;
         _lastSeq = ScalarLong("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'records'), 0)");
@@ -52,9 +55,14 @@ internal sealed partial class OutboxStore : IDisposable
             // NORMAL syncs only at checkpoints (survives a process crash, a power cut may lose the last commits).
             var sync = synchronous.ToUpperInvariant() switch { "NORMAL" => "NORMAL", "EXTRA" => "EXTRA", _ => "FULL" };
             Execute(db, $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+            // The quota covers the WAL too: checkpoint it at its share of the quota and cut it back to that size.
+            var budget = QuotaBudget.For(maxBytes);
+            var pageSize = Convert.ToInt64(Scalar(db, "PRAGMA page_size"), CultureInfo.InvariantCulture);
+            Execute(db, string.Create(CultureInfo.InvariantCulture,
+                $"PRAGMA wal_autocheckpoint = {Math.Max(1, budget.WalBytes / pageSize)}; PRAGMA journal_size_limit = {budget.WalBytes};"));
             OutboxSchema.Apply(db);
             var streamId = (string)Scalar(db, "SELECT value FROM meta WHERE key = 'stream_id'")!;
-            return new OutboxStore(db, maxBytes, time ?? TimeProvider.System, streamId);
+            return new OutboxStore(db, budget, time ?? TimeProvider.System, streamId);
         }
         catch
         {
@@ -75,7 +83,10 @@ internal sealed partial class OutboxStore : IDisposable
         lock (_gate)
         {
             using var tx = _db.BeginTransaction();
-            var last = InsertRecords(tx, entries, now);
+            // Make room first, so the new rows reuse freed pages instead of growing the file; check again after.
+            var incoming = entries.Sum(e => (long)e.Payload.Length + RowOverhead);
+            var dropped = entries.Count > 0 ? EnforceQuota(tx, now, incoming) : null;
+            var last = Math.Max(InsertRecords(tx, entries, now), dropped ?? 0);
             if (source is not null && cursor is not null)
             {
                 using var cmd = Command(tx, """
@@ -92,9 +103,10 @@ internal sealed partial class OutboxStore : IDisposable
             }
             if (entries.Count > 0)
             {
-                last = EnforceQuota(tx, now) ?? last;
+                last = EnforceQuota(tx, now, 0) ?? last;
             }
             tx.Commit();
+            TrimWal();
             if (last > _lastSeq)
             {
                 _lastSeq = last;
@@ -116,8 +128,12 @@ internal sealed partial class OutboxStore : IDisposable
         }
     }
 
-    /// <summary>The oldest records, contiguous in storage order, at most <paramref name="maxRecords"/> and about <paramref name="maxBytes"/> (always at least one).</summary>
-    public IReadOnlyList<OutboxRecord> ReadBatch(int maxRecords, int maxBytes)
+    /// <summary>
+    /// The oldest records, contiguous in storage order, at most <paramref name="maxRecords"/> and about <paramref name="maxBytes"/>
+    /// (always at least one). With <paramref name="pin"/>, the quota drops none of them until <see cref="Unpin"/>: a batch
+    /// being sent may be stored by the cloud, and a record both delivered and reported dropped would break the gap counts.
+    /// </summary>
+    public IReadOnlyList<OutboxRecord> ReadBatch(int maxRecords, int maxBytes, bool pin = false)
     {
         lock (_gate)
         {
@@ -136,6 +152,10 @@ internal sealed partial class OutboxStore : IDisposable
                 bytes += payload.Length + 16;
                 list.Add(new OutboxRecord(r.GetInt64(0), r.GetString(1), payload));
             }
+            if (pin && list.Count > 0)
+            {
+                _pinnedThrough = list[^1].Seq;
+            }
             return list;
         }
     }
@@ -147,7 +167,9 @@ internal sealed partial class OutboxStore : IDisposable
         {
             using var cmd = Command(null, "DELETE FROM records WHERE seq <= $h");
             cmd.Parameters.AddWithValue("$h", hwm);
-            return cmd.ExecuteNonQuery();
+            var n = cmd.ExecuteNonQuery();
+            TrimWal();
+            return n;
         }
     }
 
@@ -178,6 +200,7 @@ internal sealed partial class OutboxStore : IDisposable
                 del.ExecuteNonQuery();
             }
             tx.Commit();
+            TrimWal();
         }
     }
 
@@ -194,7 +217,7 @@ internal sealed partial class OutboxStore : IDisposable
             using var r = cmd.ExecuteReader();
             r.Read();
             return new OutboxStats(
-                r.GetInt64(0), r.GetInt64(1), UsedBytes(null),
+                r.GetInt64(0), r.GetInt64(1), UsedBytes(null), FileBytes(),
                 r.IsDBNull(2) ? null : r.GetInt64(2),
                 _lastSeq,
                 r.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),

@@ -20,7 +20,7 @@ internal static class EdgeApi
     }
 
     private static EdgeStatusReport Report(IOptions<EdgeOptions> options, EdgeState state, OutboxStatsCache stats, OutboxStore outbox, TimeProvider time) =>
-        EdgeStatusReport.From(options.Value.Id, state, stats.Get(), outbox.StreamId, time);
+        EdgeStatusReport.From(options.Value.Id, state, stats.Get(), outbox.StreamId, options.Value.Outbox.MaxBytes, time);
 
     internal static Results<ContentHttpResult, JsonHttpResult<EdgeStatusReport>> Ready(
         IOptions<EdgeOptions> options, EdgeState state, OutboxStatsCache stats, OutboxStore outbox, TimeProvider time)

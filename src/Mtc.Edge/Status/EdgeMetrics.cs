@@ -22,7 +22,8 @@ internal sealed class EdgeMetrics : IDisposable
         _batches = _meter.CreateCounter<long>("mtc.edge.uplink.batches", "{batch}", "Batches sent to the cloud, per result.");
         _latency = _meter.CreateHistogram<double>("mtc.edge.uplink.duration", "s", "Time of one ingest request.");
         _meter.CreateObservableGauge("mtc.edge.outbox.records", () => outbox().Records, "{record}", "Records waiting in the outbox.");
-        _meter.CreateObservableGauge("mtc.edge.outbox.used_bytes", () => outbox().UsedBytes, "By", "Bytes the outbox database uses.");
+        _meter.CreateObservableGauge("mtc.edge.outbox.used_bytes", () => outbox().UsedBytes, "By", "Bytes of database pages in use.");
+        _meter.CreateObservableGauge("mtc.edge.outbox.file_bytes", () => outbox().FileBytes, "By", "Bytes of the outbox files on disk (database, WAL, WAL index): what the quota bounds.");
         _meter.CreateObservableGauge("mtc.edge.outbox.oldest_age", () =>
             outbox().OldestCreated is { } c ? (time.GetUtcNow() - c).TotalSeconds : 0, "s", "Age of the oldest record waiting.");
         _meter.CreateObservableCounter("mtc.edge.outbox.dropped", () => outbox().DroppedRecords, "{record}", "Records the quota dropped.");

@@ -8,6 +8,7 @@ internal sealed class EdgeState(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, SourceState> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SetupMachine> _machines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MachineActivity> _activity = new(StringComparer.Ordinal);
     private int _machinesVersion;
 
     public DateTimeOffset Started { get; } = time.GetUtcNow();
@@ -20,6 +21,18 @@ internal sealed class EdgeState(TimeProvider time)
     public IReadOnlyCollection<SourceState> Sources => [.. _sources.Values.OrderBy(s => s.Key, StringComparer.Ordinal)];
 
     public IReadOnlyCollection<SetupMachine> Machines => [.. _machines.Values.OrderBy(m => m.Id, StringComparer.Ordinal)];
+
+    /// <summary>What a machine sent lately (null before its first observation).</summary>
+    public MachineActivity? Activity(string machineId) => _activity.GetValueOrDefault(machineId);
+
+    /// <summary>Counts <paramref name="observations"/> of <paramref name="machineId"/>, received through <paramref name="source"/>.</summary>
+    public void MachineData(string machineId, string source, int observations)
+    {
+        if (observations > 0)
+        {
+            _activity.GetOrAdd(machineId, _ => new MachineActivity()).Add(source, observations, time.GetUtcNow());
+        }
+    }
 
     /// <summary>Changes whenever a machine is added or renamed: the uplink registers again.</summary>
     public int MachinesVersion => Volatile.Read(ref _machinesVersion);
@@ -62,6 +75,23 @@ internal sealed class SourceState(string key, string kind, string address)
     public void AddGap() => Interlocked.Increment(ref _gaps);
 }
 
+/// <summary>One machine's observations and when the last arrived.</summary>
+internal sealed class MachineActivity
+{
+    private long _observations;
+
+    public string Source { get; private set; } = "";
+    public long Observations => Interlocked.Read(ref _observations);
+    public DateTimeOffset? LastData { get; private set; }
+
+    public void Add(string source, int n, DateTimeOffset at)
+    {
+        Interlocked.Add(ref _observations, n);
+        Source = source;
+        LastData = at;
+    }
+}
+
 /// <summary>The uplink's state.</summary>
 internal sealed class UplinkState
 {
@@ -75,6 +105,9 @@ internal sealed class UplinkState
     public long Hwm { get; set; }
     public TimeSpan? LastLatency { get; set; }
     public DateTimeOffset? NextAttempt { get; set; }
+
+    /// <summary>When the current run of failed attempts began (null while deliveries succeed).</summary>
+    public DateTimeOffset? FailingSince { get; set; }
     public string? SetupStatus { get; set; }
     public long BatchesSent => Interlocked.Read(ref _sent);
     public long BatchesRetried => Interlocked.Read(ref _retried);

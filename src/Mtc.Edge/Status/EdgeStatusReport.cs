@@ -13,7 +13,7 @@ internal sealed record EdgeStatusReport(
     OutboxReport Outbox,
     UplinkReport Uplink)
 {
-    public static EdgeStatusReport From(string edgeId, EdgeState state, OutboxStats stats, string streamId, TimeProvider time)
+    public static EdgeStatusReport From(string edgeId, EdgeState state, OutboxStats stats, string streamId, long maxBytes, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var sources = state.Sources.Select(s => new SourceReport(s.Key, s.Kind, s.Address, s.State, s.InstanceId, s.NextSequence,
@@ -22,11 +22,13 @@ internal sealed record EdgeStatusReport(
         return new EdgeStatusReport(
             edgeId, now, state.Started, IsReady(state),
             sources,
-            [.. state.Machines.Select(m => new MachineReport(m.Id, m.Name, m.Uuid))],
-            new OutboxReport(streamId, stats.Records, stats.UsedBytes, stats.OldestSeq, stats.LastSeq,
+            [.. state.Machines.Select(m => state.Activity(m.Id) is { } a
+                ? new MachineReport(m.Id, m.Name, m.Uuid, a.Source, a.Observations, a.LastData)
+                : new MachineReport(m.Id, m.Name, m.Uuid, null, 0, null))],
+            new OutboxReport(streamId, stats.Records, stats.UsedBytes, stats.FileBytes, maxBytes, stats.OldestSeq, stats.LastSeq,
                 stats.OldestCreated is { } c ? Math.Max(0, (now - c).TotalSeconds) : 0,
                 stats.DroppedRecords, stats.QuotaDrops, stats.Quarantined, stats.QuarantinedBatches),
-            new UplinkReport(up.State, up.Hwm, up.LastSuccess, up.LastError, up.LastLatency?.TotalMilliseconds, up.NextAttempt,
+            new UplinkReport(up.State, up.Hwm, up.LastSuccess, up.FailingSince, up.LastError, up.LastLatency?.TotalMilliseconds, up.NextAttempt,
                 up.BatchesSent, up.BatchesRetried, up.BatchesQuarantined, up.SetupStatus));
     }
 
@@ -37,10 +39,15 @@ internal sealed record EdgeStatusReport(
 internal sealed record SourceReport(string Key, string Kind, string Address, string State, string? InstanceId, long NextSequence,
     long Observations, long Gaps, DateTimeOffset? LastData, string? LastError);
 
-internal sealed record MachineReport(string Id, string? Name, string? Uuid);
+/// <summary>A machine, the source that last sent its observations, how many it sent since the edge started, and when.</summary>
+internal sealed record MachineReport(string Id, string? Name, string? Uuid, string? Source, long Observations, DateTimeOffset? LastData);
 
-internal sealed record OutboxReport(string StreamId, long Records, long UsedBytes, long? OldestSeq, long LastSeq, double OldestAgeSeconds,
+/// <summary>
+/// The outbox: <see cref="UsedBytes"/> counts database pages in use, <see cref="FileBytes"/> the files on disk (database,
+/// WAL and its index), which the quota <see cref="MaxBytes"/> bounds.
+/// </summary>
+internal sealed record OutboxReport(string StreamId, long Records, long UsedBytes, long FileBytes, long MaxBytes, long? OldestSeq, long LastSeq, double OldestAgeSeconds,
     long DroppedRecords, long QuotaDrops, long QuarantinedRecords, long QuarantinedBatches);
 
-internal sealed record UplinkReport(string State, long Hwm, DateTimeOffset? LastSuccess, string? LastError, double? LastLatencyMs,
+internal sealed record UplinkReport(string State, long Hwm, DateTimeOffset? LastSuccess, DateTimeOffset? FailingSince, string? LastError, double? LastLatencyMs,
     DateTimeOffset? NextAttempt, long BatchesSent, long BatchesRetried, long BatchesQuarantined, string? Setup);

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Mtc.Edge.Status;
 
-/// <summary>The status page: one verdict line, then sources, outbox and uplink; it refreshes itself every 5 seconds.</summary>
+/// <summary>The status page: one verdict line, then machines, sources, outbox and uplink; it refreshes itself every 5 seconds.</summary>
 internal static class StatusPage
 {
     public static string Render(EdgeStatusReport r)
@@ -16,39 +16,49 @@ internal static class StatusPage
             <title>MTConnect edge</title><style>
             body{font:15px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
             td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}th{background:#f4f4f4}
-            .ok{color:#0a6b2d}.bad{color:#b00020}.verdict{font-size:1.4rem;font-weight:600}
+            .ok{color:#0a6b2d}.bad{color:#b00020}.verdict{font-size:1.4rem;font-weight:600}.small{color:#666;font-size:.85rem}
             </style></head><body>
             """);
         sb.Append(CultureInfo.InvariantCulture, $"<h1>Edge {H(r.EdgeId)}</h1>");
         sb.Append(problems.Count == 0
             ? "<p id=\"verdict\" class=\"verdict ok\">All good: collecting and delivering.</p>"
             : $"<p id=\"verdict\" class=\"verdict bad\">Needs attention: {H(string.Join("; ", problems))}</p>");
-        sb.Append("<h2>Sources</h2><table id=\"sources\"><tr><th>Source</th><th>State</th><th>Observations</th><th>Gaps</th><th>Last data</th><th>Last error</th></tr>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p id=\"updated\" class=\"small\">As of {r.Now:yyyy-MM-dd HH:mm:ss} UTC; this page refreshes itself every 5 s.</p>");
+        var sourceStates = r.Sources.ToDictionary(s => s.Key, s => s.State, StringComparer.Ordinal);
+        sb.Append("<h2>Machines</h2><table id=\"machines\"><tr><th>Machine</th><th>Name</th><th>Source</th><th>State</th><th>Observations</th><th>Last data</th></tr>");
+        foreach (var m in r.Machines)
+        {
+            var state = m.Source is { } k && sourceStates.TryGetValue(k, out var st) ? st : "no data yet";
+            sb.Append(CultureInfo.InvariantCulture,
+                $"<tr data-machine=\"{H(m.Id)}\"><td>{H(m.Id)}</td><td>{H(m.Name ?? "")}</td><td>{H(m.Source ?? "")}</td><td class=\"state {(state == "connected" ? "ok" : "bad")}\">{H(state)}</td><td class=\"observations\">{m.Observations}</td><td>{Ago(m.LastData, r.Now)}</td></tr>");
+        }
+        sb.Append("</table><h2>Sources</h2><table id=\"sources\"><tr><th>Source</th><th>State</th><th>Observations</th><th>Gaps</th><th>Last data</th><th>Last error</th></tr>");
         foreach (var s in r.Sources)
         {
             sb.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{H(s.Address)}</td><td class=\"{(s.State == "connected" ? "ok" : "bad")}\">{H(s.State)}</td><td>{s.Observations}</td><td>{s.Gaps}</td><td>{Ago(s.LastData, r.Now)}</td><td>{H(s.LastError ?? "")}</td></tr>");
+                $"<tr data-source=\"{H(s.Key)}\"><td>{H(s.Address)}</td><td class=\"state {(s.State == "connected" ? "ok" : "bad")}\">{H(s.State)}</td><td class=\"observations\">{s.Observations}</td><td>{s.Gaps}</td><td>{Ago(s.LastData, r.Now)}</td><td>{H(s.LastError ?? "")}</td></tr>");
         }
-        sb.Append("</table><h2>Machines</h2><p id=\"machines\">");
-        sb.Append(r.Machines.Count == 0 ? "none yet" : H(string.Join(", ", r.Machines.Select(m => m.Id))));
         var o = r.Outbox;
         sb.Append(CultureInfo.InvariantCulture, $"""
-            </p><h2>Outbox</h2><table id="outbox">
-            <tr><th>Waiting</th><td>{o.Records} records</td></tr>
-            <tr><th>Oldest waiting</th><td>{Duration(o.OldestAgeSeconds)}</td></tr>
-            <tr><th>Disk used</th><td>{o.UsedBytes / 1048576.0:0.0} MiB</td></tr>
-            <tr><th>Dropped by the quota</th><td>{o.DroppedRecords} records</td></tr>
-            <tr><th>Quarantined</th><td>{o.QuarantinedRecords} records in {o.QuarantinedBatches} batches</td></tr>
+            </table><h2>Outbox</h2><table id="outbox">
+            <tr><th>Waiting</th><td id="outbox-records">{o.Records} records</td></tr>
+            <tr><th>Oldest waiting</th><td id="outbox-age">{Duration(o.OldestAgeSeconds)}</td></tr>
+            <tr><th>Disk used</th><td id="outbox-bytes">{Mib(o.FileBytes)} of {Mib(o.MaxBytes)} ({Percent(o.FileBytes, o.MaxBytes)} of the quota)</td></tr>
+            <tr><th>Dropped by the quota</th><td id="outbox-dropped" class="{(o.DroppedRecords == 0 ? "ok" : "bad")}">{o.DroppedRecords} records in {o.QuotaDrops} drops (each sent to the cloud as a gap record)</td></tr>
+            <tr><th>Quarantined</th><td id="outbox-quarantined">{o.QuarantinedRecords} records in {o.QuarantinedBatches} batches</td></tr>
             </table>
             """);
         var u = r.Uplink;
+        var uplink = u.FailingSince is { } since
+            ? $"{u.State}: failing for {Lasting((r.Now - since).TotalSeconds)}" + (u.NextAttempt is { } next ? $", next attempt in {Duration(Math.Max(0, (next - r.Now).TotalSeconds))}" : "")
+            : u.State;
         sb.Append(CultureInfo.InvariantCulture, $"""
             <h2>Cloud</h2><table id="uplink">
-            <tr><th>State</th><td>{H(u.State)}</td></tr>
-            <tr><th>Last delivery</th><td>{Ago(u.LastSuccess, r.Now)}</td></tr>
+            <tr><th>State</th><td id="uplink-state" class="{(u.FailingSince is null ? "ok" : "bad")}">{H(uplink)}</td></tr>
+            <tr><th>Last delivery</th><td id="uplink-last">{Ago(u.LastSuccess, r.Now)}</td></tr>
             <tr><th>Delivered up to</th><td>record {u.Hwm}</td></tr>
             <tr><th>Batches</th><td>{u.BatchesSent} sent, {u.BatchesRetried} retried, {u.BatchesQuarantined} refused</td></tr>
-            <tr><th>Last error</th><td>{H(u.LastError ?? "")}</td></tr>
+            <tr><th>Last error</th><td id="uplink-error">{H(u.LastError ?? "")}</td></tr>
             <tr><th>Registration</th><td>{H(u.Setup ?? "")}</td></tr>
             </table><p><a href="/api/status">/api/status</a> · <a href="/metrics">/metrics</a></p></body></html>
             """);
@@ -68,6 +78,10 @@ internal static class StatusPage
         {
             list.Add($"oldest record waiting for {Duration(r.Outbox.OldestAgeSeconds)}");
         }
+        if (r.Outbox.MaxBytes > 0 && r.Outbox.FileBytes >= r.Outbox.MaxBytes / 10 * 8)
+        {
+            list.Add($"outbox at {Percent(r.Outbox.FileBytes, r.Outbox.MaxBytes)} of its quota");
+        }
         if (r.Outbox.QuarantinedBatches > 0)
         {
             list.Add($"{r.Outbox.QuarantinedBatches} batches refused by the cloud");
@@ -75,9 +89,17 @@ internal static class StatusPage
         return list;
     }
 
+    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MiB");
+
+    private static string Percent(long part, long whole) =>
+        whole <= 0 ? "?" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * part / whole:0} %");
+
     private static string H(string text) => WebUtility.HtmlEncode(text);
 
-    private static string Ago(DateTimeOffset? at, DateTimeOffset now) => at is { } a ? Duration((now - a).TotalSeconds) + " ago" : "never";
+    private static string Ago(DateTimeOffset? at, DateTimeOffset now) => at is not { } a ? "never"
+        : (now - a).TotalSeconds < 1 ? "just now" : Duration((now - a).TotalSeconds) + " ago";
+
+    private static string Lasting(double seconds) => seconds < 1 ? "under 1 s" : Duration(seconds);
 
     private static string Duration(double seconds) => seconds switch
     {

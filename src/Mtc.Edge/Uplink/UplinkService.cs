@@ -65,6 +65,7 @@ internal sealed class UplinkService(
                 if (_backoff.Failures > 0)
                 {
                     up.State = "retrying";
+                    up.FailingSince ??= time.GetUtcNow();
                 }
                 try
                 {
@@ -107,15 +108,33 @@ internal sealed class UplinkService(
             }
         }
 
-        var batch = outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes);
-        if (batch.Count == 0)
+        // The batch stays pinned (out of the quota's reach) from its reading until the cloud's answer is handled.
+        var batch = outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true);
+        try
         {
-            up.State = "idle";
-            return IdlePoll;
+            if (batch.Count == 0)
+            {
+                up.State = "idle";
+                return IdlePoll;
+            }
+            return await SendAsync(batch, ct).ConfigureAwait(false);
         }
+        finally
+        {
+            outbox.Unpin();
+        }
+    }
+
+    /// <summary>Sends one batch and handles the cloud's answer. Returns how long to wait before the next step.</summary>
+    private async Task<TimeSpan> SendAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken ct)
+    {
+        var up = state.Uplink;
         var body = BatchBody.Build(_options.Id, outbox.StreamId, batch);
         var started = Stopwatch.GetTimestamp();
-        up.State = "sending";
+        if (up.FailingSince is null)
+        {
+            up.State = "sending"; // while failing, the state stays "retrying" until a batch is accepted
+        }
         var response = await cloud.PostBatchAsync(BatchBody.Gzip(body), ct).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         up.LastLatency = elapsed;
@@ -130,6 +149,8 @@ internal sealed class UplinkService(
             up.Sent();
             up.State = "connected";
             metrics.Batch("accepted", elapsed);
+            up.FailingSince = null;
+            up.NextAttempt = null;
             _backoff.Reset();
             _maxRecords = Math.Min(_options.Cloud.BatchMaxRecords, _maxRecords * 2);
             return TimeSpan.Zero;

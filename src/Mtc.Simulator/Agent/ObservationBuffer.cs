@@ -191,6 +191,7 @@ internal sealed class ObservationBuffer
             NativeCode = value.NativeCode,
             NativeSeverity = value.NativeSeverity,
             Qualifier = value.Qualifier,
+            ConditionId = value.ConditionId,
             SampleCount = value.SampleCount,
             SampleRate = value.SampleRate,
             Entries = value.Entries,

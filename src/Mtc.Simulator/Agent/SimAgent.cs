@@ -71,6 +71,7 @@ internal sealed class SimAgent
                 NativeCode = e.Observation.NativeCode,
                 NativeSeverity = e.Observation.NativeSeverity,
                 Qualifier = e.Observation.Qualifier,
+                ConditionId = e.Observation.ConditionId,
                 SampleCount = e.Observation.SampleCount,
                 SampleRate = e.Observation.SampleRate,
                 Entries = e.Observation.Entries,

@@ -24,6 +24,9 @@ internal sealed class SimDataItem
     public string ElementName => field ??= ToElementName(Type, Representation);
 
     public bool IsMessage => Type is "MESSAGE";
+
+    /// <summary>The ALARM event (deprecated since 1.1): its native code is written like a message's.</summary>
+    public bool IsAlarm => Type is "ALARM";
     public bool IsTimeSeries => Representation is "TIME_SERIES";
     public bool IsDataSet => Representation is "DATA_SET" or "TABLE";
 

@@ -10,6 +10,7 @@ internal readonly record struct SourceValue(SimDataItem Item, DateTime Timestamp
     public string? NativeCode { get; init; }
     public string? NativeSeverity { get; init; }
     public string? Qualifier { get; init; }
+    public string? ConditionId { get; init; }
 
     // Time series entries: Value is the space-separated samples.
     public int? SampleCount { get; init; }

@@ -144,7 +144,7 @@ internal static class StreamsWriter
                 writer.WriteString(observation.Value);
             }
         }
-        else if (item.IsMessage && observation.NativeCode is { Length: > 0 } code)
+        else if ((item.IsMessage || item.IsAlarm) && observation.NativeCode is { Length: > 0 } code)
         {
             writer.WriteAttributeString("nativeCode", code);
             writer.WriteString(observation.Value);

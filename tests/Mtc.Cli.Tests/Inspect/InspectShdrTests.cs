@@ -78,6 +78,45 @@ public sealed class InspectShdrTests
     }
 
     [Fact]
+    public async Task Messages_and_alarms_count_as_unavailable_as_an_agent_publishes_them()
+    {
+        var dir = Directory.CreateTempSubdirectory("mtc-shdr-").FullName;
+        try
+        {
+            var devices = Path.Combine(dir, "Devices.xml");
+            await File.WriteAllTextAsync(devices, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <MTConnectDevices xmlns="urn:mtconnect.org:MTConnectDevices:2.0">
+                  <Header creationTime="2024-03-05T14:00:00Z" sender="t" instanceId="1" version="2.0.0.0" bufferSize="16" assetBufferSize="1" assetCount="0"/>
+                  <Devices><Device id="d" name="d" uuid="d"><DataItems>
+                    <DataItem id="m" name="msg" type="MESSAGE" category="EVENT"/>
+                    <DataItem id="a" name="alarm" type="ALARM" category="EVENT"/>
+                    <DataItem id="x" name="exec" type="EXECUTION" category="EVENT"/>
+                  </DataItems></Device></Devices>
+                </MTConnectDevices>
+                """);
+            var log = Path.Combine(dir, "log.txt");
+            await File.WriteAllLinesAsync(log,
+            [
+                "2024-03-05T14:00:00Z|msg|M1|Door open|alarm|OTHER|A1|CRITICAL|ACTIVE|Spindle fault|exec|ACTIVE",
+                "2024-03-05T14:00:01Z|msg|M2|unavailable|alarm|UNAVAILABLE||||",
+                "2024-03-05T14:00:02Z|alarm|OTHER|A2|LOW|ACTIVE|UNAVAILABLE|exec|UNAVAILABLE",
+            ]);
+
+            var json = (await CliRun.RunAsync("inspect", "--shdr", log, "--devices", devices)).Json();
+
+            Assert.Equal(7, json.GetProperty("observations").GetInt32());
+            Assert.Equal(2, json.GetProperty("messages").GetInt32());
+            Assert.Equal(3, json.GetProperty("alarms").GetInt32());
+            Assert.Equal(4, json.GetProperty("unavailable").GetInt32());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_shdr_at_all_exits_2()
     {
         var path = CorpusFiles.PathOf("json/errors-v1.json");

@@ -144,7 +144,7 @@ public abstract class SetupAndEventTests(IBackend backend) : ApiTestBase(backend
         {
             var begin = await store.BeginIdempotentAsync("acme", "k-running",
                 ExternalEventApi.Fingerprint(ExternalEventApi.Route, Encoding.UTF8.GetBytes(SetupStart)),
-                DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(-24), CancellationToken.None);
+                DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(-24), DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None);
             Assert.Equal(IdempotencyState.Started, begin.State);
         }
         using var response = await PostEventAsync("k-running", SetupStart);

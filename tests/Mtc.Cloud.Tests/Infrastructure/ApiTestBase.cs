@@ -20,10 +20,13 @@ public abstract class ApiTestBase(IBackend backend) : IAsyncLifetime
     /// <summary>Settings this class's host runs with (in addition to the test defaults).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>The host's clock when the test moves time (the system clock when null).</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public virtual async Task InitializeAsync()
     {
         Db = await backend.NewDatabaseAsync();
-        Factory = new CloudFactory(Db, Settings);
+        Factory = new CloudFactory(Db, Settings, Clock);
         Edge = Factory.ClientWith(await Factory.NewKeyAsync("acme", "edge:ingest"));
         Reader = Factory.ClientWith(await Factory.NewKeyAsync("acme", "ext:read"));
         Writer = Factory.ClientWith(await Factory.NewKeyAsync("acme", "ext:write"));

@@ -1,13 +1,16 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Mtc.Cloud.Keys;
 using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.Tests.Infrastructure;
 
 /// <summary>The real cloud <c>Program</c> over a given database, with settings for the test.</summary>
-public sealed class CloudFactory(DatabaseTarget db, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class CloudFactory(DatabaseTarget db, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    : WebApplicationFactory<Program>
 {
     public DatabaseTarget Database => db;
 
@@ -21,6 +24,10 @@ public sealed class CloudFactory(DatabaseTarget db, IReadOnlyDictionary<string, 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 

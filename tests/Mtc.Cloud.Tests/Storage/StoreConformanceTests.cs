@@ -140,17 +140,64 @@ public abstract class StoreConformanceTests(IBackend backend) : IAsyncLifetime
     public async Task Idempotency_keys_are_taken_first_and_expire()
     {
         var now = DateTimeOffset.UtcNow;
-        Assert.Equal(IdempotencyState.Started, (await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), None)).State);
-        Assert.Equal(IdempotencyState.InFlight, (await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), None)).State);
-        Assert.Equal(IdempotencyState.Mismatch, (await _store.BeginIdempotentAsync("acme", "k", "f2", now, now.AddHours(-24), None)).State);
-        Assert.Equal(IdempotencyState.Started, (await _store.BeginIdempotentAsync("globex", "k", "f2", now, now.AddHours(-24), None)).State);
+        Assert.Equal(IdempotencyState.Started, (await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), now.AddMinutes(-1), None)).State);
+        Assert.Equal(IdempotencyState.InFlight, (await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), now.AddMinutes(-1), None)).State);
+        Assert.Equal(IdempotencyState.Mismatch, (await _store.BeginIdempotentAsync("acme", "k", "f2", now, now.AddHours(-24), now.AddMinutes(-1), None)).State);
+        Assert.Equal(IdempotencyState.Started, (await _store.BeginIdempotentAsync("globex", "k", "f2", now, now.AddHours(-24), now.AddMinutes(-1), None)).State);
         await _store.SetupEdgeAsync("acme", new EdgeSetup("e", null, [new MachineSetup("m1", null, null)]), now, None);
-        await _store.AddExternalEventAsync("acme", new ExternalEvent("ev1", "m1", "note", now, null), "k", 200, "{\"id\":\"ev1\"}", None);
-        var replay = await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), None);
+        Assert.True(await _store.AddExternalEventAsync("acme", new ExternalEvent("ev1", "m1", "note", now, null), "k", now, 200, "{\"id\":\"ev1\"}", None));
+        var replay = await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), now.AddMinutes(-1), None);
         Assert.Equal((IdempotencyState.Replay, 200, "{\"id\":\"ev1\"}"), (replay.State, replay.Status, replay.Body));
         // A day later the key is forgotten and may be used again.
         var later = now.AddHours(25);
-        Assert.Equal(IdempotencyState.Started, (await _store.BeginIdempotentAsync("acme", "k", "f3", later, later.AddHours(-24), None)).State);
+        Assert.Equal(IdempotencyState.Started, (await _store.BeginIdempotentAsync("acme", "k", "f3", later, later.AddHours(-24), later.AddMinutes(-1), None)).State);
+    }
+
+    [Fact]
+    public async Task An_unanswered_claim_past_its_lease_is_taken_over_by_exactly_one_retry_and_fences_its_first_owner()
+    {
+        var t0 = DateTimeOffset.UtcNow;
+        var lease = TimeSpan.FromSeconds(60);
+        await _store.SetupEdgeAsync("acme", new EdgeSetup("e", null, [new MachineSetup("m1", null, null)]), t0, None);
+        var first = await _store.BeginIdempotentAsync("acme", "k", "f1", t0, t0.AddHours(-24), t0 - lease, None);
+        Assert.Equal(IdempotencyState.Started, first.State);
+
+        // Within the lease the claim is in flight, and says since when.
+        var t1 = t0.AddSeconds(59);
+        var early = await _store.BeginIdempotentAsync("acme", "k", "f1", t1, t1.AddHours(-24), t1 - lease, None);
+        Assert.Equal(IdempotencyState.InFlight, early.State);
+        Assert.Equal(t0.UtcTicks / 10, early.ClaimedAt!.Value.UtcTicks / 10);
+
+        // After it, eight retries race: one takes the key over, the others see it in flight under the new claim.
+        var t2 = t0.AddSeconds(61);
+        var retries = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            _store.BeginIdempotentAsync("acme", "k", "f1", t2, t2.AddHours(-24), t2 - lease, None)));
+        var winner = Assert.Single(retries, r => r.State == IdempotencyState.Started);
+        Assert.True(winner.TakenOver);
+        Assert.All(retries.Where(r => r != winner), r => Assert.Equal(IdempotencyState.InFlight, r.State));
+
+        // The first owner, late, can neither store its event nor free the key it lost.
+        Assert.False(await _store.AddExternalEventAsync("acme", new ExternalEvent("late", "m1", "note", t0, null), "k", first.ClaimedAt!.Value,
+            200, "{\"id\":\"late\"}", None));
+        await _store.ReleaseIdempotencyAsync("acme", "k", first.ClaimedAt!.Value, None);
+        Assert.Equal(IdempotencyState.InFlight,
+            (await _store.BeginIdempotentAsync("acme", "k", "f1", t2, t2.AddHours(-24), t2 - lease, None)).State);
+
+        Assert.True(await _store.AddExternalEventAsync("acme", new ExternalEvent("won", "m1", "note", t2, null), "k", winner.ClaimedAt!.Value,
+            200, "{\"id\":\"won\"}", None));
+        var replay = await _store.BeginIdempotentAsync("acme", "k", "f1", t2, t2.AddHours(-24), t2 - lease, None);
+        Assert.Equal((IdempotencyState.Replay, "{\"id\":\"won\"}"), (replay.State, replay.Body));
+        Assert.Equal(["won"], (await _store.GetEventsAsync("acme", 0, null, 10, None)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task A_released_claim_frees_the_key_at_once()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var claim = await _store.BeginIdempotentAsync("acme", "k", "f1", now, now.AddHours(-24), now.AddMinutes(-1), None);
+        await _store.ReleaseIdempotencyAsync("acme", "k", claim.ClaimedAt!.Value, None);
+        var again = await _store.BeginIdempotentAsync("acme", "k", "f2", now, now.AddHours(-24), now.AddMinutes(-1), None);
+        Assert.Equal((IdempotencyState.Started, false), (again.State, again.TakenOver));
     }
 
     [Fact]

@@ -60,4 +60,41 @@ public sealed class ShdrLogSummaryTests
         Assert.Equal(20, summary.DataLines);
         Assert.Equal(new DateTime(2022, 8, 8, 13, 51, 29, DateTimeKind.Utc), summary.Last);
     }
+
+    [Fact]
+    public void Messages_alarms_assets_and_prefixed_keys_are_counted_with_one_unavailable_rule()
+    {
+        var resolver = new DeviceShdrKeyResolver(new Model.Device
+        {
+            ElementName = "Device", Name = "d", Id = "d",
+            DataItems =
+            [
+                new Model.DataItem { Id = "m", Name = "msg", Type = "MESSAGE", Category = Model.DataItemCategory.Event },
+                new Model.DataItem { Id = "a", Name = "alarm", Type = "ALARM", Category = Model.DataItemCategory.Event },
+                new Model.DataItem { Id = "x", Name = "exec", Type = "EXECUTION", Category = Model.DataItemCategory.Event },
+            ],
+        });
+        string[] lines =
+        [
+            "2024-03-05T14:00:05Z|msg|M1|Door open|alarm|OTHER|A1|CRITICAL|ACTIVE|Spindle fault",
+            "2024-03-05T14:00:01Z|@ASSET@|T1|CuttingTool|<CuttingTool assetId=\"T1\"/>",
+            "2024-03-05T14:00:06Z|msg|M2|unavailable|alarm|UNAVAILABLE||||",
+            "2024-03-05T14:00:07Z|d:exec|ACTIVE|other|1",
+            "2024-03-05T14:00:08Z|@REMOVE_ASSET@|T1",
+            "|exec|READY",
+        ];
+        var summary = ShdrLogSummary.Read(new StringReader(string.Join('\n', lines)), resolver);
+
+        Assert.Equal((4, 7, 2, 2, 2), (summary.DataLines, summary.Observations, summary.Messages, summary.Alarms, summary.Unavailable));
+        Assert.Equal(5, summary.Keys); // msg, alarm, d:exec, other, exec
+        Assert.Equal(["d"], summary.Devices);
+        Assert.Equal(["other"], summary.UnknownKeyNames);
+        Assert.Equal(2, summary.AssetCommands);
+        Assert.Equal(1, summary.AssetCommandsByAction[ShdrAssetAction.Add]);
+        Assert.Equal(1, summary.AssetCommandsByAction[ShdrAssetAction.Remove]);
+        // The line without a timestamp does not move the times; the asset dump stamped earlier is the earliest.
+        Assert.Equal((Utc("2024-03-05T14:00:05Z"), Utc("2024-03-05T14:00:08Z")), (summary.First, summary.Last));
+        Assert.Equal((Utc("2024-03-05T14:00:01Z"), Utc("2024-03-05T14:00:08Z")), (summary.Earliest, summary.Latest));
+        Assert.Equal(6, summary.ParsedLines);
+    }
 }

@@ -58,6 +58,31 @@ public sealed class ShdrObservationsTests
         Assert.Equal(("Alarm", "Spindle fault", "E12"), (a.ToObservation(alarm, T0).ElementName, a.ToObservation(alarm, T0).Value, a.ToObservation(alarm, T0).NativeCode));
     }
 
+    [Theory]
+    [InlineData("msg|M1|Door open", false, "Door open")]
+    [InlineData("msg|UNAVAILABLE", true, "UNAVAILABLE")]
+    [InlineData("msg|M1|unavailable", true, "UNAVAILABLE")]
+    [InlineData("alarm|OTHER|A1|CRITICAL|ACTIVE|Spindle fault", false, "Spindle fault")]
+    [InlineData("alarm|UNAVAILABLE||||", true, "UNAVAILABLE")]
+    [InlineData("alarm|OTHER|A1|CRITICAL|ACTIVE|Unavailable", true, "UNAVAILABLE")]
+    [InlineData("cond|unavailable||||", true, null)]
+    [InlineData("cond|NORMAL||||", false, null)]
+    [InlineData("count|UNAVAILABLE", true, "UNAVAILABLE")]
+    public void One_rule_says_which_entries_are_unavailable_and_the_observation_follows_it(string fields, bool unavailable, string? value)
+    {
+        var message = new DataItem { Id = "m", Name = "msg", Type = "MESSAGE", Category = DataItemCategory.Event };
+        var alarm = new DataItem { Id = "a", Name = "alarm", Type = "ALARM", Category = DataItemCategory.Event };
+        var condition = new DataItem { Id = "c", Name = "cond", Type = "SYSTEM", Category = DataItemCategory.Condition };
+        var count = new DataItem { Id = "n", Name = "count", Type = "PART_COUNT", Category = DataItemCategory.Event };
+        var resolver = new DeviceShdrKeyResolver(new Device { ElementName = "Device", Name = "d", DataItems = [message, alarm, condition, count] });
+        var observation = Map(resolver, "2022-08-08T13:51:34Z|" + fields);
+        var entry = Assert.IsType<ShdrDataLine>(new ShdrLineParser(resolver).Parse("2022-08-08T13:51:34Z|" + fields, 1)).Entries.Single();
+
+        Assert.Equal(unavailable, ShdrObservations.IsUnavailable(entry));
+        Assert.Equal(unavailable, observation.IsUnavailable);
+        Assert.Equal(value, observation.Value);
+    }
+
     [Fact]
     public void Every_okuma_entry_with_a_known_key_maps_to_its_data_item()
     {

@@ -216,8 +216,7 @@ public sealed class DeliveryTests
     {
         var current = XDocument.Parse(await p.Http.GetStringAsync(new Uri(p.SimUri, "/current")));
         var last = long.Parse((string)current.Descendants().First(e => e.Name.LocalName == "Header").Attribute("lastSequence")!, CultureInfo.InvariantCulture);
-        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Keys.Any(k => k.Seq >= last)), Long,
-            () => $"cloud max {p.CloudObservations().Keys.DefaultIfEmpty().Max(k => k.Seq)} < {last}\n{p.Logs()}");
+        await p.WaitDeliveredThroughAsync(last, Long);
         var (instance, expected) = await p.SimSequencesAsync(first, last);
         var cloud = p.CloudObservations();
         var duplicates = cloud.Where(kv => kv.Value != 1).Select(kv => kv.Key.Seq).ToList();

@@ -83,6 +83,21 @@ internal sealed class Pipeline : IAsyncDisposable
     public async Task<JsonElement> EdgeStatusAsync() =>
         (await Http.GetFromJsonAsync<JsonElement>(new Uri(EdgeUri, "/api/status")));
 
+    /// <summary>
+    /// Waits until the edge has collected the agent's sequences through <paramref name="agentSequence"/> and the cloud has
+    /// acknowledged every outbox record written by then. The cloud holding some sequence at or above it is not enough: a
+    /// sample document groups observations by device, so the records of one part are not in sequence order.
+    /// </summary>
+    public async Task WaitDeliveredThroughAsync(long agentSequence, TimeSpan timeout)
+    {
+        await WaitUntilAsync(async () => (await EdgeStatusAsync()).GetProperty("sources").EnumerateArray()
+            .All(s => s.GetProperty("nextSequence").GetInt64() > agentSequence), timeout, () => $"the edge did not collect through {agentSequence}\n{Logs()}");
+        await Task.Delay(1100); // the outbox figures of /api/status are up to a second old
+        var outboxLast = (await EdgeStatusAsync()).GetProperty("outbox").GetProperty("lastSeq").GetInt64();
+        await WaitUntilAsync(async () => (await EdgeStatusAsync()).GetProperty("uplink").GetProperty("hwm").GetInt64() >= outboxLast,
+            timeout, () => $"the cloud did not acknowledge outbox record {outboxLast}\n{Logs()}");
+    }
+
     /// <summary>Waits until <paramref name="done"/> holds, polling every 250 ms.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan timeout, Func<string> explain)
     {

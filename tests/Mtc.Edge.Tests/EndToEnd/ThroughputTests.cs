@@ -43,7 +43,7 @@ public sealed class ThroughputTests(ITestOutputHelper output)
         // Everything the simulator served from the edge's start to now arrives once.
         var current = XDocument.Parse(await p.Http.GetStringAsync(new Uri(p.SimUri, "/current")));
         var last = long.Parse((string)current.Descendants().First(e => e.Name.LocalName == "Header").Attribute("lastSequence")!, CultureInfo.InvariantCulture);
-        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Keys.Any(k => k.Seq >= last)), TimeSpan.FromSeconds(180), p.Logs);
+        await p.WaitDeliveredThroughAsync(last, TimeSpan.FromSeconds(180));
         var (instance, expected) = await p.SimSequencesAsync(first, last);
         var cloud = p.CloudObservations();
         Assert.All(cloud.Values, n => Assert.Equal(1, n));
@@ -54,14 +54,14 @@ public sealed class ThroughputTests(ITestOutputHelper output)
     }
 
     /// <summary>utime + stime of a process, from /proc.</summary>
-    private static double CpuSeconds(int pid)
+    internal static double CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
-    private static double RssMiB(int pid)
+    internal static double RssMiB(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;

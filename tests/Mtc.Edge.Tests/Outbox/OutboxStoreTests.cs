@@ -122,6 +122,7 @@ public sealed class OutboxStoreTests : IDisposable
                 batch.Add(Event("M1", ++seq));
                 store.Append("s", new SourceCursor("1", seq + 1), batch);
                 Assert.True(store.GetStats().UsedBytes <= max, "used bytes stay within the quota");
+                Assert.True(FilesOnDisk() <= max, $"the files on disk ({FilesOnDisk()} bytes) stay within the quota");
             }
         }
         finally
@@ -163,4 +164,54 @@ public sealed class OutboxStoreTests : IDisposable
         Assert.Equal(remainingSamples, sampleSequencesBelow);
         Assert.True(Count("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'dropped_records'") == missed);
     }
+
+    [Fact]
+    public void Quota_bounds_the_database_wal_and_index_files_even_with_large_writes()
+    {
+        const long max = 1 << 20;
+        using var store = OutboxStore.Open(_dir.Path, max, "FULL");
+        var seq = 0L;
+        long peak = 0;
+        for (var round = 0; round < 40; round++)
+        {
+            // A full sample part of 1000 observations of about 300 bytes each, the largest a collector appends.
+            var batch = Enumerable.Range(0, 1000).Select(_ => Sample("M1", ++seq, 200)).ToList();
+            store.Append("s", new SourceCursor("1", seq + 1), batch);
+            peak = Math.Max(peak, FilesOnDisk());
+            if (round % 5 == 4)
+            {
+                store.DeleteThrough(store.LastSeq - 3000);
+                peak = Math.Max(peak, FilesOnDisk());
+            }
+        }
+        Assert.True(store.GetStats().DroppedRecords > 10_000, "the quota dropped records");
+        Assert.True(peak <= max, $"outbox files reached {peak} bytes, over the {max}-byte quota");
+        Assert.Equal(FilesOnDisk(), store.GetStats().FileBytes);
+    }
+
+    [Fact]
+    public void The_quota_never_drops_a_pinned_batch_in_flight()
+    {
+        const long max = 1 << 20;
+        using var store = OutboxStore.Open(_dir.Path, max, "NORMAL");
+        var seq = 0L;
+        store.Append("s", new SourceCursor("1", 101), [.. Enumerable.Range(0, 100).Select(_ => Sample("M1", ++seq, 200))]);
+        var batch = store.ReadBatch(50, 1 << 20, pin: true);
+        Assert.Equal(50, batch.Count);
+        // Fill far past the quota while the batch is "in flight".
+        for (var round = 0; round < 20; round++)
+        {
+            store.Append("s", new SourceCursor("1", seq + 201), [.. Enumerable.Range(0, 200).Select(_ => Sample("M1", ++seq, 200))]);
+        }
+        Assert.True(store.GetStats().DroppedRecords > 1000, "the quota dropped records");
+        Assert.Equal(batch.Select(r => r.Seq), store.ReadBatch(50, 1 << 20).Select(r => r.Seq));
+        // Unpinned, the batch is the oldest again and goes first.
+        store.Unpin();
+        store.Append("s", new SourceCursor("1", seq + 201), [.. Enumerable.Range(0, 200).Select(_ => Sample("M1", ++seq, 200))]);
+        Assert.True(store.ReadBatch(1, 1 << 20)[0].Seq > batch[^1].Seq, "the unpinned batch was dropped first");
+    }
+
+    /// <summary>outbox.db, -wal and -shm, measured independently of the store.</summary>
+    private long FilesOnDisk() =>
+        new[] { "", "-wal", "-shm" }.Select(x => new FileInfo(Path.Combine(_dir.Path, OutboxStore.FileName + x))).Sum(f => f.Exists ? f.Length : 0);
 }

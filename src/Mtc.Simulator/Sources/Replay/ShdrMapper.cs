@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
 using Microsoft.Extensions.Logging;
@@ -10,8 +9,9 @@ namespace Mtc.Simulator.Sources.Replay;
 
 /// <summary>
 /// Maps parsed SHDR lines to the agent's data items, as an agent does: keys match data item names, then ids,
-/// of the device the adapter feeds (or of the <c>device:</c> prefix). <c>@ASSET@</c>, <c>@REMOVE_ASSET@</c>
-/// and <c>@REMOVE_ALL_ASSETS@</c> change the assets.
+/// of the device the adapter feeds (or of the <c>device:</c> prefix), and each entry becomes the observation
+/// Core's <see cref="ShdrObservations"/> makes of it. <c>@ASSET@</c>, <c>@REMOVE_ASSET@</c> and
+/// <c>@REMOVE_ALL_ASSETS@</c> change the assets.
 /// </summary>
 internal sealed class ShdrMapper
 {
@@ -19,6 +19,7 @@ internal sealed class ShdrMapper
     private readonly DeviceModel _device;
     private readonly ILogger _log;
     private readonly Dictionary<DeviceModel, Dictionary<string, SimDataItem>> _keys = [];
+    private readonly Dictionary<SimDataItem, DataItem> _models = [];
     private readonly HashSet<string> _unknown = new(StringComparer.Ordinal);
 
     public ShdrMapper(DeviceCatalog catalog, DeviceModel device, ILogger log)
@@ -32,6 +33,7 @@ internal sealed class ShdrMapper
             foreach (var item in each.DataItems)
             {
                 keys.TryAdd(item.Id, item);
+                _models[item] = item.ToModel();
             }
 
             // Names win over ids, as in an agent's adapter key lookup.
@@ -48,6 +50,7 @@ internal sealed class ShdrMapper
 
         // The fed device first, so that its keys win over same-named keys of other devices.
         Resolver = new DeviceShdrKeyResolver(catalog.Devices.OrderBy(d => d == device ? 0 : 1).Select(ToModel));
+        // Observations are made by Core's ShdrObservations, the one SHDR-to-observation mapping of the product.
     }
 
     /// <summary>Tells the SHDR parser how many fields each key takes (conditions five, messages two, ...).</summary>
@@ -80,23 +83,23 @@ internal sealed class ShdrMapper
         }
     }
 
-    private static SourceValue Value(SimDataItem item, ShdrEntry entry, DateTime timestamp) => entry switch
+    /// <summary>The observation Core's <see cref="ShdrObservations"/> makes of the entry, as the agent's source value.</summary>
+    private SourceValue Value(SimDataItem item, ShdrEntry entry, DateTime timestamp)
     {
-        ShdrCondition c when item.Category == DataItemCategory.Condition =>
-            SourceValue.Condition(item, timestamp, c.Level, c.NativeCode, c.Message, c.NativeSeverity, c.Qualifier),
-        ShdrMessage m => new SourceValue(item, timestamp, m.Text) { NativeCode = m.NativeCode },
-        ShdrTimeSeries { IsUnavailable: true } => SourceValue.Unavailable(item, timestamp),
-        ShdrTimeSeries t => new SourceValue(item, timestamp, string.Join(' ', t.Values.Select(v => v.ToString(CultureInfo.InvariantCulture))))
+        var observation = entry.ToObservation(_models[item], timestamp);
+        return new SourceValue(item, timestamp, observation.Value)
         {
-            SampleCount = t.SampleCount ?? t.Values.Count,
-            SampleRate = t.SampleRate,
-        },
-        ShdrDataSet { IsUnavailable: true } => SourceValue.Unavailable(item, timestamp),
-        ShdrDataSet d => new SourceValue(item, timestamp, null) { Entries = d.Entries, ResetTriggered = d.ResetTriggered },
-        ShdrValue { IsUnavailable: true } => SourceValue.Unavailable(item, timestamp),
-        ShdrValue v => new SourceValue(item, timestamp, v.Value),
-        _ => SourceValue.Unavailable(item, timestamp),
-    };
+            Level = observation.Level,
+            NativeCode = observation.NativeCode,
+            NativeSeverity = observation.NativeSeverity,
+            Qualifier = observation.Qualifier,
+            ConditionId = observation.ConditionId,
+            SampleCount = observation.SampleCount,
+            SampleRate = observation.SampleRate,
+            Entries = observation.Entries,
+            ResetTriggered = observation.ResetTriggered,
+        };
+    }
 
     private SimDataItem? Resolve(ShdrEntry entry)
     {
@@ -139,12 +142,12 @@ internal sealed class ShdrMapper
         return XElement.Load(reader);
     }
 
-    private static Device ToModel(DeviceModel device) => new()
+    private Device ToModel(DeviceModel device) => new()
     {
         ElementName = "Device",
         Id = device.Id,
         Name = device.Name,
         Uuid = device.Uuid,
-        DataItems = [.. device.DataItems.Select(i => i.ToModel())],
+        DataItems = [.. device.DataItems.Select(i => _models[i])],
     };
 }

@@ -7,8 +7,8 @@ using Mtc.Core.Shdr;
 
 namespace Mtc.Cli.Commands.Inspect;
 
-/// <summary>Reads an SHDR adapter log (plain or gzip) and writes what is in it as one JSON object.</summary>
-internal static class ShdrLogSummary
+/// <summary>Reads an SHDR adapter log (plain or gzip) with Core's <see cref="ShdrLogSummary"/> and writes what is in it as one JSON object.</summary>
+internal static class ShdrInspection
 {
     internal const int ListedLines = 10;
 
@@ -17,31 +17,22 @@ internal static class ShdrLogSummary
         var (resolver, defaultDevice) = devicesFile is null ? (null, deviceName) : Resolver(devicesFile, deviceName);
         using var stream = DocumentInput.OpenFile(source);
         using var text = new StreamReader(stream, Encoding.UTF8);
-        var reader = new ShdrReader(text, resolver) { DefaultDevice = defaultDevice };
-        var tally = new ShdrTally(resolver is not null);
+        ShdrLogSummary summary;
         try
         {
-            while (reader.TryRead(out var result))
-            {
-                if ((reader.LineNumber & 0xFFF) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                tally.Add(result);
-            }
+            summary = ShdrLogSummary.Read(text, resolver, keepErrors: ListedLines, defaultDevice: defaultDevice, cancellationToken: cancellationToken);
         }
         catch (InvalidDataException ex)
         {
             throw new InspectException(InspectException.InvalidInput, source, $"not a valid gzip file: {ex.Message}", ex);
         }
 
-        if (tally.Parsed == 0 && tally.FirstError is { } error)
+        if (summary.ParsedLines == 0 && summary.FirstErrors is [var error, ..])
         {
-            throw new MtConnectFormatException(FormatErrorKind.NotMtConnect, $"not an SHDR log: none of its {reader.LineNumber} lines can be read; {error.Message}", error.Line, error.Column);
+            throw new MtConnectFormatException(FormatErrorKind.NotMtConnect, $"not an SHDR log: none of its {summary.Lines} lines can be read; {error.Message}", error.Line, error.Column);
         }
 
-        return Write(source, reader.LineNumber, tally);
+        return Write(source, summary, resolver is not null);
     }
 
     /// <summary>Keys resolved against a devices model, as an agent does; the log's default device is the one named or the first that is not the Agent.</summary>
@@ -76,7 +67,7 @@ internal static class ShdrLogSummary
         return (new DeviceShdrKeyResolver(device), device.Name);
     }
 
-    private static string Write(string source, int lines, ShdrTally tally)
+    private static string Write(string source, ShdrLogSummary summary, bool resolvesKeys)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -84,51 +75,52 @@ internal static class ShdrLogSummary
             json.WriteStartObject();
             json.WriteString("source", source);
             json.WriteString("kind", "shdr");
-            json.WriteNumber("lines", lines);
-            json.WriteNumber("dataLines", tally.DataLines);
-            json.WriteNumber("observations", tally.Observations);
-            json.WriteNumber("conditions", tally.Conditions);
-            json.WriteNumber("unavailable", tally.Unavailable);
-            json.WriteNumber("messages", tally.Messages);
-            json.WriteNumber("timeSeries", tally.TimeSeries);
-            json.WriteNumber("dataSets", tally.DataSets);
-            json.WriteNumber("tables", tally.Tables);
-            json.WriteNumber("assets", tally.AssetsAdded);
+            json.WriteNumber("lines", summary.Lines);
+            json.WriteNumber("dataLines", summary.DataLines);
+            json.WriteNumber("observations", summary.Observations);
+            json.WriteNumber("conditions", summary.Conditions);
+            json.WriteNumber("unavailable", summary.Unavailable);
+            json.WriteNumber("messages", summary.Messages);
+            json.WriteNumber("alarms", summary.Alarms);
+            json.WriteNumber("timeSeries", summary.TimeSeries);
+            json.WriteNumber("dataSets", summary.DataSets);
+            json.WriteNumber("tables", summary.Tables);
+            json.WriteNumber("assets", summary.Assets);
             json.WriteStartObject("assetCommands");
-            foreach (var (action, count) in tally.AssetCommands.OrderBy(p => p.Key))
+            foreach (var (action, count) in summary.AssetCommandsByAction.OrderBy(p => p.Key))
             {
                 json.WriteNumber(JsonNamingPolicy.CamelCase.ConvertName(action.ToString()), count);
             }
 
             json.WriteEndObject();
-            json.WriteNumber("commands", tally.Commands);
+            json.WriteNumber("commands", summary.ProtocolCommands);
             json.WriteStartObject("malformedLines");
-            json.WriteNumber("count", tally.Malformed);
+            json.WriteNumber("count", summary.MalformedLines);
             json.WriteStartArray("first");
-            foreach (var line in tally.MalformedLines)
+            foreach (var error in summary.FirstErrors)
             {
-                json.WriteNumberValue(line);
+                json.WriteNumberValue(error.Line);
             }
 
             json.WriteEndArray();
-            json.WriteString("firstError", tally.FirstError?.Describe());
+            json.WriteString("firstError", summary.FirstErrors.Count > 0 ? summary.FirstErrors[0].Describe() : null);
             json.WriteEndObject();
-            DocumentSummary.WriteTime(json, "first", tally.First);
-            DocumentSummary.WriteTime(json, "last", tally.Last);
-            json.WriteNumber("keys", tally.Keys.Count);
+            DocumentSummary.WriteTime(json, "first", summary.Earliest);
+            DocumentSummary.WriteTime(json, "last", summary.Latest);
+            json.WriteNumber("keys", summary.Keys);
             json.WriteStartArray("devices");
-            foreach (var device in tally.Devices.Order(StringComparer.Ordinal))
+            foreach (var device in summary.Devices)
             {
                 json.WriteStringValue(device);
             }
 
             json.WriteEndArray();
-            if (tally.ResolvesKeys)
+            if (resolvesKeys)
             {
                 json.WriteStartObject("unknownKeys");
-                json.WriteNumber("count", tally.UnknownKeys.Count);
+                json.WriteNumber("count", summary.UnknownKeys);
                 json.WriteStartArray("first");
-                foreach (var key in tally.UnknownKeys.Order(StringComparer.Ordinal).Take(ListedLines))
+                foreach (var key in summary.UnknownKeyNames.Take(ListedLines))
                 {
                     json.WriteStringValue(key);
                 }
