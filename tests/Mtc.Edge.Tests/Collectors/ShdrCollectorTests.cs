@@ -109,6 +109,11 @@ public sealed class ShdrCollectorTests : IDisposable
             var source = Assert.Single(app.Services.GetRequiredService<Mtc.Edge.Status.EdgeState>().Sources);
             Assert.Equal(3, source.MalformedLines);
             Assert.Equal("connected", source.State);
+            using (var http = new HttpClient())
+            {
+                var status = JsonDocument.Parse(await http.GetStringAsync(app.Urls.First().TrimEnd('/') + "/api/status")).RootElement;
+                Assert.Equal(3, Assert.Single(status.GetProperty("sources").EnumerateArray()).GetProperty("malformedLines").GetInt64());
+            }
 
             // The connection is still up: the next good line arrives too.
             await Send(stream, "2024-01-01T00:00:05Z|exec|READY\n");
