@@ -115,27 +115,36 @@ internal static class IngestApi
             }
             if (r is null && row - 1 == batch.Observations.FirstRowWithBadDataItem)
             {
-                return Problems.BadId(batch.Observations.DataItemOf(row - 1), "invalid-data-item-id", $"records[{i}].dataItemId", "");
+                return Problems.BadId(batch.Observations.DataItemOf(row - 1), "invalid-data-item-id", $"records[{i}].dataItemId",
+                    $"records[{i}].dataItemId holds a control character.");
             }
             validMachine = r is null ? machineId : validMachine;
             if (r is DerivedEventRecord { Event: var ev } && (ev is null || string.IsNullOrEmpty(ev.Type) || string.IsNullOrEmpty(ev.Id)))
             {
                 return Problems.Invalid($"records[{i}].event needs an id and a type.", Field($"records[{i}].event"));
             }
-            if (r is DerivedEventRecord { Event: { } cycle } && CycleDataProblem(cycle) is { } cycleProblem)
+            if (r is DerivedEventRecord { Event: { } derived } && EventProblem(derived, $"records[{i}].event") is { } eventProblem)
             {
-                return Problems.Invalid($"records[{i}].event.data is not cycle data: {cycleProblem}", Field($"records[{i}].event.data"));
-            }
-            if (r is DerivedEventRecord { Event: { } id } && QueryParsing.ControlCharacterAt(id.Id) >= 0)
-            {
-                return Problems.BadId(id.Id, "invalid-event-id", $"records[{i}].event.id", "");
-            }
-            if (r is DerivedEventRecord { Event: { } type } && QueryParsing.ControlCharacterAt(type.Type) >= 0)
-            {
-                return Problems.BadId(type.Type, "invalid-event-type", $"records[{i}].event.type", "");
+                return eventProblem;
             }
         }
         return null;
+    }
+
+    /// <summary>A derived event's id or type with a control character, or an ended cycle whose data is not cycle data.</summary>
+    private static ProblemHttpResult? EventProblem(DerivedEvent e, string field)
+    {
+        if (QueryParsing.ControlCharacterAt(e.Id) >= 0)
+        {
+            return Problems.BadId(e.Id, "invalid-event-id", field + ".id", field + ".id holds a control character.");
+        }
+        if (QueryParsing.ControlCharacterAt(e.Type) >= 0)
+        {
+            return Problems.BadId(e.Type, "invalid-event-type", field + ".type", field + ".type holds a control character.");
+        }
+        return CycleDataProblem(e) is { } cycleProblem
+            ? Problems.Invalid($"{field}.data is not cycle data: {cycleProblem}", Field(field + ".data"))
+            : null;
     }
 
     /// <summary>Why an ended cycle's data cannot be stored as a cycle (it is read when the cycle is stored), or null.</summary>
