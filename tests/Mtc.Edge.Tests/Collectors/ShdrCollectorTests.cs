@@ -113,6 +113,8 @@ public sealed class ShdrCollectorTests : IDisposable
             {
                 var status = JsonDocument.Parse(await http.GetStringAsync(app.Urls.First().TrimEnd('/') + "/api/status")).RootElement;
                 Assert.Equal(3, Assert.Single(status.GetProperty("sources").EnumerateArray()).GetProperty("malformedLines").GetInt64());
+                var page = await http.GetStringAsync(app.Urls.First().TrimEnd('/') + "/");
+                Assert.Contains("<td class=\"malformed bad\">3</td>", page, StringComparison.Ordinal);
             }
 
             // The connection is still up: the next good line arrives too.
