@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(1203, LogLevel.Warning, "{Source}: streaming failed ({Error}); polling instead")]
     public static partial void Polling(ILogger log, string source, string error);
+
+    [LoggerMessage(1204, LogLevel.Warning, "{Source}: malformed SHDR line skipped ({Count} so far): {Error}")]
+    public static partial void MalformedShdrLine(ILogger log, string source, long count, string error);
 }

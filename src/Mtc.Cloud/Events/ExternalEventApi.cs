@@ -133,12 +133,12 @@ internal static class ExternalEventApi
         var machineId = SetupApi.Text(root, "machineId");
         if (!QueryParsing.IsValidId(machineId))
         {
-            return Problems.Invalid("machineId is required: 1-128 characters.", Field("machineId"));
+            return Problems.BadId(machineId, "invalid-machine-id", "machineId", "machineId is required: 1-128 characters.");
         }
         var type = SetupApi.Text(root, "type") ?? SetupApi.Text(root, "eventType");
-        if (type is null || type.Length is 0 or > 64)
+        if (type is null || type.Length is 0 or > 64 || QueryParsing.ControlCharacterAt(type) >= 0)
         {
-            return Problems.Invalid("type (or eventType) is required: 1-64 characters, e.g. setup_start, downtime_reason, scrap, note.", Field("type"));
+            return Problems.BadId(type, "invalid-event-type", "type", "type (or eventType) is required: 1-64 characters, e.g. setup_start, downtime_reason, scrap, note.");
         }
         var timestamp = now;
         if (root.TryGetProperty("timestamp", out var ts) && ts.ValueKind != JsonValueKind.Null)
@@ -156,7 +156,7 @@ internal static class ExternalEventApi
             {
                 return Problems.Invalid("data must be a JSON object.", Field("data"));
             }
-            data = d.GetRawText();
+            data = StoredText.CleanJson(d.GetRawText());
         }
         ev = new ExternalEvent(Guid.CreateVersion7().ToString("n"), machineId!, type, timestamp, data);
         return null;

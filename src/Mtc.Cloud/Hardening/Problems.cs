@@ -20,6 +20,24 @@ internal static class Problems
         Create(StatusCodes.Status400BadRequest, "invalid-json", "The body is not valid JSON for this route.",
             e.Message, new Dictionary<string, object?> { ["path"] = e.Path, ["line"] = e.LineNumber + 1, ["bytePositionInLine"] = e.BytePositionInLine });
 
+    /// <summary>
+    /// An identifier that fails its check: when it holds a control character (which no read could ever match), a
+    /// 400 whose type names the field (<c>invalid-edge-id</c>, <c>invalid-machine-id</c>...); otherwise the plain
+    /// <see cref="Invalid"/> with <paramref name="detail"/>.
+    /// </summary>
+    public static ProblemHttpResult BadId(string? id, string typeSlug, string field, string detail)
+    {
+        var at = Hosting.QueryParsing.ControlCharacterAt(id);
+        if (at < 0)
+        {
+            return Invalid(detail, new Dictionary<string, object?> { ["field"] = field });
+        }
+        var code = ((int)id![at]).ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status400BadRequest, typeSlug, "An identifier holds a control character.",
+            $"{field} holds the control character U+{code} at index {at}; identifiers are 1-128 characters without control characters.",
+            new Dictionary<string, object?> { ["field"] = field, ["index"] = at });
+    }
+
     public static ProblemHttpResult NotFound(string what, string id) =>
         Create(StatusCodes.Status404NotFound, "not-found", $"No such {what}.", $"{what} '{id}' does not exist.");
 

@@ -15,7 +15,7 @@ internal static class ApiDocs
                 "'Authorization: Bearer mtc_<id>_<secret>' or 'X-API-Key'. Errors are RFC 9457 problem details with a stable type.";
             doc.Servers = [];
             return Task.CompletedTask;
-        }));
+        }).AddTextFieldDocs());
         return builder;
     }
 

@@ -84,5 +84,17 @@ internal static class QueryParsing
     public static Dictionary<string, object?> Param(string name) => new() { ["parameter"] = name };
 
     /// <summary>Ids of edges, machines and streams: 1–128 characters, no control characters.</summary>
-    public static bool IsValidId(string? id) => id is { Length: > 0 and <= 128 } && !id.Any(char.IsControl);
+    public static bool IsValidId(string? id) => id is { Length: > 0 and <= 128 } && ControlCharacterAt(id) < 0;
+
+    /// <summary>The index of the first control character (U+0000-U+001F, U+007F-U+009F, as <see cref="char.IsControl(char)"/>) in a text, or -1.</summary>
+    public static int ControlCharacterAt(string? text)
+    {
+        if (text is null)
+        {
+            return -1;
+        }
+        var low = text.AsSpan().IndexOfAnyInRange('\0', '\u001F');
+        var high = text.AsSpan().IndexOfAnyInRange('\u007F', '\u009F');
+        return low < 0 ? high : high < 0 ? low : Math.Min(low, high);
+    }
 }

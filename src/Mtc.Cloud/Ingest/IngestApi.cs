@@ -19,7 +19,9 @@ internal static class IngestApi
             .WithName("Ingest")
             .WithTags("Edge")
             .WithSummary("Apply an edge batch exactly once")
-            .WithDescription("Records with seq at or below the stream's high-water mark are skipped; the rest are stored and the mark moves to toSeq, in one transaction. Bodies may be gzip-compressed.")
+            .WithDescription("Records with seq at or below the stream's high-water mark are skipped; the rest are stored and the mark moves to toSeq, in one transaction. Bodies may be gzip-compressed. " +
+                "Free text (values, names, messages, documents, event and status data) is stored with each U+0000 replaced by U+FFFD; " +
+                "an identifier with a control character refuses the batch with a 400 whose type names the field.")
             .Accepts<IngestBatch>("application/json");
         return app;
     }
@@ -62,11 +64,11 @@ internal static class IngestApi
     {
         if (!QueryParsing.IsValidId(batch.EdgeId))
         {
-            return Problems.Invalid("edgeId must be 1-128 characters without control characters.", Field("edgeId"));
+            return Problems.BadId(batch.EdgeId, "invalid-edge-id", "edgeId", "edgeId must be 1-128 characters without control characters.");
         }
         if (!QueryParsing.IsValidId(batch.StreamId))
         {
-            return Problems.Invalid("streamId must be 1-128 characters without control characters.", Field("streamId"));
+            return Problems.BadId(batch.StreamId, "invalid-stream-id", "streamId", "streamId must be 1-128 characters without control characters.");
         }
         if (batch.FromSeq < 1 || batch.ToSeq < batch.FromSeq)
         {
@@ -109,15 +111,58 @@ internal static class IngestApi
             // Observations of a batch share their machine id string: it is checked once.
             if (!ReferenceEquals(machineId, validMachine) && !QueryParsing.IsValidId(machineId))
             {
-                return Problems.Invalid($"records[{i}].machineId must be 1-128 characters.", Field($"records[{i}].machineId"));
+                return Problems.BadId(machineId, "invalid-machine-id", $"records[{i}].machineId", $"records[{i}].machineId must be 1-128 characters.");
+            }
+            if (r is null && row - 1 == batch.Observations.FirstRowWithBadDataItem)
+            {
+                return Problems.BadId(batch.Observations.DataItemOf(row - 1), "invalid-data-item-id", $"records[{i}].dataItemId",
+                    $"records[{i}].dataItemId holds a control character.");
             }
             validMachine = r is null ? machineId : validMachine;
             if (r is DerivedEventRecord { Event: var ev } && (ev is null || string.IsNullOrEmpty(ev.Type) || string.IsNullOrEmpty(ev.Id)))
             {
                 return Problems.Invalid($"records[{i}].event needs an id and a type.", Field($"records[{i}].event"));
             }
+            if (r is DerivedEventRecord { Event: { } derived } && EventProblem(derived, $"records[{i}].event") is { } eventProblem)
+            {
+                return eventProblem;
+            }
         }
         return null;
+    }
+
+    /// <summary>A derived event's id or type with a control character, or an ended cycle whose data is not cycle data.</summary>
+    private static ProblemHttpResult? EventProblem(DerivedEvent e, string field)
+    {
+        if (QueryParsing.ControlCharacterAt(e.Id) >= 0)
+        {
+            return Problems.BadId(e.Id, "invalid-event-id", field + ".id", field + ".id holds a control character.");
+        }
+        if (QueryParsing.ControlCharacterAt(e.Type) >= 0)
+        {
+            return Problems.BadId(e.Type, "invalid-event-type", field + ".type", field + ".type holds a control character.");
+        }
+        return CycleDataProblem(e) is { } cycleProblem
+            ? Problems.Invalid($"{field}.data is not cycle data: {cycleProblem}", Field(field + ".data"))
+            : null;
+    }
+
+    /// <summary>Why an ended cycle's data cannot be stored as a cycle (it is read when the cycle is stored), or null.</summary>
+    private static string? CycleDataProblem(DerivedEvent e)
+    {
+        if (e.End is null || !string.Equals(e.Type, DerivedEventTypes.Cycle, StringComparison.Ordinal) || e.Data is not { ValueKind: JsonValueKind.Object } data)
+        {
+            return null;
+        }
+        try
+        {
+            data.Deserialize(WireJsonContext.Default.CycleData);
+            return null;
+        }
+        catch (JsonException x)
+        {
+            return x.Message;
+        }
     }
 
     private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };

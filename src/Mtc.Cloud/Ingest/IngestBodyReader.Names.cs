@@ -45,7 +45,14 @@ internal static partial class IngestBodyReader
 
         public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
 
-        public void Reset() => _length = 0;
+        /// <summary>Whether an unescaped string of the record holds a 0x00 byte (an escaped U+0000).</summary>
+        public bool HasNul { get; private set; }
+
+        public void Reset()
+        {
+            _length = 0;
+            HasNul = false;
+        }
 
         public TextSlot Unescape(ref Utf8JsonReader reader)
         {
@@ -60,6 +67,7 @@ internal static partial class IngestBodyReader
             }
             var n = reader.CopyString(_bytes.AsSpan(_length));
             var slot = new TextSlot(_length, n, InScratch: true);
+            HasNul |= _bytes.AsSpan(_length, n).Contains((byte)0);
             _length += n;
             return slot;
         }

@@ -209,7 +209,7 @@ internal static partial class IngestBodyReader
         {
             return false;
         }
-        payload.Observations.Add(seq, timestamp, sequence, slots, json, scratch.Bytes);
+        payload.Observations.Add(seq, timestamp, sequence, slots, json, scratch.Bytes, scratch.HasNul);
         payload.AddObservationEntry(seq);
         return true;
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Mtc.Cloud.Storage;
 using Mtc.Core.Wire;
 
 namespace Mtc.Cloud.Ingest;
@@ -24,7 +25,13 @@ internal sealed partial class ObservationRows
     /// Adds an observation whose texts are UTF-8 bytes of the request body (or of a scratch buffer, for strings
     /// that had escapes), so a plain string goes from the request to PostgreSQL without becoming a .NET string.
     /// </summary>
-    public void Add(long seq, DateTimeOffset timestamp, long sequence, ReadOnlySpan<TextSlot> slots, ReadOnlySpan<byte> body, ReadOnlySpan<byte> scratch)
+    /// <para>
+    /// A raw JSON string holds no control byte; only an escaped one can hold a 0x00 (from <c>\u0000</c>). When the
+    /// scratch has one (<paramref name="scratchHasNul"/>), its free texts are written with U+FFFD in place of U+0000
+    /// (<see cref="StoredText"/>); the machine and data item ids are kept as sent, for the batch's check to refuse.
+    /// </para>
+    public void Add(long seq, DateTimeOffset timestamp, long sequence, ReadOnlySpan<TextSlot> slots, ReadOnlySpan<byte> body, ReadOnlySpan<byte> scratch,
+        bool scratchHasNul = false)
     {
         var start = BeginRow(seq, timestamp, sequence, 256);
         var machine = Slice(slots[0], body, scratch);
@@ -39,12 +46,24 @@ internal sealed partial class ObservationRows
             {
                 WriteNull();
             }
+            else if (scratchHasNul && slots[i].InScratch)
+            {
+                WriteCleanText(Slice(slots[i], body, scratch));
+            }
             else
             {
                 WriteText(Slice(slots[i], body, scratch));
             }
         }
         EndRow(start, KeyOf(MachineIndex(machine), item));
+    }
+
+    private void WriteCleanText(ReadOnlySpan<byte> utf8)
+    {
+        Reserve(4 + (utf8.Length * StoredText.ReplacementUtf8.Length));
+        var n = StoredText.CleanUtf8(utf8, _bytes.AsSpan(_length + 4));
+        BinaryPrimitives.WriteInt32BigEndian(_bytes.AsSpan(_length), n);
+        _length += 4 + n;
     }
 
     private static ReadOnlySpan<byte> Slice(TextSlot slot, ReadOnlySpan<byte> body, ReadOnlySpan<byte> scratch) =>

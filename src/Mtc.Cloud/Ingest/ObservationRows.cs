@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Storage;
 using Mtc.Core.Wire;
 
 namespace Mtc.Cloud.Ingest;
@@ -44,6 +46,9 @@ internal sealed partial class ObservationRows : IDisposable
     private int _lastMachine = -1;
 
     public int Count => _count;
+
+    /// <summary>The first row whose data item id holds a control character (the batch is refused), or -1.</summary>
+    public int FirstRowWithBadDataItem { get; private set; } = -1;
 
     public ObservationRow this[int index] => _rows[index];
 
@@ -140,6 +145,7 @@ internal sealed partial class ObservationRows : IDisposable
 
     private void WriteText(string? value)
     {
+        value = StoredText.Clean(value);
         if (value is null)
         {
             WriteNull();
@@ -184,6 +190,10 @@ internal sealed partial class ObservationRows : IDisposable
         {
             key = _keys.Count;
             _keys.Add((machine, dataItemId));
+            if (FirstRowWithBadDataItem < 0 && QueryParsing.ControlCharacterAt(dataItemId) >= 0)
+            {
+                FirstRowWithBadDataItem = _count;
+            }
             keys.Add(dataItemId, key);
         }
         return key;
@@ -196,6 +206,7 @@ internal sealed partial class ObservationRows : IDisposable
         _bytes = [];
         _rows = [];
         _count = 0;
+        FirstRowWithBadDataItem = -1;
         _length = 0;
     }
 }

@@ -66,7 +66,7 @@ internal static class SetupApi
         var edgeId = Text(root, "edgeId") ?? Text(root, "edgeGatewayId");
         if (!QueryParsing.IsValidId(edgeId))
         {
-            return Problems.Invalid("edgeId (or edgeGatewayId) is required: 1-128 characters.", Field("edgeId"));
+            return Problems.BadId(edgeId, "invalid-edge-id", "edgeId", "edgeId (or edgeGatewayId) is required: 1-128 characters.");
         }
         if (!root.TryGetProperty("machines", out var list) || list.ValueKind != JsonValueKind.Array)
         {
@@ -79,12 +79,12 @@ internal static class SetupApi
             var machine = item.ValueKind switch
             {
                 JsonValueKind.String => new MachineSetup(item.GetString()!, null, null),
-                JsonValueKind.Object => new MachineSetup(Text(item, "id") ?? Text(item, "machineId") ?? "", Text(item, "name"), Text(item, "uuid")),
+                JsonValueKind.Object => new MachineSetup(Text(item, "id") ?? Text(item, "machineId") ?? "", StoredText.Clean(Text(item, "name")), StoredText.Clean(Text(item, "uuid"))),
                 _ => null,
             };
             if (machine is null || !QueryParsing.IsValidId(machine.Id))
             {
-                return Problems.Invalid($"machines[{i}] needs an id of 1-128 characters.", Field($"machines[{i}]"));
+                return Problems.BadId(machine?.Id, "invalid-machine-id", $"machines[{i}]", $"machines[{i}] needs an id of 1-128 characters.");
             }
             if (machines.Any(m => string.Equals(m.Id, machine.Id, StringComparison.Ordinal)))
             {
@@ -93,7 +93,7 @@ internal static class SetupApi
             machines.Add(machine);
             i++;
         }
-        setup = new EdgeSetup(edgeId!, Text(root, "name"), machines);
+        setup = new EdgeSetup(edgeId!, StoredText.Clean(Text(root, "name")), machines);
         return null;
     }
 

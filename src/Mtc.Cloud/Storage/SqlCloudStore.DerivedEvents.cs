@@ -25,7 +25,7 @@ internal abstract partial class SqlCloudStore
             "start_ts = excluded.start_ts, end_ts = excluded.end_ts, data = excluded.data " +
             "WHERE events.end_ts IS NULL AND excluded.end_ts IS NOT NULL",
             ("@t", tenant), ("@c", cursor), ("@id", e.Id), ("@type", e.Type), ("@m", derived.MachineId), ("@e", edgeId),
-            ("@s", Normalize(e.Start)), ("@end", e.End is { } x ? Normalize(x) : null), ("@d", e.Data?.GetRawText())), ct).ConfigureAwait(false);
+            ("@s", Normalize(e.Start)), ("@end", e.End is { } x ? Normalize(x) : null), ("@d", StoredText.CleanJson(e.Data?.GetRawText()))), ct).ConfigureAwait(false);
         if (stored > 0 && e.End is not null && string.Equals(e.Type, DerivedEventTypes.Cycle, StringComparison.Ordinal))
         {
             await InsertCycleAsync(c, tx, tenant, derived, ct).ConfigureAwait(false);

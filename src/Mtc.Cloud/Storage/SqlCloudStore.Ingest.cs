@@ -126,18 +126,18 @@ internal abstract partial class SqlCloudStore
                     await UpsertDerivedEventAsync(c, tx, tenant, cursor++, batch.EdgeId, derived, ct).ConfigureAwait(false);
                     break;
                 case GapRecord gap:
-                    var gapData = JsonSerializer.Serialize(new Dictionary<string, object?>
+                    var gapData = StoredText.CleanJson(JsonSerializer.Serialize(new Dictionary<string, object?>
                     {
                         ["source"] = gap.Source, ["missed"] = gap.Missed, ["fromSequence"] = gap.FromSequence,
                         ["toSequence"] = gap.ToSequence, ["reason"] = gap.Reason, ["streamId"] = batch.StreamId, ["seq"] = gap.Seq,
-                    }, Hosting.CloudJson.Options);
+                    }, Hosting.CloudJson.Options))!;
                     await InsertEventAsync(c, tx, tenant, cursor++, $"{batch.StreamId}:{gap.Seq}", "edge", "gap", gap.MachineId,
                         batch.EdgeId, now, null, gapData, ct).ConfigureAwait(false);
                     break;
                 case EdgeStatusRecord status:
                     await ExecuteAsync(Command(c, tx,
                         "UPDATE edges SET status_json = @d, status_at = @at WHERE tenant = @t AND id = @e",
-                        ("@d", status.Data?.GetRawText()), ("@at", Normalize(status.Timestamp)), ("@t", tenant), ("@e", batch.EdgeId)), ct)
+                        ("@d", StoredText.CleanJson(status.Data?.GetRawText())), ("@at", Normalize(status.Timestamp)), ("@t", tenant), ("@e", batch.EdgeId)), ct)
                         .ConfigureAwait(false);
                     break;
             }

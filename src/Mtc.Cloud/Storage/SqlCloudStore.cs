@@ -47,6 +47,7 @@ internal abstract partial class SqlCloudStore : ICloudStore
     {
         null => DBNull.Value,
         DateTimeOffset t => TimeValue(t),
+        string s => StoredText.Clean(s)!,
         _ => value,
     };
 

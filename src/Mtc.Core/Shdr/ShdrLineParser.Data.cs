@@ -23,6 +23,13 @@ public sealed partial class ShdrLineParser
                 return Fail(FormatErrorKind.Malformed, "empty key", lineNumber, keyField, i + 1);
             }
 
+            // No data item id holds a control character (a NUL, a stray escape...): the line is not SHDR. Values keep theirs.
+            if (ControlCharacterAt(rawKey) is var control and >= 0)
+            {
+                return Fail(FormatErrorKind.Malformed, $"key holds the control character U+{(int)rawKey[control]:X4} after '{Excerpt(rawKey[..control])}'",
+                    lineNumber, keyField.Column + control, i + 1);
+            }
+
             var colon = rawKey.IndexOf(':');
             var devicePart = colon > 0 ? rawKey[..colon] : [];
             var keyPart = colon > 0 ? rawKey[(colon + 1)..] : rawKey;

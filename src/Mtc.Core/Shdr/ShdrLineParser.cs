@@ -182,6 +182,14 @@ public sealed partial class ShdrLineParser
     internal static string Excerpt(ReadOnlySpan<char> text) =>
         text.Length <= 60 ? text.ToString() : string.Concat(text[..57], "...");
 
+    /// <summary>The index of the first control character (as <see cref="char.IsControl(char)"/>) in a text, or -1.</summary>
+    private static int ControlCharacterAt(ReadOnlySpan<char> text)
+    {
+        var low = text.IndexOfAnyInRange('\0', '\u001F');
+        var high = text.IndexOfAnyInRange('\u007F', '\u009F');
+        return low < 0 ? high : high < 0 ? low : Math.Min(low, high);
+    }
+
     private static ShdrParseResult Fail(FormatErrorKind kind, string message, int line, ShdrFieldRange field, int fieldIndex) =>
         Fail(kind, message, line, field.Column, fieldIndex);
 

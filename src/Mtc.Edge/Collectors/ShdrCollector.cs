@@ -198,6 +198,15 @@ internal sealed class ShdrCollector
             foreach (var line in lines)
             {
                 var result = reader.Accept(line);
+                if (result.Error is { } error)
+                {
+                    // Counted and skipped: the next lines are read as usual. The log names the first ones, then every 1000th.
+                    var count = ++_source.MalformedLines;
+                    if (count <= 10 || count % 1000 == 0)
+                    {
+                        Log.MalformedShdrLine(_log, Key, count, error.Describe());
+                    }
+                }
                 switch (result.Line)
                 {
                     case ShdrPing:

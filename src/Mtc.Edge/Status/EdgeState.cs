@@ -66,6 +66,7 @@ internal sealed class SourceState(string key, string kind, string address)
     public long NextSequence { get; set; }
     public DateTimeOffset? LastData { get; set; }
     public string? LastError { get; set; }
+    public long MalformedLines { get; set; }
     public long Observations => Interlocked.Read(ref _observations);
     public long Gaps => Interlocked.Read(ref _gaps);
 

@@ -17,7 +17,7 @@ internal sealed record EdgeStatusReport(
     {
         var now = time.GetUtcNow();
         var sources = state.Sources.Select(s => new SourceReport(s.Key, s.Kind, s.Address, s.State, s.InstanceId, s.NextSequence,
-            s.Observations, s.Gaps, s.LastData, s.LastError)).ToList();
+            s.Observations, s.Gaps, s.LastData, s.LastError, s.MalformedLines)).ToList();
         var up = state.Uplink;
         return new EdgeStatusReport(
             edgeId, now, state.Started, IsReady(state),
@@ -37,7 +37,7 @@ internal sealed record EdgeStatusReport(
 }
 
 internal sealed record SourceReport(string Key, string Kind, string Address, string State, string? InstanceId, long NextSequence,
-    long Observations, long Gaps, DateTimeOffset? LastData, string? LastError);
+    long Observations, long Gaps, DateTimeOffset? LastData, string? LastError, long MalformedLines = 0);
 
 /// <summary>A machine, the source that last sent its observations, how many it sent since the edge started, and when.</summary>
 internal sealed record MachineReport(string Id, string? Name, string? Uuid, string? Source, long Observations, DateTimeOffset? LastData);

@@ -32,11 +32,11 @@ internal static class StatusPage
             sb.Append(CultureInfo.InvariantCulture,
                 $"<tr data-machine=\"{H(m.Id)}\"><td>{H(m.Id)}</td><td>{H(m.Name ?? "")}</td><td>{H(m.Source ?? "")}</td><td class=\"state {(state == "connected" ? "ok" : "bad")}\">{H(state)}</td><td class=\"observations\">{m.Observations}</td><td>{Ago(m.LastData, r.Now)}</td></tr>");
         }
-        sb.Append("</table><h2>Sources</h2><table id=\"sources\"><tr><th>Source</th><th>State</th><th>Observations</th><th>Gaps</th><th>Last data</th><th>Last error</th></tr>");
+        sb.Append("</table><h2>Sources</h2><table id=\"sources\"><tr><th>Source</th><th>State</th><th>Observations</th><th>Gaps</th><th>Malformed lines</th><th>Last data</th><th>Last error</th></tr>");
         foreach (var s in r.Sources)
         {
             sb.Append(CultureInfo.InvariantCulture,
-                $"<tr data-source=\"{H(s.Key)}\"><td>{H(s.Address)}</td><td class=\"state {(s.State == "connected" ? "ok" : "bad")}\">{H(s.State)}</td><td class=\"observations\">{s.Observations}</td><td>{s.Gaps}</td><td>{Ago(s.LastData, r.Now)}</td><td>{H(s.LastError ?? "")}</td></tr>");
+                $"<tr data-source=\"{H(s.Key)}\"><td>{H(s.Address)}</td><td class=\"state {(s.State == "connected" ? "ok" : "bad")}\">{H(s.State)}</td><td class=\"observations\">{s.Observations}</td><td>{s.Gaps}</td><td class=\"malformed {(s.MalformedLines == 0 ? "ok" : "bad")}\">{s.MalformedLines}</td><td>{Ago(s.LastData, r.Now)}</td><td>{H(s.LastError ?? "")}</td></tr>");
         }
         var o = r.Outbox;
         sb.Append(CultureInfo.InvariantCulture, $"""

@@ -168,4 +168,26 @@ public sealed class IngestBodyReaderTests
         Assert.Equal(["five", "two", "three"], rows.Observations.LatestAfter(1).Select(v => v.Value));
         Assert.Equal("n-a", all[1].Name);
     }
+
+    [Fact]
+    public void An_escaped_nul_is_read_by_the_fast_pass_as_U_FFFD_in_texts_and_kept_in_ids_for_the_check()
+    {
+        // Values from the generated path and the fast pass agree: U+0000 in free text becomes U+FFFD in both.
+        var record = Obs(1, "m1", "d\0", "a\0b\0", 0) with { Name = "\0name", NativeCode = "plain" };
+        var json = Encoding.UTF8.GetBytes($$"""{"edgeId":"e","streamId":"s","fromSeq":1,"toSeq":2,"records":[{{Json(record)}},{{Json(Obs(2, "m1", "ok", "\0", 1))}}]}""");
+        Assert.Contains("\\u0000", Encoding.UTF8.GetString(json), StringComparison.Ordinal);
+        using var fast = new IngestPayload();
+        Assert.True(IngestBodyReader.TryReadFast(json, fast));
+        using var generated = Generated(json)!;
+        foreach (var payload in (IngestPayload[])[fast, generated])
+        {
+            var first = payload.Observations.ToRecord(0);
+            Assert.Equal("a\uFFFDb\uFFFD", first.Value);
+            Assert.Equal("\uFFFDname", first.Name);
+            Assert.Equal("plain", first.NativeCode);
+            Assert.Equal("d\0", first.DataItemId);
+            Assert.Equal(0, payload.Observations.FirstRowWithBadDataItem);
+            Assert.Equal("\uFFFD", payload.Observations.ToRecord(1).Value);
+        }
+    }
 }

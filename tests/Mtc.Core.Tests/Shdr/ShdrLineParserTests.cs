@@ -36,6 +36,32 @@ public sealed class ShdrLineParserTests
         Assert.Equal(["AVAILABLE", "PRODUCTION", "56"], line.Entries.Cast<ShdrValue>().Select(v => v.Value));
     }
 
+    [Theory]
+    [InlineData("2022-08-08T13:51:34Z|ex\0ec|ACTIVE", 2, "U+0000")]
+    [InlineData("2022-08-08T13:51:34Z|avail|AVAILABLE|\u001Bexec|ACTIVE", 4, "U+001B")]
+    [InlineData("2022-08-08T13:51:34Z|d1:pa\u0085rt|3", 2, "U+0085")]
+    public void A_key_with_a_control_character_is_a_malformed_line_at_that_character(string line, int field, string code)
+    {
+        var error = Error(line);
+        Assert.Equal(FormatErrorKind.Malformed, error.Kind);
+        Assert.Equal(7, error.Line);
+        Assert.Equal(field, error.Field);
+        // The column (1-based) is the control character's own, found here without the parser.
+        var at = line.Select((c, i) => (c, i)).Skip(20).First(p => char.IsControl(p.c)).i;
+        Assert.Equal(at + 1, error.Column);
+        Assert.Contains(code, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(line[at], error.Message);
+    }
+
+    [Fact]
+    public void Values_and_messages_keep_their_control_characters()
+    {
+        var line = Data("2022-08-08T13:51:34Z|exec|ACT\0IVE|msg|M1|te\u0007xt\0|cond|fault|E1||HIGH|hot\0");
+        Assert.Equal("ACT\0IVE", Assert.IsType<ShdrValue>(line.Entries[0]).Value);
+        Assert.Equal("te\u0007xt\0", Assert.IsType<ShdrMessage>(line.Entries[1]).Text);
+        Assert.Equal("hot\0", Assert.IsType<ShdrCondition>(line.Entries[2]).Message);
+    }
+
     [Fact]
     public void Empty_values_and_unavailable_are_values()
     {

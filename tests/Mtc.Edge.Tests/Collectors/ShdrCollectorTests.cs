@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mtc.Edge.Tests.Collectors;
 
@@ -66,6 +67,61 @@ public sealed class ShdrCollectorTests : IDisposable
             // The edge numbers the observations itself: 1, 2, 3, ... without holes, across the reconnect.
             Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(o => o.GetProperty("sequence").GetInt64()));
             Assert.Equal(["AVAILABLE", "ACTIVE", "AUTOMATIC"], all.Take(3).Select(o => o.GetProperty("value").GetString()));
+        }
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Lines_with_control_characters_in_a_key_are_counted_and_skipped_and_values_keep_theirs()
+    {
+        var devices = Path.Combine(AppContext.BaseDirectory, "TestData", "cppagent", "test_package", "resources", "samples", "two_devices.xml");
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var config = _dir.Sub("edge.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            Edge = new
+            {
+                Id = "e1",
+                DataDirectory = "./data",
+                Adapters = new[] { new { Host = "127.0.0.1", Port = port, Devices = devices, Device = "Device1", Timeout = "00:00:30" } },
+                Http = new { Urls = "http://127.0.0.1:0" },
+            },
+        }));
+        await using var app = EdgeHost.Build(config);
+        await app.StartAsync();
+
+        using (var adapter = await listener.AcceptTcpClientAsync())
+        {
+            var stream = adapter.GetStream();
+            // NUL and other control bytes as an adapter with a broken buffer might send them: in keys they spoil the line,
+            // in a value they are the value's text.
+            await Send(stream,
+                "2024-01-01T00:00:00Z|avail|AVAILABLE\n" +
+                "2024-01-01T00:00:01Z|ex\0ec|ACTIVE\n" +
+                "2024-01-01T00:00:02Z|exec|ACT\0IVE\n" +
+                "2024-01-01T00:00:03Z|\u0001mode|AUTOMATIC|avail|UNAVAILABLE\n" +
+                "\0\0\0\n" +
+                "2024-01-01T00:00:04Z|mode|MANUAL\n");
+            var observations = await WaitForObservations(3);
+            Assert.Equal(["AVAILABLE", "ACT\0IVE", "MANUAL"], observations.Select(o => o.GetProperty("value").GetString()));
+            var source = Assert.Single(app.Services.GetRequiredService<Mtc.Edge.Status.EdgeState>().Sources);
+            Assert.Equal(3, source.MalformedLines);
+            Assert.Equal("connected", source.State);
+            using (var http = new HttpClient())
+            {
+                var status = JsonDocument.Parse(await http.GetStringAsync(app.Urls.First().TrimEnd('/') + "/api/status")).RootElement;
+                Assert.Equal(3, Assert.Single(status.GetProperty("sources").EnumerateArray()).GetProperty("malformedLines").GetInt64());
+                var page = await http.GetStringAsync(app.Urls.First().TrimEnd('/') + "/");
+                Assert.Contains("<td class=\"malformed bad\">3</td>", page, StringComparison.Ordinal);
+            }
+
+            // The connection is still up: the next good line arrives too.
+            await Send(stream, "2024-01-01T00:00:05Z|exec|READY\n");
+            var all = await WaitForObservations(4);
+            Assert.Equal("READY", all[^1].GetProperty("value").GetString());
+            Assert.Equal(4, all.Count);
         }
         await app.StopAsync();
     }
