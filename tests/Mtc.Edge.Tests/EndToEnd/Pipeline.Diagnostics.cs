@@ -8,9 +8,10 @@ namespace Mtc.Edge.Tests.EndToEnd;
 internal sealed partial class Pipeline
 {
     /// <summary>
-    /// Why agent sequences the cloud does not hold are missing, for a failure message: each one's device and data item (from
-    /// the simulator), whether the edge's outbox still queues it (written, not yet acknowledged: the check came too early) or
-    /// not (never written, or deleted undelivered), the edge's cursor and outbox seqs, the cloud's high-water mark, and the logs.
+    /// Why agent sequences the cloud did not hold are missing, for a failure message: each one's device and data item (from
+    /// the simulator), whether the edge's outbox still queues it or the cloud holds it by now (written, delivered late: the
+    /// check came too early) or neither (never written, or deleted undelivered), the edge's cursor and outbox seqs, the
+    /// cloud's high-water mark, and the logs.
     /// </summary>
     public async Task<string> ExplainMissingAsync(IReadOnlyList<long> missing)
     {
@@ -38,7 +39,7 @@ internal sealed partial class Pipeline
                 .Where(x => missing.Contains(x.Sequence)).ToList();
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"edge outbox still queues {queued.Count} of them (outbox seqs {Ranges([.. queued.Select(q => q.Seq).Order()])}); " +
-                $"{missing.Count - queued.Count} are neither there nor in the cloud");
+                $"{missing.Count - queued.Count} are not (delivered since, or never written, or deleted undelivered)");
             var cursors = Query(outbox, "SELECT source, instance_id, next_sequence FROM cursors", r => $"{r.GetString(0)} instance {r.GetValue(1)} next {r.GetInt64(2)}");
             var seqs = Query(outbox, "SELECT (SELECT COUNT(*) FROM records), (SELECT MIN(seq) FROM records), (SELECT seq FROM sqlite_sequence WHERE name = 'records')",
                 r => $"{r.GetInt64(0)} records queued, oldest seq {r.GetValue(1)}, last seq {r.GetValue(2)}");
@@ -51,6 +52,10 @@ internal sealed partial class Pipeline
         try
         {
             using var cloud = OpenCloudDb();
+            var arrived = Query(cloud, "SELECT DISTINCT seq FROM observations WHERE seq BETWEEN $a AND $b", r => r.GetInt64(0),
+                ("$a", missing[0]), ("$b", missing[^1])).Where(missing.Contains).Order().ToList();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"the cloud holds {arrived.Count} of them by now ({Ranges(arrived)}): those arrived after the check read the cloud");
             var streams = Query(cloud, "SELECT stream_id, hwm, records_received FROM streams", r => $"{r.GetString(0)} hwm {r.GetInt64(1)} received {r.GetInt64(2)}");
             text.AppendLine(CultureInfo.InvariantCulture, $"cloud streams: {string.Join("; ", streams)}");
             text.AppendLine(CultureInfo.InvariantCulture, $"edge status: {await Http.GetStringAsync(new Uri(EdgeUri, "/api/status"))}");
