@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,18 +13,16 @@ namespace Mtc.Edge.Tests.Collectors;
 public sealed class ShdrCollectorTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private static readonly string Devices =
+        Path.Combine(AppContext.BaseDirectory, "TestData", "cppagent", "test_package", "resources", "samples", "two_devices.xml");
+
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
-    public async Task Adapter_disconnect_records_every_item_unavailable_then_values_again_after_reconnect()
+    /// <summary>A started edge whose one adapter source is Device1 of <see cref="Devices"/>, fed by whoever accepts on <paramref name="listener"/>.</summary>
+    private async Task<WebApplication> StartEdgeAsync(TcpListener listener)
     {
-        var devices = Path.Combine(AppContext.BaseDirectory, "TestData", "cppagent", "test_package", "resources", "samples", "two_devices.xml");
-        var device1Items = XDocument.Load(devices).Descendants().Single(e => e.Name.LocalName == "Device" && (string?)e.Attribute("name") == "Device1")
-            .Descendants().Where(e => e.Name.LocalName == "DataItem").Select(e => (string)e.Attribute("id")!).ToHashSet();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var config = _dir.Sub("edge.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
@@ -32,12 +31,23 @@ public sealed class ShdrCollectorTests : IDisposable
             {
                 Id = "e1",
                 DataDirectory = "./data",
-                Adapters = new[] { new { Host = "127.0.0.1", Port = port, Devices = devices, Device = "Device1", Timeout = "00:00:30" } },
+                Adapters = new[] { new { Host = "127.0.0.1", Port = port, Devices, Device = "Device1", Timeout = "00:00:30" } },
                 Http = new { Urls = "http://127.0.0.1:0" },
             },
         }));
-        await using var app = EdgeHost.Build(config);
+        var app = EdgeHost.Build(config);
         await app.StartAsync();
+        return app;
+    }
+
+    [Fact]
+    public async Task Adapter_disconnect_records_every_item_unavailable_then_values_again_after_reconnect()
+    {
+        var device1Items = XDocument.Load(Devices).Descendants().Single(e => e.Name.LocalName == "Device" && (string?)e.Attribute("name") == "Device1")
+            .Descendants().Where(e => e.Name.LocalName == "DataItem").Select(e => (string)e.Attribute("id")!).ToHashSet();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var app = await StartEdgeAsync(listener);
 
         using (var adapter = await listener.AcceptTcpClientAsync())
         {
@@ -74,23 +84,9 @@ public sealed class ShdrCollectorTests : IDisposable
     [Fact]
     public async Task Lines_with_control_characters_in_a_key_are_counted_and_skipped_and_values_keep_theirs()
     {
-        var devices = Path.Combine(AppContext.BaseDirectory, "TestData", "cppagent", "test_package", "resources", "samples", "two_devices.xml");
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var config = _dir.Sub("edge.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
-        {
-            Edge = new
-            {
-                Id = "e1",
-                DataDirectory = "./data",
-                Adapters = new[] { new { Host = "127.0.0.1", Port = port, Devices = devices, Device = "Device1", Timeout = "00:00:30" } },
-                Http = new { Urls = "http://127.0.0.1:0" },
-            },
-        }));
-        await using var app = EdgeHost.Build(config);
-        await app.StartAsync();
+        await using var app = await StartEdgeAsync(listener);
 
         using (var adapter = await listener.AcceptTcpClientAsync())
         {
