@@ -2,6 +2,7 @@ using System.Text.Json;
 using Mtc.Core.Analytics;
 using Mtc.Core.Model;
 using Mtc.Edge.Outbox;
+using Mtc.Edge.Status;
 
 namespace Mtc.Edge.Analytics;
 
@@ -22,6 +23,9 @@ internal sealed class SourceAnalytics
     // Per machine, derivedEvent payloads of events that ended when its device model changed, not yet appended. They travel
     // in the saved state until an Observe of that machine appends them, so a crash loses or repeats none of them.
     private readonly Dictionary<string, List<string>> _ended = new(StringComparer.Ordinal);
+
+    // Machines whose analyzer changed since the last Publish.
+    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
 
     /// <summary>Starts from the state stored with the collector's cursor (null on a first start).</summary>
     public SourceAnalytics(byte[]? saved)
@@ -72,6 +76,7 @@ internal sealed class SourceAnalytics
             }
         }
         _machines[machineId] = new Machine(fingerprint, Build(device, state));
+        _changed.Add(machineId);
     }
 
     private void End(string machineId, MachineAnalyzer old)
@@ -100,6 +105,7 @@ internal sealed class SourceAnalytics
             entries.AddRange(ended.Select(e => new OutboxEntry("derivedEvent", machineId, null, false, System.Text.Encoding.UTF8.GetBytes(e))));
         }
         machine.Analyzer.Observe(observation, instanceId);
+        _changed.Add(machineId);
         foreach (var e in machine.Analyzer.TakeEvents())
         {
             entries.Add(new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e)));
@@ -108,6 +114,23 @@ internal sealed class SourceAnalytics
         {
             entries.Add(new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e)));
         }
+    }
+
+    /// <summary>
+    /// Puts the snapshot of every machine observed since the last call into <paramref name="state"/>, for the status page;
+    /// the collector calls it once per stored batch, after the batch is committed.
+    /// </summary>
+    public void Publish(EdgeState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        foreach (var id in _changed)
+        {
+            if (_machines.TryGetValue(id, out var m))
+            {
+                state.SetSnapshot(id, m.Analyzer.Snapshot());
+            }
+        }
+        _changed.Clear();
     }
 
     /// <summary>Every machine's state (and the stored states of machines not seen since the start), as one blob.</summary>

@@ -206,6 +206,7 @@ internal sealed partial class AgentCollector
 
     private void Received(int observations, int gaps)
     {
+        _analytics.Publish(state);
         if (observations > 0)
         {
             _source.AddObservations(observations);

@@ -142,6 +142,7 @@ internal sealed partial class AgentCollector(
     private void Connected()
     {
         _source.State = "connected";
+        _analytics.Publish(state);
         _source.InstanceId = _session.InstanceId;
         _source.NextSequence = _session.Next;
         _source.LastError = null;

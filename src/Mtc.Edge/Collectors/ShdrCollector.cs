@@ -147,6 +147,7 @@ internal sealed class ShdrCollector
         _analytics.SetDevice(_machineId, _device);
         if (stored is { } cursor)
         {
+            _analytics.Publish(_state);
             _instance = cursor.InstanceId ?? "";
             _next = cursor.NextSequence;
             return;
@@ -155,6 +156,7 @@ internal sealed class ShdrCollector
         _next = 1;
         _outbox.Append(Key, new SourceCursor(_instance, _next, _analytics.Save()), [new OutboxEntry("deviceModel", _machineId, null, false,
             RecordPayloads.DeviceModel(_machineId, _device.Uuid, _device.Name, _devicesText))]);
+        _analytics.Publish(_state);
     }
 
     private async Task ReadAsync(NetworkStream stream, CancellationToken ct)
@@ -266,6 +268,7 @@ internal sealed class ShdrCollector
         _source.InstanceId = _instance;
         _source.AddObservations(observations);
         _state.MachineData(_machineId, Key, observations);
+        _analytics.Publish(_state);
         _metrics.Observations(Key, observations);
     }
 }

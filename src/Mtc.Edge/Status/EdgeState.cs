@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Mtc.Core.Analytics;
 using Mtc.Edge.Uplink;
 
 namespace Mtc.Edge.Status;
@@ -9,6 +10,7 @@ internal sealed class EdgeState(TimeProvider time)
     private readonly ConcurrentDictionary<string, SourceState> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SetupMachine> _machines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MachineActivity> _activity = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MachineSnapshot> _snapshots = new(StringComparer.Ordinal);
     private int _machinesVersion;
 
     public DateTimeOffset Started { get; } = time.GetUtcNow();
@@ -33,6 +35,15 @@ internal sealed class EdgeState(TimeProvider time)
             _activity.GetOrAdd(machineId, _ => new MachineActivity()).Add(source, observations, time.GetUtcNow());
         }
     }
+
+    /// <summary>What a machine is doing, as its analyzer saw it after the last batch its collector stored (null before the first).</summary>
+    public MachineSnapshot? Snapshot(string machineId) => _snapshots.GetValueOrDefault(machineId);
+
+    /// <summary>
+    /// Publishes a machine's analyzer snapshot. A snapshot is an immutable record replaced as a whole, so a reader on another
+    /// thread always gets one consistent copy.
+    /// </summary>
+    public void SetSnapshot(string machineId, MachineSnapshot snapshot) => _snapshots[machineId] = snapshot;
 
     /// <summary>Changes whenever a machine is added or renamed: the uplink registers again.</summary>
     public int MachinesVersion => Volatile.Read(ref _machinesVersion);

@@ -1,3 +1,4 @@
+using Mtc.Core.Analytics;
 using Mtc.Edge.Outbox;
 
 namespace Mtc.Edge.Status;
@@ -22,15 +23,18 @@ internal sealed record EdgeStatusReport(
         return new EdgeStatusReport(
             edgeId, now, state.Started, IsReady(state),
             sources,
-            [.. state.Machines.Select(m => state.Activity(m.Id) is { } a
-                ? new MachineReport(m.Id, m.Name, m.Uuid, a.Source, a.Observations, a.LastData)
-                : new MachineReport(m.Id, m.Name, m.Uuid, null, 0, null))],
+            [.. state.Machines.Select(m => Machine(m, state.Activity(m.Id), state.Snapshot(m.Id)))],
             new OutboxReport(streamId, stats.Records, stats.UsedBytes, stats.FileBytes, maxBytes, stats.OldestSeq, stats.LastSeq,
                 stats.OldestCreated is { } c ? Math.Max(0, (now - c).TotalSeconds) : 0,
                 stats.DroppedRecords, stats.QuotaDrops, stats.Quarantined, stats.QuarantinedBatches),
             new UplinkReport(up.State, up.Hwm, up.LastSuccess, up.FailingSince, up.LastError, up.LastLatency?.TotalMilliseconds, up.NextAttempt,
                 up.BatchesSent, up.BatchesRetried, up.BatchesQuarantined, up.SetupStatus));
     }
+
+    private static MachineReport Machine(Uplink.SetupMachine m, MachineActivity? a, MachineSnapshot? s) =>
+        new(m.Id, m.Name, m.Uuid, a?.Source, a?.Observations ?? 0, a?.LastData,
+            s?.Status, s?.Since is { } since ? new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)) : null,
+            s?.Program, s?.PartCount, s?.TotalParts, s?.LastCycle?.DurationSeconds);
 
     /// <summary>Ready: the outbox is open (we got here) and every source has connected at least once.</summary>
     public static bool IsReady(EdgeState state) => state.Sources.All(s => s.LastData is not null || s.State == "connected");
@@ -39,8 +43,16 @@ internal sealed record EdgeStatusReport(
 internal sealed record SourceReport(string Key, string Kind, string Address, string State, string? InstanceId, long NextSequence,
     long Observations, long Gaps, DateTimeOffset? LastData, string? LastError, long MalformedLines = 0);
 
-/// <summary>A machine, the source that last sent its observations, how many it sent since the edge started, and when.</summary>
-internal sealed record MachineReport(string Id, string? Name, string? Uuid, string? Source, long Observations, DateTimeOffset? LastData);
+/// <summary>
+/// A machine, the source that last sent its observations, how many it sent since the edge started, and when; then what the
+/// machine is doing as its analyzer saw it after the last stored batch: <see cref="Status"/> (one of <see cref="MachineStatus"/>)
+/// since <see cref="StatusSince"/> (data time), the active <see cref="Program"/>, the control's part counter
+/// <see cref="PartCount"/>, the <see cref="Parts"/> counted since the analysis began and the last cycle's duration.
+/// All of those are null before the machine's analyzer ran.
+/// </summary>
+internal sealed record MachineReport(string Id, string? Name, string? Uuid, string? Source, long Observations, DateTimeOffset? LastData,
+    string? Status = null, DateTimeOffset? StatusSince = null, string? Program = null, long? PartCount = null, long? Parts = null,
+    double? LastCycleSeconds = null);
 
 /// <summary>
 /// The outbox: <see cref="UsedBytes"/> counts database pages in use, <see cref="FileBytes"/> the files on disk (database,

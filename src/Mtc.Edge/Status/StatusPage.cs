@@ -16,6 +16,7 @@ internal static class StatusPage
             <title>MTConnect edge</title><style>
             body{font:15px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
             td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}th{background:#f4f4f4}
+            .status{font-weight:600}.ACTIVE{color:#0a6b2d}.IDLE{color:#a15c00}.SETUP{color:#1f4fa8}.ALARM{color:#b00020}.OFFLINE{color:#777}
             .ok{color:#0a6b2d}.bad{color:#b00020}.verdict{font-size:1.4rem;font-weight:600}.small{color:#666;font-size:.85rem}
             </style></head><body>
             """);
@@ -25,12 +26,12 @@ internal static class StatusPage
             : $"<p id=\"verdict\" class=\"verdict bad\">Needs attention: {H(string.Join("; ", problems))}</p>");
         sb.Append(CultureInfo.InvariantCulture, $"<p id=\"updated\" class=\"small\">As of {r.Now:yyyy-MM-dd HH:mm:ss} UTC; this page refreshes itself every 5 s.</p>");
         var sourceStates = r.Sources.ToDictionary(s => s.Key, s => s.State, StringComparer.Ordinal);
-        sb.Append("<h2>Machines</h2><table id=\"machines\"><tr><th>Machine</th><th>Name</th><th>Source</th><th>State</th><th>Observations</th><th>Last data</th></tr>");
+        sb.Append("<h2>Machines</h2><table id=\"machines\"><tr><th>Machine</th><th>Name</th><th>Status</th><th>Program</th><th>Parts</th><th>Source</th><th>State</th><th>Observations</th><th>Last data</th></tr>");
         foreach (var m in r.Machines)
         {
             var state = m.Source is { } k && sourceStates.TryGetValue(k, out var st) ? st : "no data yet";
             sb.Append(CultureInfo.InvariantCulture,
-                $"<tr data-machine=\"{H(m.Id)}\"><td>{H(m.Id)}</td><td>{H(m.Name ?? "")}</td><td>{H(m.Source ?? "")}</td><td class=\"state {(state == "connected" ? "ok" : "bad")}\">{H(state)}</td><td class=\"observations\">{m.Observations}</td><td>{Ago(m.LastData, r.Now)}</td></tr>");
+                $"<tr data-machine=\"{H(m.Id)}\"><td>{H(m.Id)}</td><td>{H(m.Name ?? "")}</td>{StatusCell(m)}<td class=\"program\">{H(m.Program ?? "")}</td><td class=\"parts\">{m.Parts}</td><td class=\"source\">{H(m.Source ?? "")}</td><td class=\"state {(state == "connected" ? "ok" : "bad")}\">{H(state)}</td><td class=\"observations\">{m.Observations}</td><td>{Ago(m.LastData, r.Now)}</td></tr>");
         }
         sb.Append("</table><h2>Sources</h2><table id=\"sources\"><tr><th>Source</th><th>State</th><th>Observations</th><th>Gaps</th><th>Malformed lines</th><th>Last data</th><th>Last error</th></tr>");
         foreach (var s in r.Sources)
@@ -87,6 +88,17 @@ internal static class StatusPage
             list.Add($"{r.Outbox.QuarantinedBatches} batches refused by the cloud");
         }
         return list;
+    }
+
+    /// <summary>The machine's status, coloured, with when it began (the machine's data time) as a tooltip.</summary>
+    private static string StatusCell(MachineReport m)
+    {
+        if (m.Status is not { } status)
+        {
+            return "<td class=\"status\">no data yet</td>";
+        }
+        var since = m.StatusSince is { } at ? string.Create(CultureInfo.InvariantCulture, $" title=\"since {at:yyyy-MM-dd HH:mm:ss} UTC\"") : "";
+        return string.Create(CultureInfo.InvariantCulture, $"<td class=\"status {H(status)}\"{since}>{H(status)}</td>");
     }
 
     private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MiB");

@@ -53,11 +53,12 @@ public sealed partial class StatusPageTests(BrowserFixture browser, ITestOutputH
             var sourceKey = m.GetProperty("source").GetString()!;
             var sourceState = after.GetProperty("sources").EnumerateArray().Single(x => x.GetProperty("key").GetString() == sourceKey).GetProperty("state").GetString()!;
             Assert.Equal("connected", sourceState);
-            await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync(sourceKey);
+            await Assertions.Expect(row.Locator(".source")).ToHaveTextAsync(sourceKey);
             await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync(sourceState);
             Assert.InRange(shown[id], Machine(before, id).GetProperty("observations").GetInt64(), m.GetProperty("observations").GetInt64());
             Assert.True(shown[id] > 0, $"{id} shows {shown[id]} observations");
         }
+        await AssertMachineStatusesAsync(p, page);
         var source = after.GetProperty("sources")[0];
         var sourceKey0 = source.GetProperty("key").GetString()!;
         var sourceRow = page.Locator($"#sources tr[data-source='{sourceKey0}']");
@@ -122,6 +123,58 @@ public sealed partial class StatusPageTests(BrowserFixture browser, ITestOutputH
         var after = await p.EdgeStatusAsync();
         return (before, shown, after);
     }
+
+    /// <summary>
+    /// Each machine row's Status cell is that machine's <c>status</c> in /api/status, one of the five statuses, coloured by it,
+    /// with the program and parts /api/status gives. Statuses change while the simulator runs, so a row counts only when
+    /// the machine's status and its start (<c>statusSince</c>) were the same in the reads before and after the page load:
+    /// then the page, rendered in between, must show that one. Loads again until every machine was seen so.
+    /// </summary>
+    private static async Task AssertMachineStatusesAsync(Pipeline p, IPage page)
+    {
+        string[] five = ["ACTIVE", "IDLE", "SETUP", "ALARM", "OFFLINE"];
+        var checkedIds = new HashSet<string>(StringComparer.Ordinal);
+        var count = Machines(await p.EdgeStatusAsync()).Count;
+        for (var attempt = 0; attempt < 30 && checkedIds.Count < count; attempt++)
+        {
+            var (before, shown, after) = await LoadAsync(p, page, async () =>
+            {
+                var cells = new Dictionary<string, (string Status, string Class, string Program, string Parts)>(StringComparer.Ordinal);
+                foreach (var row in await page.Locator("#machines tr[data-machine]").AllAsync())
+                {
+                    var cell = row.Locator(".status");
+                    cells[(await row.GetAttributeAsync("data-machine"))!] = (await cell.InnerTextAsync(), (await cell.GetAttributeAsync("class"))!,
+                        await row.Locator(".program").InnerTextAsync(), await row.Locator(".parts").InnerTextAsync());
+                }
+                return cells;
+            });
+            foreach (var m in Machines(after))
+            {
+                var id = m.GetProperty("id").GetString()!;
+                var was = Machine(before, id);
+                var status = m.GetProperty("status").GetString()!;
+                Assert.Contains(status, five);
+                Assert.Contains(shown[id].Status, five);
+                if (was.GetProperty("status").GetString() != status || Text(was, "statusSince") != Text(m, "statusSince"))
+                {
+                    continue; // changed while the page loaded: look again.
+                }
+                Assert.Equal(status, shown[id].Status);
+                Assert.Equal($"status {status}", shown[id].Class);
+                checkedIds.Add(id);
+                if (Text(was, "program") == Text(m, "program"))
+                {
+                    Assert.Equal(Text(m, "program") ?? "", shown[id].Program);
+                }
+                Assert.InRange(Number(shown[id].Parts), was.GetProperty("parts").GetInt64(), m.GetProperty("parts").GetInt64());
+            }
+        }
+        Assert.Equal(count, checkedIds.Count);
+    }
+
+    private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
+
+    private static List<JsonElement> Machines(JsonElement status) => [.. status.GetProperty("machines").EnumerateArray()];
 
     private static JsonElement Machine(JsonElement status, string id) =>
         status.GetProperty("machines").EnumerateArray().Single(m => m.GetProperty("id").GetString() == id);

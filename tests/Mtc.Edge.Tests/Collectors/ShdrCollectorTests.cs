@@ -61,9 +61,14 @@ public sealed class ShdrCollectorTests : IDisposable
             await Task.Delay(200);
             await Send(stream, "IVE|mode|AUTOMATIC|nosuchkey|1\n");
             await WaitForObservations(3);
+            // Available, executing ACTIVE in automatic mode: the machine is ACTIVE since the line's time (DESIGN §5).
+            var active = await WaitForMachineStatusAsync(app, "ACTIVE");
+            Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), active.GetProperty("statusSince").GetDateTimeOffset());
         }
 
         var afterDisconnect = await WaitForObservations(3 + device1Items.Count);
+        // Every item UNAVAILABLE once the adapter is gone: OFFLINE.
+        await WaitForMachineStatusAsync(app, "OFFLINE");
         var unavailable = afterDisconnect.Skip(3).ToList();
         Assert.Equal(device1Items, unavailable.Select(o => o.GetProperty("dataItemId").GetString()!).ToHashSet());
         Assert.All(unavailable, o => Assert.Equal("UNAVAILABLE", o.GetProperty("value").GetString()));
@@ -77,6 +82,8 @@ public sealed class ShdrCollectorTests : IDisposable
             // The edge numbers the observations itself: 1, 2, 3, ... without holes, across the reconnect.
             Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(o => o.GetProperty("sequence").GetInt64()));
             Assert.Equal(["AVAILABLE", "ACTIVE", "AUTOMATIC"], all.Take(3).Select(o => o.GetProperty("value").GetString()));
+            // The control reports again, READY (not executing): IDLE.
+            await WaitForMachineStatusAsync(app, "IDLE");
         }
         await app.StopAsync();
     }
@@ -120,6 +127,26 @@ public sealed class ShdrCollectorTests : IDisposable
             Assert.Equal(4, all.Count);
         }
         await app.StopAsync();
+    }
+
+    /// <summary>Polls <c>/api/status</c> until Device1's machine reports <paramref name="status"/>; returns that machine's entry.</summary>
+    private static async Task<JsonElement> WaitForMachineStatusAsync(WebApplication app, string status)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + Wait;
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var report = JsonDocument.Parse(await http.GetStringAsync(app.Urls.First().TrimEnd('/') + "/api/status")).RootElement;
+            var machine = Assert.Single(report.GetProperty("machines").EnumerateArray());
+            last = machine.TryGetProperty("status", out var s) ? s.GetString() : null;
+            if (last == status)
+            {
+                return machine.Clone();
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the machine's status in /api/status is {last ?? "absent"}, expected {status}");
     }
 
     private static Task Send(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
