@@ -156,25 +156,9 @@ public sealed partial class MachineAnalyzer
     /// <summary>Closes a cycle (already detached from the state and accrued) and holds it for late parts.</summary>
     private void CloseCycle(OpenCycle cycle, string completion, DateTime end, long endTicks, bool ongoing)
     {
-        var id = CycleId(cycle.Origin);
-        var duration = endTicks - cycle.Origin.StartTicks;
-        var closed = new MachineCycle
-        {
-            Id = id,
-            Start = cycle.Origin.Start,
-            End = end,
-            InstanceId = cycle.Origin.InstanceId,
-            StartSequence = cycle.Origin.StartSequence,
-            Ongoing = ongoing,
-            DurationSeconds = Seconds(duration),
-            ActiveSeconds = Seconds(cycle.ActiveTicks),
-            InterruptedSeconds = Seconds(duration - cycle.ActiveTicks),
-            Program = cycle.Program,
-            Parts = cycle.Parts,
-            Completion = cycle.StartObserved ? completion : CycleCompletion.Partial,
-        };
+        var closed = CycleEvent(cycle, end, endTicks, cycle.ActiveTicks, cycle.StartObserved ? completion : CycleCompletion.Partial, ongoing);
 
-        if (_s.DerivedSetupPendingCycle == id)
+        if (_s.DerivedSetupPendingCycle == closed.Id)
         {
             _s.DerivedSetupPendingCycle = null;
             if (closed.Completion == CycleCompletion.Completed && _s.DerivedSetup is { } setup)
@@ -187,6 +171,27 @@ public sealed partial class MachineAnalyzer
         EmitHeldCycle();
         _s.HeldCycle = closed;
         _s.HeldCycleEndTicks = endTicks;
+    }
+
+    /// <summary>The cycle as an event; <paramref name="end"/> and <paramref name="completion"/> null while it is open (duration then counts up to <paramref name="endTicks"/>).</summary>
+    private MachineCycle CycleEvent(OpenCycle cycle, DateTime? end, long endTicks, long activeTicks, string? completion, bool ongoing)
+    {
+        var duration = endTicks - cycle.Origin.StartTicks;
+        return new MachineCycle
+        {
+            Id = CycleId(cycle.Origin),
+            Start = cycle.Origin.Start,
+            End = end,
+            InstanceId = cycle.Origin.InstanceId,
+            StartSequence = cycle.Origin.StartSequence,
+            Ongoing = ongoing,
+            DurationSeconds = Seconds(duration),
+            ActiveSeconds = Seconds(activeTicks),
+            InterruptedSeconds = Seconds(duration - activeTicks),
+            Program = cycle.Program,
+            Parts = cycle.Parts,
+            Completion = completion,
+        };
     }
 
     private void EmitHeldCycle()

@@ -29,23 +29,8 @@ public sealed partial class MachineAnalyzer
 
         if (_s.Cycle is { Suspended: false } cycle && Due(cycle.Origin))
         {
-            var duration = _s.Ticks - cycle.Origin.StartTicks;
             var active = cycle.ActiveTicks + (cycle.Execution == Execution.Active ? _s.Ticks - cycle.ExecutionSinceTicks : 0);
-            Add(ref opened, new MachineCycle
-            {
-                Id = CycleId(cycle.Origin),
-                Start = cycle.Origin.Start,
-                End = null,
-                InstanceId = cycle.Origin.InstanceId,
-                StartSequence = cycle.Origin.StartSequence,
-                DurationSeconds = Seconds(duration),
-                ActiveSeconds = Seconds(active),
-                InterruptedSeconds = Seconds(duration - active),
-                Program = cycle.Program,
-                Ongoing = true,
-                Parts = cycle.Parts,
-                Completion = null,
-            });
+            Add(ref opened, CycleEvent(cycle, null, _s.Ticks, active, null, ongoing: true));
         }
 
         if (_s.DeclaredSetup is { } declared && Due(declared))
