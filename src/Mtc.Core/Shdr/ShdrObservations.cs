@@ -94,12 +94,14 @@ public static class ShdrObservations
     public static string ElementName(DataItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return ElementNames.GetValue(item, static i => BuildElementName(i));
+        return ElementNames.GetValue(item, static i => ElementName(i.Type, i.Representation?.ToUpperInvariant()));
     }
 
-    private static string BuildElementName(DataItem item)
+    /// <summary>The element name of a type (<c>x:PART_COUNT</c> → <c>x:PartCount</c>, any prefix kept) with
+    /// <c>TimeSeries</c>, <c>DataSet</c> or <c>Table</c> added for those representations (as written: upper case).</summary>
+    public static string ElementName(string type, string? representation)
     {
-        var type = item.Type;
+        ArgumentNullException.ThrowIfNull(type);
         var colon = type.IndexOf(':', StringComparison.Ordinal);
         var builder = new StringBuilder(type.Length + 10);
         builder.Append(type, 0, colon + 1);
@@ -108,7 +110,7 @@ public static class ShdrObservations
             builder.Append(char.ToUpperInvariant(word[0])).Append(word[1..].ToLowerInvariant());
         }
 
-        builder.Append(item.Representation?.ToUpperInvariant() switch
+        builder.Append(representation switch
         {
             "TIME_SERIES" => "TimeSeries",
             "DATA_SET" => "DataSet",

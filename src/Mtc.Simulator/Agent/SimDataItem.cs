@@ -1,5 +1,5 @@
-using System.Text;
 using Mtc.Core.Model;
+using Mtc.Core.Shdr;
 
 namespace Mtc.Simulator.Agent;
 
@@ -30,32 +30,11 @@ internal sealed class SimDataItem
     public bool IsTimeSeries => Representation is "TIME_SERIES";
     public bool IsDataSet => Representation is "DATA_SET" or "TABLE";
 
+    /// <summary>Core's element name without the extension prefix (written separately as the element's namespace).</summary>
     public static string ToElementName(string type, string? representation)
     {
         var colon = type.IndexOf(':', StringComparison.Ordinal);
-        var local = colon >= 0 ? type[(colon + 1)..] : type;
-        var builder = new StringBuilder(local.Length);
-        var upper = true;
-        foreach (var c in local)
-        {
-            if (c == '_')
-            {
-                upper = true;
-                continue;
-            }
-
-            builder.Append(upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c));
-            upper = false;
-        }
-
-        builder.Append(representation switch
-        {
-            "TIME_SERIES" => "TimeSeries",
-            "DATA_SET" => "DataSet",
-            "TABLE" => "Table",
-            _ => "",
-        });
-        return builder.ToString();
+        return ShdrObservations.ElementName(colon >= 0 ? type[(colon + 1)..] : type, representation);
     }
 
     public DataItem ToModel() => new()
