@@ -50,7 +50,6 @@ internal sealed class ShdrMapper
 
         // The fed device first, so that its keys win over same-named keys of other devices.
         Resolver = new DeviceShdrKeyResolver(catalog.Devices.OrderBy(d => d == device ? 0 : 1).Select(ToModel));
-        // Observations are made by Core's ShdrObservations, the one SHDR-to-observation mapping of the product.
     }
 
     /// <summary>Tells the SHDR parser how many fields each key takes (conditions five, messages two, ...).</summary>
