@@ -16,4 +16,10 @@ internal static class CloudJson
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.Clone();
     }
+
+    /// <summary>The string property <paramref name="property"/> of a JSON object; null when absent, not a string, or not an object.</summary>
+    public static string? String(JsonElement? data, string property) =>
+        data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
 }

@@ -1,5 +1,8 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Mtc.Cloud.Auth;
 using Mtc.Cloud.Hardening;
+using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.Machines;
@@ -10,4 +13,19 @@ internal static class MachineLookup
     /// <summary>A 404 problem when the tenant has no machine <paramref name="id"/> (another tenant's machine is not found either); null when it exists.</summary>
     public static async Task<ProblemHttpResult?> MachineMissingAsync(this ICloudStore store, string tenant, string id, CancellationToken ct) =>
         await store.GetMachineAsync(tenant, id, ct).ConfigureAwait(false) is null ? Problems.NotFound("machine", id) : null;
+
+    /// <summary>
+    /// The range and tenant of a per-machine read over <paramref name="from"/>..<paramref name="to"/>, or the problem that
+    /// ends it: a 400 for a bad range, else a 404 when the tenant has no machine <paramref name="id"/>.
+    /// </summary>
+    public static async Task<(TimeRange Range, string Tenant, ProblemHttpResult? Problem)> MachineRangeAsync(
+        this ICloudStore store, ClaimsPrincipal user, string id, string? from, string? to, CancellationToken ct)
+    {
+        if (!QueryParsing.TryRange(from, to, out var range, out var problem))
+        {
+            return (range, "", problem);
+        }
+        var tenant = user.Tenant();
+        return (range, tenant, await store.MachineMissingAsync(tenant, id, ct).ConfigureAwait(false));
+    }
 }

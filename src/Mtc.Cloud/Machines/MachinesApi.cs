@@ -94,9 +94,7 @@ internal static partial class MachinesApi
         return (DataString(status, "status"), status?.Start, DataLong(part, "counter"));
     }
 
-    private static string? DataString(EventRow? row, string property) =>
-        CloudJson.Element(row?.DataJson) is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty(property, out var v)
-            && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? DataString(EventRow? row, string property) => CloudJson.String(CloudJson.Element(row?.DataJson), property);
 
     private static long? DataLong(EventRow? row, string property) =>
         CloudJson.Element(row?.DataJson) is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty(property, out var v)

@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mtc.Cloud.Auth;
-using Mtc.Cloud.Hardening;
 using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Storage;
 
@@ -27,14 +25,10 @@ internal static class SetupsApi
     internal static async Task<Results<Ok<SetupList>, ProblemHttpResult>> GetAsync(
         string id, string? from, string? to, ClaimsPrincipal user, ICloudStore store, CancellationToken ct)
     {
-        if (!QueryParsing.TryRange(from, to, out var range, out var problem))
+        var (range, tenant, problem) = await store.MachineRangeAsync(user, id, from, to, ct).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return problem!;
-        }
-        var tenant = user.Tenant();
-        if (await store.MachineMissingAsync(tenant, id, ct).ConfigureAwait(false) is { } missing)
-        {
-            return missing;
+            return problem;
         }
         var rows = await store.GetMachineEventsAsync(tenant, id, ["setup", DeclaredStart, DeclaredEnd], range.To, ct).ConfigureAwait(false);
         var (items, unmatched) = Merge(rows);
@@ -57,7 +51,7 @@ internal static class SetupsApi
             {
                 case "setup":
                     var data = CloudJson.Element(row.DataJson);
-                    items.Add(new SetupItem(row.Id, "derived", row.Start, row.End, Seconds(row.Start, row.End), Text(data, "program"), data));
+                    items.Add(new SetupItem(row.Id, "derived", row.Start, row.End, Seconds(row.Start, row.End), CloudJson.String(data, "program"), data));
                     break;
                 case DeclaredStart:
                     if (open is not null)
@@ -86,11 +80,8 @@ internal static class SetupsApi
     private static SetupItem Declared(EventRow start, DateTimeOffset? end)
     {
         var data = CloudJson.Element(start.DataJson);
-        return new SetupItem(start.Id, "declared", start.Start, end, Seconds(start.Start, end), Text(data, "program"), data);
+        return new SetupItem(start.Id, "declared", start.Start, end, Seconds(start.Start, end), CloudJson.String(data, "program"), data);
     }
 
     private static double? Seconds(DateTimeOffset start, DateTimeOffset? end) => end is { } e ? (e - start).TotalSeconds : null;
-
-    private static string? Text(JsonElement? data, string property) =>
-        data is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -1,8 +1,5 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mtc.Cloud.Auth;
-using Mtc.Cloud.Hardening;
 using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Storage;
 
@@ -23,14 +20,10 @@ internal static class TimelineApi
     internal static async Task<Results<Ok<Timeline>, ProblemHttpResult>> GetAsync(
         string id, string? from, string? to, ClaimsPrincipal user, ICloudStore store, CancellationToken ct)
     {
-        if (!QueryParsing.TryRange(from, to, out var range, out var problem))
+        var (range, tenant, problem) = await store.MachineRangeAsync(user, id, from, to, ct).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return problem!;
-        }
-        var tenant = user.Tenant();
-        if (await store.MachineMissingAsync(tenant, id, ct).ConfigureAwait(false) is { } missing)
-        {
-            return missing;
+            return problem;
         }
         var rows = await store.GetMachineEventsAsync(tenant, id,
             ["status", SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd], range.To, ct).ConfigureAwait(false);
@@ -44,8 +37,7 @@ internal static class TimelineApi
         for (var i = 0; i < statuses.Count; i++)
         {
             var row = statuses[i];
-            var status = CloudJson.Element(row.DataJson) is { ValueKind: JsonValueKind.Object } d && d.TryGetProperty("status", out var v)
-                && v.ValueKind == JsonValueKind.String ? v.GetString()! : "UNKNOWN";
+            var status = CloudJson.String(CloudJson.Element(row.DataJson), "status") ?? "UNKNOWN";
             var start = range.From is { } f && f > row.Start ? f : row.Start;
             // Running now: no end, and no later interval after it (one cut short by a later interval is not running).
             var next = i + 1 < statuses.Count && statuses[i + 1].Start > row.Start ? statuses[i + 1].Start : (DateTimeOffset?)null;

@@ -13,10 +13,10 @@ internal abstract partial class SqlCloudStore
         await using (c.ConfigureAwait(false))
         {
             var rows = await QueryAsync(Command(c, null,
-                "SELECT cursor, id, source, type, machine_id, edge_id, start_ts, end_ts, data FROM events " +
+                SelectEvents +
                 "WHERE tenant = @t AND machine_id = @m AND type = @type ORDER BY cursor DESC LIMIT 1",
                 ("@t", tenant), ("@m", machineId), ("@type", type)),
-                r => new EventRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Str(r, 4), Str(r, 5), ReadTime(r, 6), Time(r, 7), Str(r, 8)),
+                ReadEvent,
                 ct).ConfigureAwait(false);
             return rows.Count == 0 ? null : rows[0];
         }
@@ -47,7 +47,7 @@ internal abstract partial class SqlCloudStore
                 names.Add("@type" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 ps.Add((names[^1], types[i]));
             }
-            var sql = "SELECT cursor, id, source, type, machine_id, edge_id, start_ts, end_ts, data FROM events " +
+            var sql = SelectEvents +
                 "WHERE tenant = @t AND machine_id = @m AND type IN (" + string.Join(", ", names) + ")";
             if (before is { } b)
             {
@@ -55,7 +55,7 @@ internal abstract partial class SqlCloudStore
                 ps.Add(("@before", Normalize(b)));
             }
             return await QueryAsync(Command(c, null, sql + " ORDER BY start_ts, cursor", [.. ps]),
-                r => new EventRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Str(r, 4), Str(r, 5), ReadTime(r, 6), Time(r, 7), Str(r, 8)),
+                ReadEvent,
                 ct).ConfigureAwait(false);
         }
     }

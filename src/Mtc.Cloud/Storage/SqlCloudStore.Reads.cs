@@ -202,11 +202,17 @@ internal abstract partial class SqlCloudStore
         {
             var filter = type is null ? "" : " AND type = @type";
             return await QueryAsync(Command(c, null,
-                "SELECT cursor, id, source, type, machine_id, edge_id, start_ts, end_ts, data FROM events " +
+                SelectEvents +
                 "WHERE tenant = @t AND cursor > @c" + filter + " ORDER BY cursor LIMIT @limit",
                 ("@t", tenant), ("@c", afterCursor), ("@type", type ?? ""), ("@limit", (long)limit)),
-                r => new EventRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Str(r, 4), Str(r, 5), ReadTime(r, 6), Time(r, 7), Str(r, 8)),
+                ReadEvent,
                 ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The start of a query for <see cref="EventRow"/>s, read back by <see cref="ReadEvent"/>.</summary>
+    private const string SelectEvents = "SELECT cursor, id, source, type, machine_id, edge_id, start_ts, end_ts, data FROM events ";
+
+    private EventRow ReadEvent(DbDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), Str(r, 4), Str(r, 5), ReadTime(r, 6), Time(r, 7), Str(r, 8));
 }

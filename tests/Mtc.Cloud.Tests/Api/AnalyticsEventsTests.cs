@@ -82,10 +82,7 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
     [Fact]
     public async Task Events_after_a_cursor_include_later_derived_and_external_events_only()
     {
-        using (var setup = await Edge.PostAsync("/api/ext/setup", new StringContent("""{"edgeId":"plant-1","machines":["m1"]}""", Encoding.UTF8, "application/json")))
-        {
-            Assert.True(setup.IsSuccessStatusCode);
-        }
+        await SetUpMachineAsync();
         var derived = Derived();
         await Batches.PostOkAsync(Edge, Batch(derived));
         var first = await Batches.GetJsonAsync(Reader, "/api/ext/events?limit=3");
@@ -155,6 +152,13 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
         Assert.Equal(0, state.GetProperty("recentCycles").GetInt32());
     }
 
+    /// <summary>Declares m1 on plant-1, so external events for it are accepted.</summary>
+    private async Task SetUpMachineAsync()
+    {
+        using var setup = await Edge.PostAsync("/api/ext/setup", new StringContent("""{"edgeId":"plant-1","machines":["m1"]}""", Encoding.UTF8, "application/json"));
+        Assert.True(setup.IsSuccessStatusCode);
+    }
+
     private async Task DeclareAsync(string key, string type, DateTime at, string data = "{}")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ext/event")
@@ -170,10 +174,7 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
     [Fact]
     public async Task Setups_merge_derived_and_declared_periods_by_start_time()
     {
-        using (var setup = await Edge.PostAsync("/api/ext/setup", new StringContent("""{"edgeId":"plant-1","machines":["m1"]}""", Encoding.UTF8, "application/json")))
-        {
-            Assert.True(setup.IsSuccessStatusCode);
-        }
+        await SetUpMachineAsync();
         await Batches.PostOkAsync(Edge, Batch(Derived()));
         // Posted out of time order: pairing follows the timestamps. The end at 08:01 has no start before it.
         await DeclareAsync("k1", "setup_end", T0.AddMinutes(20));
@@ -211,10 +212,7 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
     [Fact]
     public async Task Timeline_shows_idle_inside_a_declared_setup_as_setup()
     {
-        using (var setup = await Edge.PostAsync("/api/ext/setup", new StringContent("""{"edgeId":"plant-1","machines":["m1"]}""", Encoding.UTF8, "application/json")))
-        {
-            Assert.True(setup.IsSuccessStatusCode);
-        }
+        await SetUpMachineAsync();
         await Batches.PostOkAsync(Edge, Batch(Derived()));
         await DeclareAsync("k1", "setup_start", T0.AddMinutes(32));
         await DeclareAsync("k2", "setup_end", T0.AddMinutes(40));
