@@ -27,6 +27,10 @@ internal sealed class SourceAnalytics
     // Machines whose analyzer changed since the last Publish.
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
 
+    // Per machine, its analyzer's state as of the last Save; dropped when the analyzer changes, so Save serializes only
+    // the machines observed since (it runs once per stored batch).
+    private readonly Dictionary<string, string> _savedStates = new(StringComparer.Ordinal);
+
     /// <summary>Starts from the state stored with the collector's cursor (null on a first start).</summary>
     public SourceAnalytics(byte[]? saved)
     {
@@ -77,6 +81,7 @@ internal sealed class SourceAnalytics
         }
         _machines[machineId] = new Machine(fingerprint, Build(device, state));
         _changed.Add(machineId);
+        _savedStates.Remove(machineId);
     }
 
     private void End(string machineId, MachineAnalyzer old)
@@ -106,6 +111,7 @@ internal sealed class SourceAnalytics
         }
         machine.Analyzer.Observe(observation, instanceId);
         _changed.Add(machineId);
+        _savedStates.Remove(machineId);
         foreach (var e in machine.Analyzer.TakeEvents())
         {
             entries.Add(new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e)));
@@ -139,7 +145,12 @@ internal sealed class SourceAnalytics
         var all = new Dictionary<string, Saved>(_saved, StringComparer.Ordinal);
         foreach (var (id, m) in _machines)
         {
-            all[id] = new Saved(m.Fingerprint, m.Analyzer.SaveState());
+            if (!_savedStates.TryGetValue(id, out var state))
+            {
+                state = m.Analyzer.SaveState();
+                _savedStates[id] = state;
+            }
+            all[id] = new Saved(m.Fingerprint, state);
         }
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))

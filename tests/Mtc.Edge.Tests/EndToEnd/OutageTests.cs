@@ -53,21 +53,9 @@ public sealed class OutageTests(ITestOutputHelper output)
         output.WriteLine($"drained in {drain:0.0} s: {backlog / drain:0} records/s; the cloud stored {(storedAfter - storedBefore) / drain:0} observations/s meanwhile; CPU edge {edgeCpu * 100:0} %, cloud {cloudCpu * 100:0} % of one core");
 
         // Exactly once: everything the simulator served from the edge's start to now, each stored once.
-        var last = await QuotaTests.SimLastSequenceAsync(p);
-        await p.WaitDeliveredThroughAsync(last, timeout);
-        var (instance, expected) = await p.SimSequencesAsync(first, last);
-        var stored = p.CloudObservations();
-        var duplicates = stored.Where(kv => kv.Value != 1).Select(kv => kv.Key.Seq).ToList();
-        Assert.True(duplicates.Count == 0, $"stored more than once: {string.Join(", ", duplicates.Take(20))}");
-        var actual = stored.Keys.Where(k => k.Instance == instance && k.Seq >= first && k.Seq <= last).Select(k => k.Seq).ToHashSet();
-        var missing = expected.Where(s => !actual.Contains(s)).ToList();
-        if (missing.Count > 0)
-        {
-            Assert.Fail($"missing {missing.Count} of {expected.Count} in [{first}, {last}]\n{await p.ExplainMissingAsync(missing)}");
-        }
-        Assert.Equal(expected.Count, actual.Count);
+        var (last, compared) = await p.AssertExactlyOnceAsync(first, timeout);
         Assert.True(backlog > 10_000, $"the backlog was only {backlog} records");
-        output.WriteLine($"exactly once: {expected.Count} sequences served in [{first}, {last}], each stored once");
+        output.WriteLine($"exactly once: {compared} sequences served in [{first}, {last}], each stored once");
     }
 
     private static int Setting(string name, int fallback) =>

@@ -188,6 +188,36 @@ internal sealed partial class Pipeline : IAsyncDisposable
         return db;
     }
 
+    /// <summary>The simulator's lastSequence, from its /current header (LINQ to XML).</summary>
+    public async Task<long> SimLastSequenceAsync()
+    {
+        var current = XDocument.Parse(await Http.GetStringAsync(new Uri(SimUri, "/current")));
+        return long.Parse((string)current.Descendants().First(e => e.Name.LocalName == "Header").Attribute("lastSequence")!, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Waits until the cloud has everything the simulator served up to now, then compares: the simulator's sequences in
+    /// [first, last] (read by LINQ to XML from its /sample) against the cloud's, each stored exactly once.
+    /// Returns last and how many sequences were compared.
+    /// </summary>
+    public async Task<(long Last, int Compared)> AssertExactlyOnceAsync(long first, TimeSpan timeout)
+    {
+        var last = await SimLastSequenceAsync();
+        await WaitDeliveredThroughAsync(last, timeout);
+        var (instance, expected) = await SimSequencesAsync(first, last);
+        var cloud = CloudObservations();
+        var duplicates = cloud.Where(kv => kv.Value != 1).Select(kv => kv.Key.Seq).ToList();
+        Assert.True(duplicates.Count == 0, $"stored more than once: {string.Join(", ", duplicates.Take(20))}");
+        var actual = cloud.Keys.Where(k => k.Instance == instance && k.Seq >= first && k.Seq <= last).Select(k => k.Seq).ToHashSet();
+        var missing = expected.Where(s => !actual.Contains(s)).ToList();
+        if (missing.Count > 0)
+        {
+            Assert.Fail($"missing {missing.Count} of {expected.Count} in [{first}, {last}]\n{await ExplainMissingAsync(missing)}");
+        }
+        Assert.Equal(expected.Count, actual.Count);
+        return (last, expected.Count);
+    }
+
     /// <summary>
     /// The sequences the simulator serves for machines (not its Agent device) in <c>[from, to]</c>, read independently with
     /// LINQ to XML, plus its instanceId.

@@ -71,7 +71,7 @@ public sealed partial class QuotaTests(ITestOutputHelper output)
             var s = await p.EdgeStatusAsync();
             return !s.GetProperty("uplink").TryGetProperty("failingSince", out _) && s.GetProperty("outbox").GetProperty("records").GetInt64() < 500;
         }, Long, p.Logs);
-        var last = await SimLastSequenceAsync(p);
+        var last = await p.SimLastSequenceAsync();
         await p.WaitDeliveredThroughAsync(last, Long);
 
         // Everything read back independently: the simulator's /sample (LINQ to XML) and the cloud's API.
@@ -132,12 +132,6 @@ public sealed partial class QuotaTests(ITestOutputHelper output)
         var m = DroppedRegex().Match(metrics);
         Assert.True(m.Success, $"no dropped-records metric in:\n{metrics}");
         return long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
-
-    internal static async Task<long> SimLastSequenceAsync(Pipeline p)
-    {
-        var current = XDocument.Parse(await p.Http.GetStringAsync(new Uri(p.SimUri, "/current")));
-        return long.Parse((string)current.Descendants().First(e => e.Name.LocalName == "Header").Attribute("lastSequence")!, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Sequence → (device name, category) of everything the simulator's machines served in [from, to].</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Xml.Linq;
 using Xunit.Abstractions;
 
 namespace Mtc.Edge.Tests.EndToEnd;
@@ -41,8 +40,7 @@ public sealed class ThroughputTests(ITestOutputHelper output)
         }
 
         // Everything the simulator served from the edge's start to now arrives once.
-        var current = XDocument.Parse(await p.Http.GetStringAsync(new Uri(p.SimUri, "/current")));
-        var last = long.Parse((string)current.Descendants().First(e => e.Name.LocalName == "Header").Attribute("lastSequence")!, CultureInfo.InvariantCulture);
+        var last = await p.SimLastSequenceAsync();
         await p.WaitDeliveredThroughAsync(last, TimeSpan.FromSeconds(180));
         var (instance, expected) = await p.SimSequencesAsync(first, last);
         var cloud = p.CloudObservations();
