@@ -35,6 +35,15 @@ internal static partial class Log
     [LoggerMessage(1203, LogLevel.Warning, "{Source}: streaming failed ({Error}); polling instead")]
     public static partial void Polling(ILogger log, string source, string error);
 
+    [LoggerMessage(1205, LogLevel.Information, "{Source}: {Count} observations below the cursor {Next} answered again; not stored twice")]
+    public static partial void Resent(ILogger log, string source, int count, long next);
+
+    [LoggerMessage(1206, LogLevel.Warning, "{Source}: the agent's sequence went back without a new instanceId ({AgentInstanceId}); collecting its new run as instance {InstanceId}")]
+    public static partial void SequenceReset(ILogger log, string source, string? agentInstanceId, string? instanceId);
+
+    [LoggerMessage(1207, LogLevel.Warning, "{Source}: a stream part left out sequences from {Next} that the agent still holds; catching up by polling")]
+    public static partial void StreamSkipped(ILogger log, string source, long next);
+
     [LoggerMessage(1204, LogLevel.Warning, "{Source}: malformed SHDR line skipped ({Count} so far): {Error}")]
     public static partial void MalformedShdrLine(ILogger log, string source, long count, string error);
 }

@@ -128,7 +128,7 @@ internal abstract partial class SqlCloudStore
                 case GapRecord gap:
                     var gapData = StoredText.CleanJson(JsonSerializer.Serialize(new Dictionary<string, object?>
                     {
-                        ["source"] = gap.Source, ["missed"] = gap.Missed, ["fromSequence"] = gap.FromSequence,
+                        ["source"] = gap.Source, ["instanceId"] = gap.InstanceId, ["machines"] = gap.Machines, ["missed"] = gap.Missed, ["fromSequence"] = gap.FromSequence,
                         ["toSequence"] = gap.ToSequence, ["reason"] = gap.Reason, ["streamId"] = batch.StreamId, ["seq"] = gap.Seq,
                     }, Hosting.CloudJson.Options))!;
                     await InsertEventAsync(c, tx, tenant, cursor++, $"{batch.StreamId}:{gap.Seq}", "edge", "gap", gap.MachineId,

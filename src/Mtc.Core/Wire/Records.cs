@@ -45,8 +45,15 @@ public sealed record DerivedEventRecord : WireRecord
 /// <summary>Data the edge knows it lost. <see cref="Missed"/> is null when the count is unknown.</summary>
 public sealed record GapRecord : WireRecord
 {
+    /// <summary>The machine the gap concerns; null when it concerns several (see <see cref="Machines"/>) or none.</summary>
     public string? MachineId { get; init; }
     public required string Source { get; init; }
+
+    /// <summary>The agent instance whose sequences <see cref="FromSequence"/> and <see cref="ToSequence"/> count.</summary>
+    public string? InstanceId { get; init; }
+
+    /// <summary>Every machine the gap concerns when their sequences are shared (the devices of one agent).</summary>
+    public IReadOnlyList<string>? Machines { get; init; }
     public long? Missed { get; init; }
     public long? FromSequence { get; init; }
     public long? ToSequence { get; init; }

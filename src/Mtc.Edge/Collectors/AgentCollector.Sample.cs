@@ -13,8 +13,21 @@ internal sealed partial class AgentCollector
             $"sample?from={_session.Next}&count={_count}&interval={(long)options.Interval.TotalMilliseconds}&heartbeat={(long)options.Heartbeat.TotalMilliseconds}")
         : string.Create(CultureInfo.InvariantCulture, $"sample?from={_session.Next}&count={_count}");
 
+    /// <summary>How a streaming request ended.</summary>
+    private enum StreamEnd
+    {
+        /// <summary>The agent ended a stream that delivered documents.</summary>
+        Delivered,
+
+        /// <summary>Nothing new yet (an idle agent's OUT_OF_RANGE), or the agent ended the stream before its first part.</summary>
+        Nothing,
+
+        /// <summary>A part left out sequences the agent still holds: catch up by polling.</summary>
+        SkippedAhead,
+    }
+
     /// <summary>One streaming request; returns when the agent ends the stream. Silence beyond 3× heartbeat throws.</summary>
-    private async Task StreamAsync(CancellationToken ct)
+    private async Task<StreamEnd> StreamAsync(CancellationToken ct)
     {
         using var response = await agent.OpenStreamAsync(SampleQuery(stream: true), ct).ConfigureAwait(false);
         var contentType = response.Content.Headers.ContentType?.ToString();
@@ -27,16 +40,17 @@ internal sealed partial class AgentCollector
                 throw new NotStreamingException($"sample answered HTTP {(int)response.StatusCode} {contentType}");
             }
             var doc = MtConnectDocumentReader.Read(bytes);
-            await HandleAsync(doc, ct).ConfigureAwait(false);
+            var got = await HandleAsync(doc, streaming: false, ct).ConfigureAwait(false);
             if (doc is StreamsDocument)
             {
                 throw new NotStreamingException($"sample answered a single {contentType} document");
             }
-            return;
+            return got == NothingNew ? StreamEnd.Nothing : StreamEnd.Delivered;
         }
         var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         await using var reader = new MultipartDocumentReader(body, contentType!);
         var silence = options.Heartbeat * 3 + options.Interval;
+        var parts = 0;
         while (true)
         {
             MultipartPart? part;
@@ -54,9 +68,28 @@ internal sealed partial class AgentCollector
             }
             if (part is null)
             {
-                return; // the agent closed the stream; the next request says why (e.g. OUT_OF_RANGE)
+                // The agent closed the stream; the next request says why (e.g. OUT_OF_RANGE).
+                return parts > 0 ? StreamEnd.Delivered : StreamEnd.Nothing;
             }
-            await HandleAsync(MtConnectDocumentReader.Read(part.Body), ct).ConfigureAwait(false);
+            parts++;
+            var got = await HandleAsync(MtConnectDocumentReader.Read(part.Body), streaming: true, ct).ConfigureAwait(false);
+            if (got == SkippedAhead)
+            {
+                return StreamEnd.SkippedAhead;
+            }
+        }
+    }
+
+    /// <summary>Polls until a page comes back short (or nothing is new): what a stream left out, or a backlog.</summary>
+    private async Task CatchUpAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var (doc, _) = await agent.GetAsync(SampleQuery(stream: false), ct).ConfigureAwait(false);
+            if (await HandleAsync(doc, streaming: false, ct).ConfigureAwait(false) < _count)
+            {
+                return;
+            }
         }
     }
 
@@ -66,21 +99,31 @@ internal sealed partial class AgentCollector
         while (!ct.IsCancellationRequested)
         {
             var (doc, _) = await agent.GetAsync(SampleQuery(stream: false), ct).ConfigureAwait(false);
-            var got = await HandleAsync(doc, ct).ConfigureAwait(false);
+            var got = await HandleAsync(doc, streaming: false, ct).ConfigureAwait(false);
             if (got < _count)
             {
+                // A short page (or nothing new): caught up. A full page is followed at once from its last observation.
                 await Task.Delay(interval, time, ct).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Stores one sample answer with the new cursor; returns the number of observations.</summary>
-    private async Task<int> HandleAsync(MtConnectDocument doc, CancellationToken ct)
+    /// <summary>What <see cref="HandleAsync"/> returns when the agent had nothing new (not a failure).</summary>
+    private const int NothingNew = -1;
+
+    /// <summary>What <see cref="HandleAsync"/> returns for a stream part that left out sequences the agent holds (not stored).</summary>
+    private const int SkippedAhead = -2;
+
+    /// <summary>
+    /// Stores one sample answer with the new cursor; returns the number of observations at or above the cursor (the page's
+    /// size), <see cref="NothingNew"/> or <see cref="SkippedAhead"/>.
+    /// </summary>
+    private async Task<int> HandleAsync(MtConnectDocument doc, bool streaming, CancellationToken ct)
     {
         switch (doc)
         {
             case StreamsDocument streams:
-                return Store(streams);
+                return Store(streams, streaming);
             case ErrorDocument error when error.Errors.FirstOrDefault(e => e.Code == AgentErrorCodes.OutOfRange)?.Parameter is
                 { Name: not "from", Maximum: { } max } parameter:
                 // e.g. count above the agent's buffer size: ask for less; nothing was lost.
@@ -91,8 +134,7 @@ internal sealed partial class AgentCollector
                 }
                 throw new InvalidDataException($"the agent refused {parameter.Name}={parameter.Value}");
             case ErrorDocument error when error.Has(AgentErrorCodes.OutOfRange):
-                await ResyncAfterOverrunAsync(error, ct).ConfigureAwait(false);
-                return 0;
+                return await ResyncAfterOverrunAsync(error, ct).ConfigureAwait(false) ? 0 : NothingNew;
             case ErrorDocument error:
                 throw new InvalidDataException("the agent answered " + string.Join("; ", error.Errors.Select(e => $"{e.Code}: {e.Message}")));
             default:
@@ -100,62 +142,83 @@ internal sealed partial class AgentCollector
         }
     }
 
-    private int Store(StreamsDocument streams)
+    private int Store(StreamsDocument streams, bool streaming)
     {
         var instance = streams.Header.InstanceId?.ToString(CultureInfo.InvariantCulture);
-        if (instance != _session.InstanceId)
+        if (instance != _session.AgentInstanceId)
         {
             throw new AgentRestartedException();
         }
         var entries = new List<OutboxEntry>();
-        var expected = _session.Next;
-        if (streams.Header.FirstSequence is { } first && first > expected)
+        var page = SamplePage.Plan(_session.Next, streams);
+        if (streaming && page.SkippedAhead)
+        {
+            return SkippedAhead;
+        }
+        var from = _session.Next;
+        if (page.LostFrom is { } lostFrom && page.LostTo is { } lostTo)
         {
             // The agent's buffer moved past what we asked for before it answered: exactly these are lost.
-            entries.Add(GapEntry(first - expected, expected, first - 1, "fell behind the agent's buffer"));
-            expected = first;
+            entries.Add(GapEntry(page.Lost, lostFrom, lostTo, _session.InstanceId, "fell behind the agent's buffer"));
+            from = lostTo + 1;
         }
-        var n = AddObservations(streams, entries, expected);
-        var next = streams.Header.NextSequence
-            ?? (n > 0 ? streams.Streams.SelectMany(s => s.Observations).Max(o => o.Sequence) + 1 : _session.Next);
-        if (entries.Count > 0 || next != _session.Next)
+        if (page.Ignored > 0)
         {
-            outbox.Append(Key, new SourceCursor(instance, next, _analytics.Save()), entries);
+            Log.Resent(log, Key, page.Ignored, _session.Next);
         }
-        _session.Next = next;
-        _source.NextSequence = next;
+        var n = AddObservations(streams, entries, from);
+        if (entries.Count > 0 || page.Next != _session.Next)
+        {
+            outbox.Append(Key, new SourceCursor(_session.InstanceId, page.Next, _analytics.Save()), entries);
+        }
+        _session.Next = page.Next;
+        _source.NextSequence = page.Next;
         Received(n, entries.Count(e => e.Kind == "gap"));
-        return n;
+        return page.Returned;
     }
 
     /// <summary>
-    /// OUT_OF_RANGE: the agent no longer has <c>from</c>. Its oldest sequence is the error's <c>QueryParameter/Minimum</c>
-    /// (2.6+) or the <c>firstSequence</c> of current; everything between our cursor and it is lost — a gap with that exact
-    /// count — and collection continues from it, so nothing the agent still has is skipped.
+    /// OUT_OF_RANGE for <c>from</c>. Its oldest sequence is the error's <c>QueryParameter/Minimum</c> (2.6+) or the
+    /// <c>firstSequence</c> of current:
+    /// <list type="bullet">
+    /// <item>above the cursor: the edge fell behind the agent's buffer; everything between the cursor and it is lost — a gap
+    /// with that exact count — and collection continues from it, so nothing the agent still has is skipped;</item>
+    /// <item>the cursor is the agent's <c>nextSequence</c>: nothing new yet (MTConnect.NET answers so when polled idle);</item>
+    /// <item>the agent's <c>nextSequence</c> is below the cursor: its sequence reset without a new instanceId. What it served
+    /// after the cursor is unknown (a gap); its new run is collected from its <c>firstSequence</c> under a new epoch of
+    /// the instance (<see cref="WireInstance"/>), so no sequence of the old run is stored again.</item>
+    /// </list>
+    /// Returns false when there was nothing new.
     /// </summary>
-    private async Task ResyncAfterOverrunAsync(ErrorDocument error, CancellationToken ct)
+    private async Task<bool> ResyncAfterOverrunAsync(ErrorDocument error, CancellationToken ct)
     {
         var (doc, _) = await agent.GetAsync("current", ct).ConfigureAwait(false);
         var current = doc as StreamsDocument ?? throw new InvalidDataException($"current answered a {doc.Kind} document");
-        if (current.Header.InstanceId?.ToString(CultureInfo.InvariantCulture) != _session.InstanceId)
+        if (current.Header.InstanceId?.ToString(CultureInfo.InvariantCulture) != _session.AgentInstanceId)
         {
             throw new AgentRestartedException();
         }
+        var next = current.Header.NextSequence ?? throw new InvalidDataException("current has no nextSequence");
         var minimum = error.Errors.Select(e => e.Parameter?.Minimum).FirstOrDefault(m => m is not null);
-        var first = Math.Max(minimum ?? 0, current.Header.FirstSequence ?? 0);
-        var next = current.Header.NextSequence ?? first;
+        var first = Math.Min(next, Math.Max(minimum ?? 0, current.Header.FirstSequence ?? 0));
         var entries = new List<OutboxEntry>();
         long resumeAt;
-        if (first > _session.Next)
+        if (next == _session.Next)
         {
-            entries.Add(GapEntry(first - _session.Next, _session.Next, first - 1, "fell behind the agent's buffer (OUT_OF_RANGE)"));
-            resumeAt = first;
+            return false;
         }
-        else if (next < _session.Next)
+        if (next < _session.Next)
         {
-            // The agent's sequence went back without a new instanceId: what it served in between is unknown.
-            entries.Add(GapEntry(null, _session.Next, null, $"the agent's next sequence went back from {_session.Next} to {next}"));
-            resumeAt = next;
+            entries.Add(GapEntry(null, _session.Next, null, _session.InstanceId,
+                $"the agent's sequence went back from {_session.Next} to {next} without a new instanceId; what it served after sequence {_session.Next - 1} is unknown"));
+            _session.InstanceId = WireInstance.NextEpoch(_session.InstanceId);
+            resumeAt = StartOfNewInstance(current, entries);
+            Log.SequenceReset(log, Key, _session.AgentInstanceId, _session.InstanceId);
+        }
+        else if (first > _session.Next)
+        {
+            entries.Add(GapEntry(first - _session.Next, _session.Next, first - 1, _session.InstanceId, "fell behind the agent's buffer (OUT_OF_RANGE)"));
+            resumeAt = first;
         }
         else
         {
@@ -163,23 +226,31 @@ internal sealed partial class AgentCollector
         }
         outbox.Append(Key, new SourceCursor(_session.InstanceId, resumeAt, _analytics.Save()), entries);
         _session.Next = resumeAt;
-        Received(0, 1);
+        _source.InstanceId = _session.InstanceId;
+        _source.NextSequence = resumeAt;
+        Received(0, entries.Count(e => e.Kind == "gap"));
+        return true;
     }
 
+    /// <summary>
+    /// Adds the machines' observations at or above <paramref name="from"/>, each sequence once (a document that repeats one
+    /// gets it stored once); the agent's own device is never a machine.
+    /// </summary>
     private int AddObservations(StreamsDocument doc, List<OutboxEntry> entries, long from)
     {
         var n = 0;
+        var seen = new HashSet<long>();
         foreach (var stream in doc.Streams)
         {
-            if (_session.AgentDevices.Contains(stream.Name))
+            var machine = MachineId(stream.Name, stream.Uuid);
+            if (_session.IsAgentStream(stream.Name, _session.InProbe(machine)))
             {
                 continue;
             }
-            var machine = MachineId(stream.Name, stream.Uuid);
             var taken = new List<Observation>();
             foreach (var o in stream.Observations)
             {
-                if (o.Sequence < from)
+                if (o.Sequence < from || !seen.Add(o.Sequence))
                 {
                     continue;
                 }
@@ -198,10 +269,13 @@ internal sealed partial class AgentCollector
         return n;
     }
 
-    private OutboxEntry GapEntry(long? missed, long? fromSequence, long? toSequence, string reason)
+    /// <summary>A gap of this agent: of its one machine, or of all its machines (<c>machines</c>) when it has several.</summary>
+    private OutboxEntry GapEntry(long? missed, long? fromSequence, long? toSequence, string? instanceId, string reason)
     {
         Log.Gap(log, Key, missed, reason);
-        return new OutboxEntry("gap", null, null, false, RecordPayloads.Gap(null, Key, missed, fromSequence, toSequence, reason));
+        var machines = _session.Machines;
+        return new OutboxEntry("gap", null, null, false, RecordPayloads.Gap(machines.Count == 1 ? machines[0] : null, Key, missed,
+            fromSequence, toSequence, reason, instanceId, machines));
     }
 
     private void Received(int observations, int gaps)

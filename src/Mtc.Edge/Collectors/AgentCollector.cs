@@ -37,15 +37,7 @@ internal sealed partial class AgentCollector(
                 _backoff.Reset();
                 if (streaming)
                 {
-                    try
-                    {
-                        await StreamAsync(ct).ConfigureAwait(false);
-                    }
-                    catch (NotStreamingException e)
-                    {
-                        streaming = false;
-                        Log.Polling(log, Key, e.Message);
-                    }
+                    streaming = await StreamUntilFailureAsync(ct).ConfigureAwait(false);
                 }
                 else
                 {
@@ -81,16 +73,59 @@ internal sealed partial class AgentCollector(
         _source.State = "stopped";
     }
 
-    /// <summary>Probe; then continue from the stored cursor, or (first start, or the agent restarted) start over from current.</summary>
+    /// <summary>
+    /// Streams from the cursor, request after request, until one fails (it throws) or the agent cannot stream (returns
+    /// false: poll instead). A stream that ended with nothing is asked again after a growing pause; a stream that left out
+    /// sequences the agent still holds is caught up by polling before streaming again.
+    /// </summary>
+    private async Task<bool> StreamUntilFailureAsync(CancellationToken ct)
+    {
+        var idle = new Backoff(options.Interval < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : options.Interval,
+            TimeSpan.FromSeconds(5));
+        while (!ct.IsCancellationRequested)
+        {
+            StreamEnd end;
+            try
+            {
+                end = await StreamAsync(ct).ConfigureAwait(false);
+            }
+            catch (NotStreamingException e)
+            {
+                Log.Polling(log, Key, e.Message);
+                return false;
+            }
+            switch (end)
+            {
+                case StreamEnd.SkippedAhead:
+                    Log.StreamSkipped(log, Key, _session.Next);
+                    await CatchUpAsync(ct).ConfigureAwait(false);
+                    break;
+                case StreamEnd.Nothing:
+                    await Task.Delay(idle.Next(), time, ct).ConfigureAwait(false);
+                    break;
+                default:
+                    idle.Reset();
+                    break;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Probe; then continue from the stored cursor. On a first start, collection starts from <c>current</c>; when the agent
+    /// restarted (a new <c>instanceId</c>), the new instance is collected from its <c>firstSequence</c> (everything it still
+    /// holds) and a gap record says that what the old instance served after the cursor is unknown.
+    /// </summary>
     private async Task ConnectAsync(CancellationToken ct)
     {
         _source.State = "connecting";
         var (probeDoc, probeText) = await agent.GetAsync("probe", ct).ConfigureAwait(false);
         var probe = probeDoc as DevicesDocument ?? throw new InvalidDataException($"probe answered a {probeDoc.Kind} document");
         var instance = probe.Header.InstanceId?.ToString(CultureInfo.InvariantCulture);
+        var machines = probe.Devices.Where(d => !d.IsAgent).ToList();
         var agentDevices = probe.Devices.Where(d => d.IsAgent).Select(d => d.Name ?? "").ToHashSet(StringComparer.Ordinal);
         var types = TypesOf(probe);
-        foreach (var d in probe.Devices.Where(d => !d.IsAgent))
+        foreach (var d in machines)
         {
             state.SetMachine(new SetupMachine(MachineId(d.Name, d.Uuid), d.Name, d.Uuid));
         }
@@ -102,41 +137,70 @@ internal sealed partial class AgentCollector(
         // Each (re)connect continues the analyzers from the state committed with the cursor; a probe with the same device
         // model keeps a machine's state, a changed model starts that machine's analyzer fresh (SourceAnalytics.SetDevice).
         _analytics = new SourceAnalytics(cursor?.AnalyticsState);
-        foreach (var d in probe.Devices.Where(d => !d.IsAgent))
+        foreach (var d in machines)
         {
             _analytics.SetDevice(MachineId(d.Name, d.Uuid), d);
         }
-        if (cursor is not null && cursor.InstanceId == instance)
+        var machineIds = machines.Select(d => MachineId(d.Name, d.Uuid)).Distinct(StringComparer.Ordinal).ToList();
+        if (cursor is not null && WireInstance.AgentPart(cursor.InstanceId) == instance)
         {
-            _session = new Session(instance, cursor.NextSequence, agentDevices, types);
+            _session = new Session(instance, cursor.InstanceId, cursor.NextSequence, agentDevices, machineIds, types);
             Connected();
             return;
         }
 
+        var (currentDoc, _) = await agent.GetAsync("current", ct).ConfigureAwait(false);
+        var current = currentDoc as StreamsDocument ?? throw new InvalidDataException($"current answered a {currentDoc.Kind} document");
+        if (current.Header.InstanceId?.ToString(CultureInfo.InvariantCulture) != instance)
+        {
+            throw new AgentRestartedException();
+        }
+        _session = new Session(instance, instance, 0, agentDevices, machineIds, types);
         var entries = new List<OutboxEntry>();
         if (cursor is not null)
         {
-            entries.Add(GapEntry(null, cursor.NextSequence, null, $"agent restarted: instanceId {cursor.InstanceId} -> {instance}; what it served after sequence {cursor.NextSequence - 1} is unknown"));
+            entries.Add(GapEntry(null, cursor.NextSequence, null, cursor.InstanceId,
+                $"agent restarted: instanceId {WireInstance.AgentPart(cursor.InstanceId)} -> {instance}; what the old instance served after sequence {cursor.NextSequence - 1} is unknown"));
         }
-        foreach (var d in probe.Devices.Where(d => !d.IsAgent))
+        foreach (var d in machines)
         {
             var id = MachineId(d.Name, d.Uuid);
             entries.Add(new OutboxEntry("deviceModel", id, null, false, RecordPayloads.DeviceModel(id, d.Uuid, d.Name, probeText)));
         }
-        var (currentDoc, _) = await agent.GetAsync("current", ct).ConfigureAwait(false);
-        var current = currentDoc as StreamsDocument ?? throw new InvalidDataException($"current answered a {currentDoc.Kind} document");
-        var currentInstance = current.Header.InstanceId?.ToString(CultureInfo.InvariantCulture);
-        if (currentInstance != instance)
+        long next;
+        var observations = 0;
+        if (cursor is null)
         {
-            throw new AgentRestartedException();
+            // First start: the snapshot, then what follows it.
+            observations = AddObservations(current, entries, long.MinValue);
+            next = current.Header.NextSequence ?? throw new InvalidDataException("current has no nextSequence");
         }
-        _session = new Session(instance, 0, agentDevices, types);
-        var observations = AddObservations(current, entries, long.MinValue);
-        var next = current.Header.NextSequence ?? throw new InvalidDataException("current has no nextSequence");
-        outbox.Append(Key, new SourceCursor(instance, next, _analytics.Save()), entries);
+        else
+        {
+            next = StartOfNewInstance(current, entries);
+        }
+        outbox.Append(Key, new SourceCursor(_session.InstanceId, next, _analytics.Save()), entries);
         _session.Next = next;
         Received(observations, entries.Count(e => e.Kind == "gap"));
         Connected();
+    }
+
+    /// <summary>
+    /// Where a new instance is collected from: its <c>firstSequence</c>, so nothing it still holds is skipped. Sequences start
+    /// at 1 in a new instance; those its buffer already dropped are a gap of the new instance with their exact count.
+    /// </summary>
+    private long StartOfNewInstance(StreamsDocument current, List<OutboxEntry> entries)
+    {
+        var first = current.Header.FirstSequence ?? current.Header.NextSequence ?? throw new InvalidDataException("current has no firstSequence");
+        if (first < 1)
+        {
+            return 1;
+        }
+        if (first > 1 && current.Header.NextSequence is { } n && first <= n)
+        {
+            entries.Add(GapEntry(first - 1, 1, first - 1, _session.InstanceId, "the new agent instance's buffer had already dropped its first sequences"));
+        }
+        return first;
     }
 
     private void Connected()
@@ -167,11 +231,30 @@ internal sealed partial class AgentCollector(
         return types;
     }
 
-    private sealed class Session(string? instanceId, long next, HashSet<string> agentDevices, Dictionary<string, Dictionary<string, string>> types)
+    /// <param name="agentInstanceId">The agent's <c>instanceId</c>, as its headers say.</param>
+    /// <param name="instanceId">The instance on the wire: the agent's, or with an epoch when its sequence reset without a new
+    /// instanceId (<see cref="WireInstance"/>).</param>
+    private sealed class Session(
+        string? agentInstanceId, string? instanceId, long next, HashSet<string> agentDevices, IReadOnlyList<string> machines,
+        Dictionary<string, Dictionary<string, string>> types)
     {
-        public string? InstanceId { get; } = instanceId;
+        public string? AgentInstanceId { get; } = agentInstanceId;
+        public string? InstanceId { get; set; } = instanceId;
         public long Next { get; set; } = next;
         public HashSet<string> AgentDevices { get; } = agentDevices;
+
+        /// <summary>The machines of the probe: what an agent-wide gap concerns.</summary>
+        public IReadOnlyList<string> Machines { get; } = machines;
+
+        /// <summary>
+        /// A device stream that is not a machine: the Agent device of the probe, or a stream named <c>Agent</c> that the probe
+        /// left out (MTConnect.NET at schema 1.3 serves its Agent device in streams only).
+        /// </summary>
+        public bool IsAgentStream(string? name, bool inProbe) =>
+            AgentDevices.Contains(name ?? "") || (!inProbe && string.Equals(name, "Agent", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Whether a machine of that id is in the probed device model.</summary>
+        public bool InProbe(string machine) => types.ContainsKey(machine);
 
         /// <summary>The type of a machine's data item in the probed device model; null when the model has no such item.</summary>
         public string? TypeOf(string machine, string dataItemId) =>

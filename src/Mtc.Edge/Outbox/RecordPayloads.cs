@@ -8,7 +8,10 @@ namespace Mtc.Edge.Outbox;
 /// <summary>Outbox payloads: a wire record's JSON object without its <c>seq</c> (the outbox assigns it when the batch is sent).</summary>
 internal static class RecordPayloads
 {
-    public static byte[] Gap(string? machineId, string source, long? missed, long? fromSequence, long? toSequence, string reason) =>
+    /// <param name="instanceId">The agent instance whose sequences the gap counts.</param>
+    /// <param name="machines">Every machine the gap concerns, when the sequences are shared by several (one agent).</param>
+    public static byte[] Gap(string? machineId, string source, long? missed, long? fromSequence, long? toSequence, string reason,
+        string? instanceId = null, IReadOnlyList<string>? machines = null) =>
         Write(w =>
         {
             w.WriteString("kind", "gap");
@@ -17,6 +20,16 @@ internal static class RecordPayloads
                 w.WriteString("machineId", machineId);
             }
             w.WriteString("source", source);
+            WriteOptional(w, "instanceId", instanceId);
+            if (machines is { Count: > 0 })
+            {
+                w.WriteStartArray("machines");
+                foreach (var m in machines)
+                {
+                    w.WriteStringValue(m);
+                }
+                w.WriteEndArray();
+            }
             WriteNumber(w, "missed", missed);
             WriteNumber(w, "fromSequence", fromSequence);
             WriteNumber(w, "toSequence", toSequence);
