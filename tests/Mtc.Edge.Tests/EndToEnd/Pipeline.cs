@@ -58,7 +58,7 @@ internal sealed partial class Pipeline : IAsyncDisposable
     }
 
     /// <summary>Writes edge.json (agent = the simulator, cloud = the cloud) and starts the edge on it.</summary>
-    public async Task<Uri> StartEdgeAsync(string? cloudUrl = null, int batchMaxRecords = 500, string heartbeat = "00:00:02", long maxBytes = 1L << 30, bool streaming = true)
+    public async Task<Uri> StartEdgeAsync(string? cloudUrl = null, int batchMaxRecords = 500, string heartbeat = "00:00:02", long maxBytes = 1L << 30, bool streaming = true, int count = 1000)
     {
         var config = new
         {
@@ -67,7 +67,7 @@ internal sealed partial class Pipeline : IAsyncDisposable
                 Id = "plant-1",
                 DataDirectory = "./edge-data",
                 Cloud = new { Url = cloudUrl ?? CloudUri.ToString(), BatchMaxRecords = batchMaxRecords, Timeout = "00:00:10", MaxBackoff = "00:00:02" },
-                Agents = new[] { new { Url = SimUri.ToString(), Interval = "00:00:00.1", Heartbeat = heartbeat, Count = 1000, Streaming = streaming } },
+                Agents = new[] { new { Url = SimUri.ToString(), Interval = "00:00:00.1", Heartbeat = heartbeat, Count = count, Streaming = streaming } },
                 Outbox = new { MaxBytes = maxBytes, Synchronous = "NORMAL" },
                 Http = new { Urls = "http://127.0.0.1:0" },
             },
@@ -225,7 +225,8 @@ internal sealed partial class Pipeline : IAsyncDisposable
     public async Task<(string Instance, SortedSet<long> Sequences)> SimSequencesAsync(long from, long to)
     {
         var probe = XDocument.Parse(await Http.GetStringAsync(new Uri(SimUri, "/probe")));
-        var agentNames = probe.Descendants().Where(e => e.Name.LocalName == "Agent").Select(e => (string?)e.Attribute("name")).ToHashSet();
+        // The machines are the probe's Device elements: its Agent device, and one an agent serves in streams only, are not.
+        var machines = probe.Descendants().Where(e => e.Name.LocalName == "Device").Select(e => (string?)e.Attribute("name")).ToHashSet();
         var set = new SortedSet<long>();
         string instance = "";
         var next = from;
@@ -233,24 +234,30 @@ internal sealed partial class Pipeline : IAsyncDisposable
         {
             var doc = XDocument.Parse(await Http.GetStringAsync(new Uri(SimUri, string.Create(CultureInfo.InvariantCulture, $"/sample?from={next}&count=10000"))));
             var header = doc.Descendants().First(e => e.Name.LocalName == "Header");
+            if (header.Parent?.Name.LocalName == "MTConnectError")
+            {
+                break; // e.g. MTConnect.NET's OUT_OF_RANGE for from = nextSequence: nothing more
+            }
             instance = (string)header.Attribute("instanceId")!;
-            foreach (var stream in doc.Descendants().Where(e => e.Name.LocalName == "DeviceStream" && !agentNames.Contains((string?)e.Attribute("name"))))
+            var last = next - 1;
+            foreach (var stream in doc.Descendants().Where(e => e.Name.LocalName == "DeviceStream"))
             {
                 foreach (var seq in stream.Descendants().Select(e => e.Attribute("sequence")).Where(a => a is not null))
                 {
                     var s = long.Parse(a_(seq!), CultureInfo.InvariantCulture);
-                    if (s >= from && s <= to)
+                    last = Math.Max(last, s);
+                    if (s >= from && s <= to && machines.Contains((string?)stream.Attribute("name")))
                     {
                         set.Add(s);
                     }
                 }
             }
-            var n = long.Parse((string)header.Attribute("nextSequence")!, CultureInfo.InvariantCulture);
-            if (n <= next)
+            // Followed from the last observation returned: MTConnect.NET's nextSequence is its buffer's end, not the page's.
+            if (last < next)
             {
                 break;
             }
-            next = n;
+            next = last + 1;
         }
         return (instance, set);
 
