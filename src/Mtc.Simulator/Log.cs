@@ -5,8 +5,8 @@ namespace Mtc.Simulator;
 /// <summary>Every log message of the simulator, with stable event ids.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "MTConnect agent (schema {Version}) listening on {Url}, serving {Devices}")]
-    public static partial void Listening(ILogger logger, string version, Uri url, string devices);
+    [LoggerMessage(1, LogLevel.Information, "MTConnect agent (schema {Version}, quirks {Quirks}) listening on {Url}, serving {Devices}")]
+    public static partial void Listening(ILogger logger, string version, string quirks, Uri url, string devices);
 
     [LoggerMessage(2, LogLevel.Information, "Replaying {Path} into device {Device} at speed {Speed}")]
     public static partial void ReplayStarted(ILogger logger, string path, string device, double speed);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mtc.Simulator.Agent;
+using Mtc.Simulator.Agent.Quirks;
 using Mtc.Simulator.Http;
 using Mtc.Simulator.Sources;
 using Mtc.Simulator.Sources.Generator;
@@ -83,7 +84,8 @@ public sealed class SimulatorHost : IAsyncDisposable
     {
         var log = loggerFactory.CreateLogger("Mtc.Simulator");
         SchemaVersion.TryParse(options.Version, out var version);
-        var agent = new SimAgent(AgentDevice.With(source.Catalog, version), version, options.BufferSize, clock);
+        var quirks = AgentQuirks.Find(options.Quirks)!;
+        var agent = new SimAgent(AgentDevice.With(source.Catalog, version, quirks), version, options.BufferSize, clock) { Quirks = quirks };
         if (agent.Catalog.ById(AgentDevice.AvailabilityId) is { } available)
         {
             agent.Buffer.Add(new SourceValue(available, agent.Now, "AVAILABLE"));
@@ -122,7 +124,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
 
         var baseAddress = new Uri(uri.Uri.GetLeftPart(UriPartial.Authority) + "/");
-        Log.Listening(log, version.Text, baseAddress, string.Join(", ", agent.Catalog.Devices.Select(d => d.Name)));
+        Log.Listening(log, version.Text, quirks.Name, baseAddress, string.Join(", ", agent.Catalog.Devices.Select(d => d.Name)));
         return new SimulatorHost(app, agent, source, baseAddress, log);
     }
 

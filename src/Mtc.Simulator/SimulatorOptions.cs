@@ -16,6 +16,13 @@ public sealed record SimulatorOptions
     public string Version { get; init; } = DefaultVersion;
     public int BufferSize { get; init; } = DefaultBufferSize;
 
+    /// <summary>
+    /// Which agent to behave like where clients notice a difference (<c>cppagent</c>, the default, or
+    /// <c>mtconnect.net</c>); see <see cref="SimulatorOptionsInfo.QuirkProfiles"/>.
+    /// </summary>
+    public string Quirks { get; init; } = DefaultQuirks;
+    public const string DefaultQuirks = "cppagent";
+
     /// <summary>Number of generated machines (0 = none).</summary>
     public int Generate { get; init; }
     public int Seed { get; init; } = 1;
@@ -48,6 +55,11 @@ public sealed record SimulatorOptions
         if (!Agent.SchemaVersion.TryParse(Version, out _))
         {
             return $"--version '{Version}' is not a served schema version (use one of {string.Join(", ", Agent.SchemaVersion.Supported)})";
+        }
+
+        if (Agent.Quirks.AgentQuirks.Find(Quirks) is null)
+        {
+            return $"--quirks '{Quirks}' is not a quirk profile (use one of {string.Join(", ", Agent.Quirks.AgentQuirks.Profiles.Select(p => p.Name))})";
         }
 
         if (BufferSize < 16 || BufferSize > 1 << 26)
@@ -94,4 +106,8 @@ public sealed record SimulatorOptions
 public static class SimulatorOptionsInfo
 {
     public static IReadOnlyList<string> Versions => Agent.SchemaVersion.Supported;
+
+    /// <summary>The quirk profiles, each with what it changes, in one line.</summary>
+    public static IReadOnlyList<(string Name, string Summary)> QuirkProfiles =>
+        [.. Agent.Quirks.AgentQuirks.Profiles.Select(p => (p.Name, p.Summary))];
 }

@@ -24,6 +24,12 @@ internal sealed class DeviceModel
 
     public List<SimDataItem> DataItems { get; } = [];
 
+    /// <summary>False for a device that is in the streams but not in <c>probe</c> (an agent device before 1.7, as MTConnect.NET serves it).</summary>
+    public bool ListedInProbe { get; set; } = true;
+
+    /// <summary>The agent's own device (an <c>Agent</c> element), not a machine.</summary>
+    public bool IsAgent => Element.Name.LocalName == "Agent";
+
     public bool Matches(string key) =>
         string.Equals(Name, key, StringComparison.Ordinal)
         || string.Equals(Uuid, key, StringComparison.Ordinal)

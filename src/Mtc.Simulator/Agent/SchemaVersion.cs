@@ -16,7 +16,23 @@ internal sealed record SchemaVersion(int Major, int Minor)
     /// <summary>1.x streams use <c>multipart/x-mixed-replace</c>, 2.x <c>multipart/mixed</c>.</summary>
     public string MultipartMediaType => Major >= 2 ? "multipart/mixed" : "multipart/x-mixed-replace";
 
+    /// <summary>cppagent writes the header's <c>schemaVersion</c> from 2.0 on (no XSD declares it: a known deviation).</summary>
     public bool HasSchemaVersionHeader => Major >= 2;
+
+    /// <summary>1.7 added the header's required <c>deviceModelChangeTime</c>; error documents have it from 2.6 (their header was apart before).</summary>
+    public bool HasDeviceModelChangeTime(bool error) => error ? HasTypedErrors : Major >= 2 || (Major == 1 && Minor >= 7);
+
+    /// <summary>The 1.7 and 1.8 schemas make the <c>Agent</c> device the first child of <c>Devices</c>, even in a per-device probe.</summary>
+    public bool ProbeStartsWithAgent => Major == 1 && Minor >= 7;
+
+    /// <summary>Before 1.7 <c>Streams</c> holds at least one <c>DeviceStream</c>: an empty page lists the devices with nothing in them.</summary>
+    public bool StreamsNeedADeviceStream => Major == 1 && Minor < 7;
+
+    /// <summary>From 2.6 a CuttingTool's <c>Description</c> follows its definition and life cycle (before, it came first).</summary>
+    public bool CuttingToolDescriptionLast => HasTypedErrors;
+
+    /// <summary>From 2.5 an active condition (Warning, Fault) carries a required <c>conditionId</c>.</summary>
+    public bool HasConditionId => Major > 2 || (Major == 2 && Minor >= 5);
 
     /// <summary>The agent version written in the header's <c>version</c> attribute.</summary>
     public string AgentVersion => Text + ".0.0";

@@ -1,3 +1,5 @@
+using Mtc.Simulator.Agent.Quirks;
+
 namespace Mtc.Simulator.Agent;
 
 /// <summary>
@@ -9,6 +11,7 @@ internal sealed class SimAgent
     private readonly Lock _gate = new();
     private CancellationTokenSource _connections = new();
     private DateTimeOffset _stalledUntil = DateTimeOffset.MinValue;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _assetTypes = new(StringComparer.Ordinal);
     private long _instanceId;
 
     public SimAgent(DeviceCatalog catalog, SchemaVersion version, int bufferSize, TimeProvider clock)
@@ -16,13 +19,20 @@ internal sealed class SimAgent
         Catalog = catalog;
         Version = version;
         Clock = clock;
-        _instanceId = clock.GetUtcNow().ToUnixTimeSeconds();
+        // Milliseconds, not cppagent's seconds: a process restarted within the same second still gets a new instanceId.
+        _instanceId = clock.GetUtcNow().ToUnixTimeMilliseconds();
         Buffer = new ObservationBuffer(bufferSize, _instanceId);
         ModelChangeTime = clock.GetUtcNow().UtcDateTime;
         AddUnavailable();
     }
 
     public DeviceCatalog Catalog { get; }
+
+    /// <summary>How this agent differs from the reference agent where clients notice (<see cref="AgentQuirks.Cppagent"/>: not at all).</summary>
+    public AgentQuirks Quirks { get; init; } = AgentQuirks.Cppagent;
+
+    /// <summary>The devices <c>probe</c> lists (the agent device may be in the streams only; see <see cref="AgentQuirks.AgentDeviceOnlyInStreams"/>).</summary>
+    public IEnumerable<DeviceModel> ProbeDevices => Catalog.Devices.Where(d => d.ListedInProbe);
     public SchemaVersion Version { get; }
     public TimeProvider Clock { get; }
     public ObservationBuffer Buffer { get; }
@@ -54,7 +64,7 @@ internal sealed class SimAgent
         long instanceId;
         lock (_gate)
         {
-            _instanceId = Math.Max(_instanceId + 1, Clock.GetUtcNow().ToUnixTimeSeconds());
+            _instanceId = Math.Max(_instanceId + 1, Clock.GetUtcNow().ToUnixTimeMilliseconds());
             instanceId = _instanceId;
         }
 
@@ -80,6 +90,15 @@ internal sealed class SimAgent
             .ToArray());
         return instanceId;
     }
+
+    /// <summary>
+    /// The type of the asset an ASSET_CHANGED or ASSET_REMOVED observation names, as its <c>assetType</c>:
+    /// <c>UNAVAILABLE</c> for an unavailable value (as cppagent writes it) and an id the agent never held. Kept across
+    /// restarts, which re-report the last values.
+    /// </summary>
+    public string AssetTypeOf(string? assetId) =>
+        assetId is null || assetId == Mtc.Core.Model.Observation.UnavailableValue ? Mtc.Core.Model.Observation.UnavailableValue
+            : _assetTypes.GetValueOrDefault(assetId) ?? Mtc.Core.Model.Observation.UnavailableValue;
 
     public void DropConnections()
     {
@@ -118,6 +137,7 @@ internal sealed class SimAgent
     /// <summary>Stores an asset and reports it on the device's ASSET_CHANGED data item when it has one.</summary>
     public void PutAsset(SimAsset asset)
     {
+        _assetTypes[asset.AssetId] = asset.AssetType;
         Assets.Put(asset);
         ReportAsset(asset, "ASSET_CHANGED");
     }

@@ -25,6 +25,9 @@ internal sealed class SimDataItem
 
     public bool IsMessage => Type is "MESSAGE";
 
+    /// <summary>ASSET_CHANGED or ASSET_REMOVED: its observations carry the asset's type (required from 2.0).</summary>
+    public bool IsAssetEvent => Type is "ASSET_CHANGED" or "ASSET_REMOVED";
+
     /// <summary>The ALARM event (deprecated since 1.1): its native code is written like a message's.</summary>
     public bool IsAlarm => Type is "ALARM";
     public bool IsTimeSeries => Representation is "TIME_SERIES";

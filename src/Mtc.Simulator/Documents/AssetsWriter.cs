@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Mtc.Simulator.Agent;
 
 namespace Mtc.Simulator.Documents;
@@ -17,7 +18,12 @@ internal static class AssetsWriter
             writer.WriteStartElement("", "Assets", ns);
             foreach (var asset in assets)
             {
-                var body = new System.Xml.Linq.XElement(asset.Body);
+                var body = new XElement(asset.Body);
+                if (agent.Version.CuttingToolDescriptionLast)
+                {
+                    MoveDescriptionLast(body);
+                }
+
                 body.SetAttributeValue("assetId", asset.AssetId);
                 body.SetAttributeValue("timestamp", DocumentWriter.Timestamp(asset.Timestamp));
                 body.SetAttributeValue("deviceUuid", asset.DeviceUuid);
@@ -28,4 +34,22 @@ internal static class AssetsWriter
             writer.WriteEndElement();
             writer.WriteEndElement();
         });
+
+    /// <summary>Puts a CuttingTool's <c>Description</c> after its definition and life cycle, where the 2.6+ schemas want it.</summary>
+    private static void MoveDescriptionLast(XElement tool)
+    {
+        if (tool.Name.LocalName != "CuttingTool" || tool.Elements().FirstOrDefault(e => e.Name.LocalName == "Description") is not { } description)
+        {
+            return;
+        }
+
+        var anchor = tool.Elements().LastOrDefault(e => e.Name.LocalName is "CuttingToolDefinition" or "CuttingToolLifeCycle");
+        if (anchor is null)
+        {
+            return;
+        }
+
+        description.Remove();
+        anchor.AddAfterSelf(description);
+    }
 }

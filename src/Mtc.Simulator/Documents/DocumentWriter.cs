@@ -48,7 +48,7 @@ internal static class DocumentWriter
         return ns;
     }
 
-    public static void StartHeader(XmlWriter writer, SimAgent agent, string ns, long instanceId)
+    public static void StartHeader(XmlWriter writer, SimAgent agent, string ns, long instanceId, bool error = false)
     {
         writer.WriteStartElement("", "Header", ns);
         writer.WriteAttributeString("creationTime", Timestamp(agent.Now));
@@ -58,6 +58,10 @@ internal static class DocumentWriter
         if (agent.Version.HasSchemaVersionHeader)
         {
             writer.WriteAttributeString("schemaVersion", agent.Version.Text);
+        }
+
+        if (agent.Version.HasDeviceModelChangeTime(error))
+        {
             writer.WriteAttributeString("deviceModelChangeTime", Timestamp(agent.ModelChangeTime));
         }
     }

@@ -5,17 +5,19 @@ namespace Mtc.Simulator.Documents;
 
 /// <summary>
 /// Writes <c>MTConnectError</c> documents: before 2.6 a classic <c>&lt;Error errorCode="..."&gt;message&lt;/Error&gt;</c>;
-/// from 2.6 the typed element (<c>OutOfRange</c>, <c>NoDevice</c>, ...) with <c>ErrorMessage</c> and, for a range
-/// error, the <c>QueryParameter</c> with its Value, Minimum and Maximum.
+/// from 2.6 the typed element (<c>OutOfRange</c>, <c>NoDevice</c>, ...) with the request's <c>URI</c> (required),
+/// <c>ErrorMessage</c> and, for a range error, the <c>QueryParameter</c> with its Value, Minimum and Maximum.
 /// </summary>
 internal static class ErrorWriter
 {
-    public static byte[] Write(SimAgent agent, AgentError error, string? request = null) =>
+    /// <param name="uri">The request answered (path and query), the typed errors' required <c>URI</c>.</param>
+    /// <param name="assetId">The asset an ASSET_NOT_FOUND is about (2.6+ <c>AssetId</c>, required there).</param>
+    public static byte[] Write(SimAgent agent, AgentError error, string uri, string? assetId = null) =>
         DocumentWriter.Write(writer =>
         {
             var state = agent.Buffer.State;
             var ns = DocumentWriter.StartRoot(writer, agent, "Error");
-            DocumentWriter.StartHeader(writer, agent, ns, state.InstanceId);
+            DocumentWriter.StartHeader(writer, agent, ns, state.InstanceId, error: true);
             writer.WriteAttributeString("bufferSize", DocumentWriter.Number(state.BufferSize));
             writer.WriteEndElement();
 
@@ -31,9 +33,10 @@ internal static class ErrorWriter
             {
                 writer.WriteStartElement("", TypedName(error.Code), ns);
                 writer.WriteAttributeString("errorCode", error.Code);
-                if (request is not null)
+                writer.WriteElementString("", "URI", ns, uri);
+                if (error.Code == AgentErrorCodes.AssetNotFound)
                 {
-                    writer.WriteElementString("", "Request", ns, request);
+                    writer.WriteElementString("", "AssetId", ns, assetId ?? "");
                 }
 
                 writer.WriteElementString("", "ErrorMessage", ns, error.Message);

@@ -24,6 +24,11 @@ internal static class StreamsWriter
             writer.WriteEndElement();
 
             writer.WriteStartElement("", "Streams", ns);
+            if (observations.Count == 0 && devices is null && agent.Version.StreamsNeedADeviceStream)
+            {
+                devices = agent.Catalog.Devices;
+            }
+
             WriteDeviceStreams(writer, agent, ns, observations, devices);
             writer.WriteEndElement();
             writer.WriteEndElement();
@@ -139,6 +144,10 @@ internal static class StreamsWriter
             WriteOptional(writer, "nativeCode", observation.NativeCode);
             WriteOptional(writer, "nativeSeverity", observation.NativeSeverity);
             WriteOptional(writer, "qualifier", observation.Qualifier);
+            if (agent.Version.HasConditionId && observation.Level is ConditionLevel.Warning or ConditionLevel.Fault)
+            {
+                writer.WriteAttributeString("conditionId", observation.ConditionId ?? observation.NativeCode ?? observation.DataItemId);
+            }
             if (!string.IsNullOrEmpty(observation.Value))
             {
                 writer.WriteString(observation.Value);
@@ -147,6 +156,11 @@ internal static class StreamsWriter
         else if ((item.IsMessage || item.IsAlarm) && observation.NativeCode is { Length: > 0 } code)
         {
             writer.WriteAttributeString("nativeCode", code);
+            writer.WriteString(observation.Value);
+        }
+        else if (item.IsAssetEvent)
+        {
+            writer.WriteAttributeString("assetType", agent.AssetTypeOf(observation.Value));
             writer.WriteString(observation.Value);
         }
         else if (observation.Entries is { } entries)

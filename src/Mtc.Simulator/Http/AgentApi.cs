@@ -47,7 +47,15 @@ internal static class AgentApi
     private static Task Probe(HttpContext http, SimAgent agent, string? deviceName)
     {
         var device = AgentRequest.Device(agent, deviceName);
-        return Write(http, DevicesWriter.Write(agent, device is null ? agent.Catalog.Devices : [device]));
+        if (device is { ListedInProbe: false })
+        {
+            throw AgentRequestException.NoDevice(deviceName!);
+        }
+
+        IReadOnlyList<DeviceModel> devices = device is null ? [.. agent.ProbeDevices]
+            : agent.Version.ProbeStartsWithAgent && agent.Catalog.Devices.FirstOrDefault(d => d.IsAgent) is { ListedInProbe: true } agentDevice && agentDevice != device ? [agentDevice, device]
+            : [device];
+        return Write(http, DevicesWriter.Write(agent, devices));
     }
 
     private static Task Current(HttpContext http, SimAgent agent, string? deviceName)
@@ -97,7 +105,9 @@ internal static class AgentApi
         var heartbeat = AgentRequest.Int(request, "heartbeat") ?? DefaultHeartbeat;
         if (from is { } start)
         {
-            AgentRequest.Check("from", start, state.FirstSequence, state.NextSequence);
+            // Polling with nothing new yet: cppagent answers an empty page, MTConnect.NET OUT_OF_RANGE.
+            var last = interval is null && agent.Quirks.OutOfRangeWhenNothingNew ? state.LastSequence : state.NextSequence;
+            AgentRequest.Check("from", start, state.FirstSequence, last);
         }
 
         AgentRequest.Check("count", count, 1, state.BufferSize);
@@ -118,8 +128,12 @@ internal static class AgentApi
             throw AgentRequestException.OutOfRange("from", from ?? 0, state.FirstSequence, state.NextSequence);
         }
 
-        return Write(http, StreamsWriter.Write(agent, page.State, page.NextSequence, page.Observations));
+        return Write(http, StreamsWriter.Write(agent, page.State, HeaderNextSequence(agent, page), page.Observations));
     }
+
+    /// <summary>The <c>nextSequence</c> a sample page's header says: after its last observation, or the buffer's end (<see cref="Agent.Quirks.AgentQuirks.NextSequenceIsBufferEnd"/>).</summary>
+    public static long HeaderNextSequence(SimAgent agent, SamplePage page) =>
+        agent.Quirks.NextSequenceIsBufferEnd ? page.State.NextSequence : page.NextSequence;
 
     private static Task Assets(HttpContext http, SimAgent agent)
     {
@@ -139,7 +153,7 @@ internal static class AgentApi
         foreach (var id in ids.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             assets.Add(agent.Assets.Find(id) ?? throw new AgentRequestException(
-                new AgentError(AgentErrorCodes.AssetNotFound, $"Cannot find asset: {id}"), StatusCodes.Status404NotFound));
+                new AgentError(AgentErrorCodes.AssetNotFound, $"Cannot find asset: {id}"), StatusCodes.Status404NotFound) { AssetId = id });
         }
 
         await Write(http, AssetsWriter.Write(agent, assets)).ConfigureAwait(false);
@@ -147,9 +161,12 @@ internal static class AgentApi
 
     public static Task WriteError(HttpContext http, SimAgent agent, AgentRequestException error)
     {
-        http.Response.StatusCode = error.Status;
-        return Write(http, ErrorWriter.Write(agent, error.Error));
+        http.Response.StatusCode = agent.Quirks.ErrorsWithStatus200 ? StatusCodes.Status200OK : error.Status;
+        return Write(http, ErrorWriter.Write(agent, error.Error, RequestUri(http), error.AssetId));
     }
+
+    /// <summary>The request as an error document names it: path and query.</summary>
+    public static string RequestUri(HttpContext http) => http.Request.Path.Value + http.Request.QueryString.Value;
 
     private static async Task Write(HttpContext http, byte[] document)
     {

@@ -11,6 +11,9 @@ internal sealed class AgentRequestException(AgentError error, int status) : Exce
     public AgentError Error { get; } = error;
     public int Status { get; } = status;
 
+    /// <summary>The asset an ASSET_NOT_FOUND is about (the 2.6+ error names it in <c>AssetId</c>).</summary>
+    public string? AssetId { get; init; }
+
     public static AgentRequestException InvalidRequest(string message) =>
         new(new AgentError(AgentErrorCodes.InvalidRequest, message), StatusCodes.Status400BadRequest);
 

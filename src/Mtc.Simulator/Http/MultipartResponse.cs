@@ -8,7 +8,8 @@ namespace Mtc.Simulator.Http;
 
 /// <summary>
 /// A chunked multipart response as an agent streams it: every part carries its own Content-Type and
-/// Content-Length and is flushed as soon as it is written.
+/// Content-Length and is flushed as soon as it is written (MTConnect.NET's spelling and byte order mark with
+/// <see cref="Agent.Quirks.AgentQuirks.BomBeforeBoundary"/>).
 /// </summary>
 internal sealed class MultipartResponse(HttpContext http, SimAgent agent)
 {
@@ -25,10 +26,11 @@ internal sealed class MultipartResponse(HttpContext http, SimAgent agent)
 
     public async Task WritePartAsync(byte[] document, CancellationToken cancellationToken)
     {
-        var header = string.Create(CultureInfo.InvariantCulture,
-            $"--{_boundary}\r\nContent-Type: {AgentApi.XmlMediaType}\r\nContent-Length: {document.Length}\r\n\r\n");
+        var header = agent.Quirks.BomBeforeBoundary
+            ? string.Create(CultureInfo.InvariantCulture, $"\uFEFF--{_boundary}\r\nContent-type: {AgentApi.XmlMediaType}\r\nContent-length: {document.Length}\r\n\r\n")
+            : string.Create(CultureInfo.InvariantCulture, $"--{_boundary}\r\nContent-Type: {AgentApi.XmlMediaType}\r\nContent-Length: {document.Length}\r\n\r\n");
         var body = http.Response.Body;
-        await body.WriteAsync(Encoding.ASCII.GetBytes(header), cancellationToken).ConfigureAwait(false);
+        await body.WriteAsync(Encoding.UTF8.GetBytes(header), cancellationToken).ConfigureAwait(false);
         await body.WriteAsync(document, cancellationToken).ConfigureAwait(false);
         await body.WriteAsync("\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
         await body.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,8 @@ namespace Mtc.Simulator.Http;
 /// <summary>
 /// <c>sample?interval=</c>: sends every new page of observations at most every <c>interval</c>, and an empty
 /// document when nothing changed for <c>heartbeat</c>. A reader that falls out of the buffer gets an
-/// OUT_OF_RANGE part and the stream ends.
+/// OUT_OF_RANGE part and the stream ends (or, with <see cref="Agent.Quirks.AgentQuirks.LaggingStreamJumpsToOldest"/>,
+/// goes on from the oldest observation held).
 /// </summary>
 internal sealed class SampleStream(HttpContext http, SimAgent agent, DeviceModel? device, long from, int count, TimeSpan interval, TimeSpan heartbeat)
 {
@@ -33,18 +34,24 @@ internal sealed class SampleStream(HttpContext http, SimAgent agent, DeviceModel
 
             var changed = agent.Buffer.Changed;
             var page = agent.Buffer.Sample(next, count, device);
+            if (page is null && agent.Quirks.LaggingStreamJumpsToOldest)
+            {
+                next = agent.Buffer.State.FirstSequence;
+                continue;
+            }
+
             if (page is null)
             {
                 var state = agent.Buffer.State;
                 var error = AgentRequestException.OutOfRange("from", next, state.FirstSequence, state.NextSequence);
-                await response.WritePartAsync(ErrorWriter.Write(agent, error.Error), cancellationToken).ConfigureAwait(false);
+                await response.WritePartAsync(ErrorWriter.Write(agent, error.Error, AgentApi.RequestUri(http)), cancellationToken).ConfigureAwait(false);
                 return;
             }
 
             next = page.NextSequence;
             if (page.Observations.Count > 0)
             {
-                await response.WritePartAsync(StreamsWriter.Write(agent, page.State, page.NextSequence, page.Observations), cancellationToken).ConfigureAwait(false);
+                await response.WritePartAsync(StreamsWriter.Write(agent, page.State, AgentApi.HeaderNextSequence(agent, page), page.Observations), cancellationToken).ConfigureAwait(false);
                 lastWrite = clock.GetTimestamp();
                 if (page.EndOfBuffer && interval > TimeSpan.Zero)
                 {
@@ -57,7 +64,7 @@ internal sealed class SampleStream(HttpContext http, SimAgent agent, DeviceModel
             var quiet = clock.GetElapsedTime(lastWrite);
             if (quiet >= heartbeat)
             {
-                await response.WritePartAsync(StreamsWriter.Write(agent, page.State, next, []), cancellationToken).ConfigureAwait(false);
+                await response.WritePartAsync(StreamsWriter.Write(agent, page.State, agent.Quirks.NextSequenceIsBufferEnd ? page.State.NextSequence : next, []), cancellationToken).ConfigureAwait(false);
                 lastWrite = clock.GetTimestamp();
                 continue;
             }

@@ -47,7 +47,7 @@ internal static class MachineModel
         var device = new XElement("Device",
             new XAttribute("id", id), new XAttribute("name", name), new XAttribute("uuid", uuid),
             new XElement("Description",
-                new XAttribute("manufacturer", "MTConnect Core"),
+                new XAttribute("manufacturer", "MTConnect-Core"), // a NameType: before 1.7 an NMTOKEN, so no spaces
                 new XAttribute("model", kind == MachineKind.Mill ? "Simulated VMC" : "Simulated lathe"),
                 new XAttribute("serialNumber", uuid),
                 $"Generated {kind.ToString().ToLowerInvariant()}"),
