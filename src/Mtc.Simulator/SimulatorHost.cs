@@ -128,8 +128,12 @@ public sealed class SimulatorHost : IAsyncDisposable
         return new SimulatorHost(app, agent, source, baseAddress, log);
     }
 
-    /// <summary>Same as <c>POST /_sim/restart</c>: a new instanceId, the buffer emptied, sequences from 1, streams cut. Returns the new instanceId.</summary>
-    public long Restart() => Agent.Restart();
+    /// <summary>
+    /// Same as <c>POST /_sim/restart?down=SECONDS</c>: a new instanceId, the buffer emptied, sequences from 1, every data
+    /// item UNAVAILABLE then its last value again, streams cut; for <paramref name="down"/> every request's connection is
+    /// cut while the sources fill the new instance. Returns the new instanceId.
+    /// </summary>
+    public long Restart(TimeSpan down = default) => Agent.Restart(down);
 
     /// <summary>Same as <c>POST /_sim/stall?seconds=N</c>: streams send nothing, not even heartbeats, for <paramref name="duration"/>.</summary>
     public void StallStreams(TimeSpan duration) => Agent.Stall(duration);

@@ -23,11 +23,17 @@ internal static class SimCommand
         var loop = new Option<bool>("--loop") { Description = "Start the log over when it ends" };
         var maxGap = new Option<double>("--max-gap") { Description = "Longest pause replayed between two log lines, in seconds (longer silences are shortened)", DefaultValueFactory = _ => 300 };
         var adapter = new Option<string?>("--adapter") { Description = "HOST:PORT of a live SHDR adapter feeding --device (the simulator is then a minimal agent)" };
+        var quirks = new Option<string>("--quirks")
+        {
+            Description = "Behave like this agent where clients notice a difference: "
+                + string.Join("; ", SimulatorOptionsInfo.QuirkProfiles.Select(p => $"{p.Name} = {p.Summary}")),
+            DefaultValueFactory = _ => SimulatorOptions.DefaultQuirks,
+        };
 
         var command = new Command("sim", "An MTConnect agent (probe, current, sample, assets; streaming) that replays an SHDR log or generates machines. "
-            + "Faults for tests: POST /_sim/restart, /_sim/stall?seconds=N, /_sim/drop.")
+            + "Faults for tests: POST /_sim/restart[?down=SECONDS], /_sim/stall?seconds=N, /_sim/drop.")
         {
-            port, host, version, buffer, generate, seed, devices, shdr, device, speed, loop, maxGap, adapter,
+            port, host, version, quirks, buffer, generate, seed, devices, shdr, device, speed, loop, maxGap, adapter,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -37,6 +43,7 @@ internal static class SimCommand
                 Port = parse.GetValue(port),
                 Host = parse.GetValue(host)!,
                 Version = parse.GetValue(version)!,
+                Quirks = parse.GetValue(quirks)!,
                 BufferSize = parse.GetValue(buffer),
                 Generate = parse.GetValue(generate),
                 Seed = parse.GetValue(seed),

@@ -11,6 +11,7 @@ internal sealed class SimAgent
     private readonly Lock _gate = new();
     private CancellationTokenSource _connections = new();
     private DateTimeOffset _stalledUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset _downUntil = DateTimeOffset.MinValue;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _assetTypes = new(StringComparer.Ordinal);
     private long _instanceId;
 
@@ -56,9 +57,11 @@ internal sealed class SimAgent
 
     /// <summary>
     /// Simulates an agent restart: a new instanceId, an empty buffer from sequence 1, every data item
-    /// UNAVAILABLE and then its last value again (the adapter reconnecting), all streams cut.
+    /// UNAVAILABLE and then its last value again (the adapter reconnecting), all streams cut. For
+    /// <paramref name="down"/> after it, every MTConnect request has its connection cut, as if the process were not
+    /// back yet, while the sources go on filling the new instance's buffer.
     /// </summary>
-    public long Restart()
+    public long Restart(TimeSpan down = default)
     {
         var latest = Buffer.Current(null, null)!.Value.Observations;
         long instanceId;
@@ -66,6 +69,7 @@ internal sealed class SimAgent
         {
             _instanceId = Math.Max(_instanceId + 1, Clock.GetUtcNow().ToUnixTimeMilliseconds());
             instanceId = _instanceId;
+            _downUntil = Clock.GetUtcNow() + (down > TimeSpan.Zero ? down : TimeSpan.Zero);
         }
 
         Buffer.Reset(instanceId);
@@ -119,6 +123,18 @@ internal sealed class SimAgent
         lock (_gate)
         {
             _stalledUntil = Clock.GetUtcNow() + duration;
+        }
+    }
+
+    /// <summary>True while a restart's down time lasts: requests are answered by cutting the connection.</summary>
+    public bool IsDown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Clock.GetUtcNow() < _downUntil;
+            }
         }
     }
 

@@ -27,13 +27,20 @@ internal static class AgentApi
         app.MapGet("/{device}/probe", (HttpContext http, SimAgent agent, string device) => Handle(http, agent, () => Probe(http, agent, device)));
         app.MapGet("/{device}/current", (HttpContext http, SimAgent agent, string device) => Handle(http, agent, () => Current(http, agent, device)));
         app.MapGet("/{device}/sample", (HttpContext http, SimAgent agent, string device) => Handle(http, agent, () => Sample(http, agent, device)));
-        app.MapFallback((HttpContext http, SimAgent agent) => WriteError(http, agent,
+        app.MapFallback((HttpContext http, SimAgent agent) => Handle(http, agent, () => throw
             new AgentRequestException(new AgentError(AgentErrorCodes.InvalidUri, $"'{http.Request.Path}' is not an MTConnect request"), StatusCodes.Status404NotFound)));
         return app;
     }
 
     private static async Task Handle(HttpContext http, SimAgent agent, Func<Task> handler)
     {
+        if (agent.IsDown)
+        {
+            // Restarting (POST /_sim/restart?down=N): the connection is cut, as by an agent not listening yet.
+            http.Abort();
+            return;
+        }
+
         try
         {
             await handler().ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace Mtc.Simulator.Http;
 
 /// <summary>
 /// Faults on request, for reliability tests, under <c>/_sim</c> (no MTConnect client asks there):
-/// <c>POST /_sim/restart</c>, <c>POST /_sim/stall?seconds=N</c>, <c>POST /_sim/drop</c>.
+/// <c>POST /_sim/restart[?down=SECONDS]</c>, <c>POST /_sim/stall?seconds=N</c>, <c>POST /_sim/drop</c>.
 /// </summary>
 internal static class FaultApi
 {
@@ -21,10 +21,16 @@ internal static class FaultApi
         return app;
     }
 
-    private static IResult Restart(SimAgent agent)
+    private static IResult Restart(SimAgent agent, string? down)
     {
-        var instanceId = agent.Restart();
-        return TypedResults.Ok(new { instanceId, agent.Buffer.State.NextSequence });
+        var seconds = 0.0;
+        if (down is not null && (!double.TryParse(down, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) || seconds is < 0 or > 3600))
+        {
+            return TypedResults.Problem($"'down' must be a number of seconds between 0 and 3600, not '{down}'", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var instanceId = agent.Restart(TimeSpan.FromSeconds(seconds));
+        return TypedResults.Ok(new { instanceId, agent.Buffer.State.NextSequence, downSeconds = seconds });
     }
 
     private static IResult Stall(SimAgent agent, string? seconds)
