@@ -34,7 +34,7 @@ internal static class MtcCommand
                 names.Insert(0, c.Command == root ? "mtc" : c.Command.Name);
             }
             var usage = $"{string.Join(' ', names)} --help";
-            await stderr.WriteLineAsync($"mtc: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see '{usage}')").ConfigureAwait(false);
+            await stderr.WriteLineAsync(Mtc.Core.Text.Printable.Escape($"mtc: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see '{usage}')")).ConfigureAwait(false);
             return 2;
         }
         return await parse.InvokeAsync(config).ConfigureAwait(false);

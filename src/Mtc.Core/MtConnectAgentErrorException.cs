@@ -1,4 +1,5 @@
 using Mtc.Core.Model;
+using Mtc.Core.Text;
 
 namespace Mtc.Core;
 
@@ -21,5 +22,5 @@ public sealed class MtConnectAgentErrorException : Exception
     private static string Describe(ErrorDocument document) =>
         document.Errors.Count == 0
             ? "the agent answered with an error document without errors"
-            : "the agent answered with an error: " + string.Join("; ", document.Errors.Select(e => $"{e.Code}: {e.Message}"));
+            : Printable.Escape("the agent answered with an error: " + string.Join("; ", document.Errors.Select(e => $"{e.Code}: {e.Message}")));
 }

@@ -1,3 +1,5 @@
+using Mtc.Core.Text;
+
 namespace Mtc.Core;
 
 public enum FormatErrorKind
@@ -26,12 +28,13 @@ public enum FormatErrorKind
 
 /// <summary>
 /// Input that is not a readable MTConnect document or SHDR line. Carries where it went wrong:
-/// line and column for text (1-based; 0 when unknown), or the byte offset for binary framing.
+/// line and column for text (1-based; 0 when unknown), or the byte offset for binary framing. The message may quote
+/// the input; its control characters and bidi overrides are escaped (<see cref="Printable"/>), so it prints safely.
 /// </summary>
 public sealed class MtConnectFormatException : FormatException
 {
     public MtConnectFormatException(FormatErrorKind kind, string message, int line = 0, int column = 0, Exception? inner = null)
-        : base(message, inner)
+        : base(Printable.Escape(message), inner)
     {
         Kind = kind;
         Line = line;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Mtc.Cli.Commands.Analyze;
+using Mtc.Core.Text;
 
 namespace Mtc.Cli.Commands;
 
@@ -67,12 +68,12 @@ internal static class AnalyzeCommand
             }
             catch (AnalyzeException ex)
             {
-                await error.WriteLineAsync("mtc analyze: " + ex.Message.ReplaceLineEndings(" ")).ConfigureAwait(false);
+                await error.WriteLineAsync(Printable.Escape("mtc analyze: " + ex.Message.ReplaceLineEndings(" "))).ConfigureAwait(false);
                 return ex.ExitCode;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                await error.WriteLineAsync("mtc analyze: " + ex.Message.ReplaceLineEndings(" ")).ConfigureAwait(false);
+                await error.WriteLineAsync(Printable.Escape("mtc analyze: " + ex.Message.ReplaceLineEndings(" "))).ConfigureAwait(false);
                 return 1;
             }
         });

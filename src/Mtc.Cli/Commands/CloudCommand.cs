@@ -82,12 +82,12 @@ internal static class CloudCommand
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OptionsValidationException)
         {
-            await error.WriteLineAsync(e.Message.ReplaceLineEndings(" ")).ConfigureAwait(false);
+            await error.WriteLineAsync(Mtc.Core.Text.Printable.Escape(e.Message.ReplaceLineEndings(" "))).ConfigureAwait(false);
             return 2;
         }
         catch (Exception e) when (e is NpgsqlException or Microsoft.Data.Sqlite.SqliteException or IOException)
         {
-            await error.WriteLineAsync($"database error: {e.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            await error.WriteLineAsync(Mtc.Core.Text.Printable.Escape($"database error: {e.Message.ReplaceLineEndings(" ")}")).ConfigureAwait(false);
             return 1;
         }
     }

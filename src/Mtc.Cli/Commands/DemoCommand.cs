@@ -53,7 +53,7 @@ internal static class DemoCommand
             }
             catch (Exception e) when (e is IOException or EdgeConfigurationException)
             {
-                await error.WriteLineAsync($"mtc demo: {e.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+                await error.WriteLineAsync(Mtc.Core.Text.Printable.Escape($"mtc demo: {e.Message.ReplaceLineEndings(" ")}")).ConfigureAwait(false);
                 return 1;
             }
         });

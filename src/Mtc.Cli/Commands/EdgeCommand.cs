@@ -31,7 +31,7 @@ internal static class EdgeCommand
             }
             catch (EdgeConfigurationException e)
             {
-                await error.WriteLineAsync($"mtc edge: {e.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync(Mtc.Core.Text.Printable.Escape($"mtc edge: {e.Message.ReplaceLineEndings(" ")}")).ConfigureAwait(false);
                 return 2;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

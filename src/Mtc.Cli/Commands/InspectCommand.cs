@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Mtc.Cli.Commands.Inspect;
 using Mtc.Core;
+using Mtc.Core.Text;
 
 namespace Mtc.Cli.Commands;
 
@@ -10,7 +11,8 @@ internal static class InspectCommand
     private const string Description = """
         Reads an MTConnect document and prints one JSON object that summarises it: kind (devices, streams, error,
         assets), version, devices, dataItems, observations, conditions, unavailable, the header's instanceId,
-        bufferSize and sequences, the agent's errors, and per-device counts. The document may be XML or cppagent JSON
+        bufferSize and sequences, the agent's errors, per-device counts, and "bent": the rules the document breaks that
+        were read around (an undeclared namespace prefix, a component outside Components). The document may be XML or cppagent JSON
         (version 1 or 2), a file (also gzip-compressed) or an agent URL such as http://agent:5000/current; from a
         streaming request (sample?interval=...) the first document of the stream is read.
         With --shdr, reads an SHDR adapter log instead (plain or .gz): lines, observations, conditions, assets,
@@ -19,7 +21,8 @@ internal static class InspectCommand
         Exit codes:
           0  the document was read, including an error document an agent answered with (kind "error")
           2  invalid input: malformed, truncated, too deep or too large, a DTD or entity, not MTConnect,
-             or a file that does not exist; one line on stderr says what and where (source:line:column)
+             or a file that does not exist; one line on stderr says what and where (source:line:column), with
+             control characters from the input escaped (\x1b, \u202e)
           1  any other failure: the agent cannot be reached or does not answer in time, or answers an HTTP error
              (e.g. a 404 page) that is not an MTConnect document
         """;
@@ -74,5 +77,7 @@ internal static class InspectCommand
         _ => kind.ToString().ToLowerInvariant(),
     };
 
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+    // The line quotes the input (a path, an element name, a value): control characters are escaped so that it cannot
+    // drive the terminal (ESC ]0;... retitles it), and it stays one line.
+    private static string OneLine(string text) => Printable.Escape(text.ReplaceLineEndings(" "));
 }

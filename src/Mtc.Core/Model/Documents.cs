@@ -34,6 +34,10 @@ public abstract record MtConnectDocument
     /// <summary>Schema version from the namespace (e.g. <c>1.3</c>, <c>2.7</c>); the header's schemaVersion when present; null when neither says.</summary>
     public string? Version { get; init; }
     public required DocumentHeader Header { get; init; }
+
+    /// <summary>Rules the document broke that the reader read around (an undeclared prefix, a component outside
+    /// <c>Components</c>), so a caller can log them; empty for a document that follows them.</summary>
+    public IReadOnlyList<BentRule> Bent { get; init; } = [];
 }
 
 public sealed record DevicesDocument : MtConnectDocument

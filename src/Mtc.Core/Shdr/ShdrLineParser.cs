@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mtc.Core.Text;
 
 namespace Mtc.Core.Shdr;
 
@@ -179,8 +180,9 @@ public sealed partial class ShdrLineParser
     }
 
     /// <summary>Input quoted in an error message, cut short: a hostile line may be a megabyte long.</summary>
+    /// <summary>Input quoted in an error: at most 60 characters, control characters escaped (<see cref="Printable"/>).</summary>
     internal static string Excerpt(ReadOnlySpan<char> text) =>
-        text.Length <= 60 ? text.ToString() : string.Concat(text[..57], "...");
+        Printable.Escape(text.Length <= 60 ? text.ToString() : string.Concat(text[..57], "..."));
 
     /// <summary>The index of the first control character (as <see cref="char.IsControl(char)"/>) in a text, or -1.</summary>
     private static int ControlCharacterAt(ReadOnlySpan<char> text)

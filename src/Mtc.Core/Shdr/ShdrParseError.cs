@@ -1,3 +1,5 @@
+using Mtc.Core.Text;
+
 namespace Mtc.Core.Shdr;
 
 /// <summary>Why an SHDR line could not be read, and where.</summary>
@@ -8,9 +10,9 @@ public sealed record ShdrParseError(FormatErrorKind Kind, string Message, int Li
 {
     public MtConnectFormatException ToException() => new(Kind, Message, Line, Column);
 
-    /// <summary>One line: <c>line 3, column 7 (field 2): ...</c>.</summary>
+    /// <summary>One printable line: <c>line 3, column 7 (field 2): ...</c> (control characters escaped).</summary>
     public string Describe() =>
-        Field > 0 ? $"line {Line}, column {Column} (field {Field}): {Message}" : $"line {Line}: {Message}";
+        Field > 0 ? $"line {Line}, column {Column} (field {Field}): {Printable.Escape(Message)}" : $"line {Line}: {Printable.Escape(Message)}";
 
     public override string ToString() => Describe();
 }

@@ -89,15 +89,47 @@ internal sealed partial class XmlDocumentReader
                 {
                     ReadEachChild(components, ReadComponent);
                 }
+                else if (ReferenceEquals(child, _names.Description) || ReferenceEquals(child, _names.Configuration)
+                    || ReferenceEquals(child, _names.References) || ReferenceEquals(child, _names.Compositions))
+                {
+                    // Not needed here.
+                    Skip();
+                }
+                else if (ReferenceEquals(child, _names.DataItem))
+                {
+                    _bent.Add(BentRule.DataItemOutsideDataItems, child, $"a DataItem directly under <{elementName}>, not inside its DataItems; read as one of its data items");
+                    dataItems.Add(ReadDataItem(id, elementName));
+                }
                 else
                 {
-                    // Description, Configuration, References, Compositions: not needed here.
-                    Skip();
+                    ReadComponentOutsideComponents(components, elementName);
                 }
             }
         }
 
         return (elementName, id, name, uuid, dataItems, components);
+    }
+
+    /// <summary>
+    /// Any other child (<c>Systems</c>, <c>Auxiliaries</c>, <c>Controller</c>, ... put directly under a device instead of
+    /// inside its <c>Components</c>) is read as a component, so none of its data items is dropped. One that has no data
+    /// items and no components (a vendor's extension element) is left out, as before.
+    /// </summary>
+    private void ReadComponentOutsideComponents(List<Component> components, string parentName)
+    {
+        var position = (_lineInfo?.LineNumber ?? 0, _lineInfo?.LinePosition ?? 0);
+        var component = ReadComponent();
+        if (component.DataItems.Count == 0 && component.Components.Count == 0)
+        {
+            return;
+        }
+
+        components.Add(component);
+        _bent.Add(
+            BentRule.ComponentOutsideComponents,
+            component.ElementName,
+            $"<{component.ElementName}> directly under <{parentName}>, not inside its Components; read as one of its components",
+            position);
     }
 
     private void ReadDataItems(List<DataItem> dataItems, string? componentId, string componentType)

@@ -17,12 +17,14 @@ internal sealed partial class XmlDocumentReader
     private readonly XmlNames _names;
     private readonly int _maxDepth;
     private readonly ValueCache _values = new();
+    private readonly BentRules _bent;
     private char[] _chars = new char[128];
     private int _charCount;
 
-    private XmlDocumentReader(XmlReader reader, XmlNames names, ParserLimits limits)
+    private XmlDocumentReader(XmlReader reader, XmlNames names, ParserLimits limits, BentRules bent)
     {
         _reader = reader;
+        _bent = bent;
         _lineInfo = reader as IXmlLineInfo;
         _names = names;
         _maxDepth = limits.MaxDepth;
@@ -48,11 +50,14 @@ internal sealed partial class XmlDocumentReader
     {
         var names = new XmlNames(new NameTable());
         var settings = CreateSettings(limits, names.Table);
+        var bent = new BentRules();
+        var context = new XmlParserContext(names.Table, new UndeclaredPrefixNamespaces(names.Table, bent), xmlLang: null, XmlSpace.None);
         XmlReader? xml = null;
         try
         {
-            xml = XmlReader.Create(input, settings);
-            var reader = new XmlDocumentReader(xml, names, limits);
+            xml = XmlReader.Create(input, settings, context);
+            bent.Position = xml as IXmlLineInfo;
+            var reader = new XmlDocumentReader(xml, names, limits, bent);
             try
             {
                 return reader.ReadDocument();
@@ -165,7 +170,8 @@ internal sealed partial class XmlDocumentReader
         {
         }
 
-        return document;
+        var bent = _bent.ToList();
+        return bent.Count == 0 ? document : document with { Bent = bent };
     }
 
     private bool IsRoot(string root, out bool fragment)
@@ -215,12 +221,13 @@ internal sealed partial class XmlDocumentReader
 
     /// <summary>
     /// <c>urn:mtconnect.org:MTConnectStreams:1.3</c> gives 1.3 (1.0 used <c>urn:mtconnect.com</c>). No namespace is
-    /// accepted (older agents and hand-written files); any other namespace on the root is not MTConnect.
+    /// accepted (older agents and hand-written files), and so is an undeclared prefix (<c>m:MTConnectStreams</c>); any other
+    /// namespace on the root is not MTConnect.
     /// </summary>
     private string? VersionFromNamespace()
     {
         string ns = _reader.NamespaceURI;
-        if (ns.Length == 0)
+        if (ns.Length == 0 || ns.StartsWith(BentRule.UndeclaredNamespacePrefix, StringComparison.Ordinal))
         {
             return null;
         }

@@ -24,6 +24,10 @@ internal sealed class XmlNames
         Components = table.Add("Components");
         DataItems = table.Add("DataItems");
         DataItem = table.Add("DataItem");
+        Description = table.Add("Description");
+        Configuration = table.Add("Configuration");
+        References = table.Add("References");
+        Compositions = table.Add("Compositions");
         Streams = table.Add("Streams");
         DeviceStream = table.Add("DeviceStream");
         ComponentStream = table.Add("ComponentStream");
@@ -109,6 +113,10 @@ internal sealed class XmlNames
     public string Components { get; }
     public string DataItems { get; }
     public string DataItem { get; }
+    public string Description { get; }
+    public string Configuration { get; }
+    public string References { get; }
+    public string Compositions { get; }
     public string Streams { get; }
     public string DeviceStream { get; }
     public string ComponentStream { get; }

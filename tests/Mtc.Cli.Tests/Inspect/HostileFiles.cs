@@ -53,10 +53,22 @@ public sealed class HostileFiles : IDisposable
             yield return ("invalid-utf8.json", [.. "{\"MTConnectStreams\": {\"Header\": {\"sender\": \"a"u8, 0xFF, 0xFE, .. "\"}, \"Streams\": {}}}"u8]);
             yield return ("lone-surrogate.json", Utf8("{\"MTConnectDevices\": {\"Devices\": {\"Device\": [{\"id\": \"\\ud800\"}]}}}"));
             yield return ("binary.bin", [0x00, 0x01, 0xFF, 0xFE, 0x42]);
+
+            // Terminal escapes (ESC ]0;... BEL retitles a terminal; CSI as C1; a bidi override) in names and values.
+            yield return ("escape-in-element.xml", Utf8(current.Replace("<Execution ", "<Execution\u001b]0;pwned\u0007 ", StringComparison.Ordinal)));
+            yield return ("escape-in-attribute.xml", Utf8(ReplaceFirst(current, "sequence=\"", "sequence=\"\u001b]0;pwned\u0007")));
+            yield return ("c1-in-attribute.xml", Utf8(ReplaceFirst(current, "sequence=\"", "sequence=\"\u009b2J\u009d0;pwned\u009c")));
+            yield return ("bidi-in-root.xml", Utf8("<?xml version=\"1.0\"?>\n<html\u202etxt.exe><body/></html\u202etxt.exe>"));
         }
     }
 
     private static string Truncate(string text) => text[..(text.Length * 2 / 3)];
+
+    private static string ReplaceFirst(string text, string what, string with)
+    {
+        int at = text.IndexOf(what, StringComparison.Ordinal);
+        return string.Concat(text.AsSpan(0, at), with, text.AsSpan(at + what.Length));
+    }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 

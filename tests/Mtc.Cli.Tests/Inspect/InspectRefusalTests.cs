@@ -44,6 +44,25 @@ public sealed class InspectRefusalTests(HostileFiles files) : IClassFixture<Host
         Assert.StartsWith($"{path}:{expectedLine}:", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("escape-in-element.xml", "'\\x1b' character")]
+    [InlineData("escape-in-attribute.xml", "\\x1b")]
+    [InlineData("c1-in-attribute.xml", "\\x9b2J\\x9d0;pwned\\x9c")]
+    [InlineData("bidi-in-root.xml", "'\\u202e' character")]
+    public async Task Error_line_echoed_raw_terminal_escapes_from_the_input(string name, string escaped)
+    {
+        var path = files.PathOf(name);
+
+        var run = await CliRun.RunAsync("inspect", path);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.EndsWith(Environment.NewLine, run.Stderr, StringComparison.Ordinal);
+        var line = Assert.Single(run.StderrLines);
+        var text = run.Stderr[..^Environment.NewLine.Length];
+        Assert.DoesNotContain(text, c => c < 0x20 || c is >= '\u007f' and <= '\u009f' || c is >= '\u202a' and <= '\u202e' || c is >= '\u2066' and <= '\u2069');
+        Assert.Contains(escaped, line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_missing_file_exits_2()
     {

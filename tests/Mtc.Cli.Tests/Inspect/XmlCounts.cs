@@ -11,7 +11,8 @@ internal static class XmlCounts
         var data = new TheoryData<string>();
         foreach (var file in Directory.EnumerateFiles(CorpusFiles.Root, "*.xml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            if (CorpusFiles.IsHostile(file))
+            // bent/: documents that break a rule the reader reads around; their own tests count them.
+            if (CorpusFiles.IsHostile(file) || Path.GetRelativePath(CorpusFiles.Root, file).StartsWith("bent", StringComparison.Ordinal))
             {
                 continue;
             }

@@ -46,6 +46,7 @@ internal static class DocumentSummary
 
             WriteHeader(json, document.Header);
             WriteErrors(json, document as ErrorDocument);
+            WriteBent(json, document.Bent);
             if (http is not null)
             {
                 json.WriteStartObject("http");
@@ -174,6 +175,24 @@ internal static class DocumentSummary
                 json.WriteEndObject();
             }
 
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>The rules the document broke and how they were read around (empty when it follows them).</summary>
+    private static void WriteBent(Utf8JsonWriter json, IReadOnlyList<BentRule> bent)
+    {
+        json.WriteStartArray("bent");
+        foreach (var rule in bent)
+        {
+            json.WriteStartObject();
+            json.WriteString("rule", rule.Rule);
+            json.WriteString("subject", rule.Subject);
+            json.WriteString("message", rule.Message);
+            json.WriteNumber("line", rule.Line);
+            json.WriteNumber("column", rule.Column);
             json.WriteEndObject();
         }
 
