@@ -9,9 +9,10 @@ public sealed record AnalyticsOptions
     public TimeSpan CounterIdleAfter { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// While the input is still in its opening snapshot (last-known values, before the clock has moved forward
-    /// by less than this), a forward jump larger than this is not counted as time: those values are state
-    /// stamped when they last changed, possibly weeks before the stream itself.
+    /// While the input is still in its opening snapshot (last-known values, until the clock first moves forward by
+    /// this much or less from a live value onto another live one), a forward jump larger than this is not counted as
+    /// time: those values are state stamped when they last changed, possibly weeks before the stream itself.
+    /// UNAVAILABLE values never end the snapshot.
     /// </summary>
     public TimeSpan OpeningGap { get; init; } = TimeSpan.FromHours(1);
 
