@@ -21,7 +21,10 @@ internal static class IngestApi
             .WithSummary("Apply an edge batch exactly once")
             .WithDescription("Records with seq at or below the stream's high-water mark are skipped; the rest are stored and the mark moves to toSeq, in one transaction. Bodies may be gzip-compressed. " +
                 "Free text (values, names, messages, documents, event and status data) is stored with each U+0000 replaced by U+FFFD; " +
-                "an identifier with a control character refuses the batch with a 400 whose type names the field.")
+                "an identifier with a control character refuses the batch with a 400 whose type names the field. " +
+                "A time outside 1970-01-01T00:00:00Z..2200-01-01T00:00:00Z (exclusive) is a 400 time-out-of-range, an inconsistent gap a 400 invalid-gap, " +
+                "each naming the field. An observation already stored (same machine, instanceId, sequence and timestamp) is skipped; " +
+                "accepted counts the records stored, skipped the rest.")
             .Accepts<IngestBatch>("application/json");
         return app;
     }
