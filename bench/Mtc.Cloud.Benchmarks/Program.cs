@@ -1,7 +1,7 @@
 using Mtc.Cloud.Benchmarks;
 
 // Macro benchmarks of the cloud against a real PostgreSQL, each with its baseline measured in the same run.
-//   dotnet run -c Release --project bench/Mtc.Cloud.Benchmarks -- [ingest|cycle-time|all] [--rows N] [--batch N] [--streams N] [--rounds N] [--cycles N]
+//   dotnet run -c Release --project bench/Mtc.Cloud.Benchmarks -- [ingest|cycle-time|auth|all] [--rows N] [--batch N] [--streams N] [--rounds N] [--cycles N] [--requests N]
 // The server is a throwaway one (durable settings) unless MTC_BENCH_POSTGRES names one.
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Arg(string name, int fallback)
@@ -13,6 +13,10 @@ await using var server = await BenchServer.StartAsync();
 if (mode is "ingest" or "all")
 {
     await IngestBenchmark.RunAsync(server, Arg("--rows", 400_000), Arg("--batch", 5_000), Arg("--streams", 4), Arg("--rounds", 3));
+}
+if (mode is "auth" or "all")
+{
+    await AuthTimingBenchmark.RunAsync(server, Arg("--requests", 2_000));
 }
 if (mode is "cycle-time" or "all")
 {

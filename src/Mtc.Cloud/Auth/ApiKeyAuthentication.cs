@@ -1,26 +1,21 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Mtc.Cloud.Hardening;
-using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Keys;
-using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.Auth;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer mtc_..</c> or <c>X-API-Key: mtc_..</c>: finds the key by id, checks the
-/// secret's hash in constant time, and makes the tenant and scopes claims. Answers 401 and 403 as problem details.
+/// Authenticates <c>Authorization: Bearer mtc_..</c> or <c>X-API-Key: mtc_..</c>: has <see cref="ApiKeyVerifier"/> check it
+/// (the same work for an unknown id as for a wrong secret), and makes the tenant and scopes claims. Answers 401 and 403 as problem details.
 /// </summary>
 internal sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ICloudStore store,
-    IMemoryCache cache,
-    IOptions<CloudOptions> cloud) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyVerifier verifier) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string TenantClaim = "tenant";
@@ -38,8 +33,8 @@ internal sealed class ApiKeyAuthentication(
         {
             return AuthenticateResult.Fail("The API key is malformed (expected mtc_<id>_<secret>).");
         }
-        var row = await FindAsync(id).ConfigureAwait(false);
-        if (row is null || !ApiKeyFormat.Matches(secret, row.SecretHash))
+        var row = await verifier.VerifyAsync(id, secret, Context.RequestAborted).ConfigureAwait(false);
+        if (row is null)
         {
             return AuthenticateResult.Fail("The API key is not valid.");
         }
@@ -51,21 +46,6 @@ internal sealed class ApiKeyAuthentication(
         claims.AddRange(row.Scopes.Select(s => new Claim(ScopeClaim, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
-    }
-
-    private async Task<ApiKeyRow?> FindAsync(string id)
-    {
-        var seconds = cloud.Value.KeyCacheSeconds;
-        if (seconds > 0 && cache.TryGetValue(("api-key", id), out ApiKeyRow? cached))
-        {
-            return cached;
-        }
-        var row = await store.FindKeyAsync(id, Context.RequestAborted).ConfigureAwait(false);
-        if (seconds > 0 && row is not null)
-        {
-            cache.Set(("api-key", id), row, TimeSpan.FromSeconds(seconds));
-        }
-        return row;
     }
 
     internal static string? PresentedKey(HttpRequest request)

@@ -7,7 +7,7 @@ internal static class AuthSetup
     /// <summary>A policy per scope, named after it; <c>admin</c> satisfies every one.</summary>
     public static WebApplicationBuilder AddApiKeyAuth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ApiKeyVerifier>();
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         var policies = builder.Services.AddAuthorizationBuilder();

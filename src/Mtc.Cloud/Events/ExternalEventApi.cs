@@ -148,6 +148,10 @@ internal static class ExternalEventApi
             {
                 return Problems.Invalid("timestamp must be an ISO 8601 time.", Field("timestamp"));
             }
+            if (!Ingest.AcceptedTimes.Contains(timestamp))
+            {
+                return Problems.TimeOutOfRange("timestamp", timestamp);
+            }
         }
         string? data = null;
         if (root.TryGetProperty("data", out var d) && d.ValueKind != JsonValueKind.Null)

@@ -38,6 +38,22 @@ internal static class Problems
             new Dictionary<string, object?> { ["field"] = field, ["index"] = at });
     }
 
+    /// <summary>A time outside <see cref="Ingest.AcceptedTimes"/>; <paramref name="field"/> names it (<c>records[3].timestamp</c>).</summary>
+    public static ProblemHttpResult TimeOutOfRange(string field, DateTimeOffset value) =>
+        Create(StatusCodes.Status400BadRequest, "time-out-of-range", "A time is outside the range the cloud stores.",
+            $"{field} is {Ingest.AcceptedTimes.Format(value)}; times must be from {Ingest.AcceptedTimes.Range} (UTC).",
+            new Dictionary<string, object?>
+            {
+                ["field"] = field,
+                ["min"] = Ingest.AcceptedTimes.Format(Ingest.AcceptedTimes.Min),
+                ["max"] = Ingest.AcceptedTimes.Format(Ingest.AcceptedTimes.Max),
+            });
+
+    /// <summary>A gap record whose counts cannot be true (a negative count, a range that ends before it starts...).</summary>
+    public static ProblemHttpResult InvalidGap(string field, string detail) =>
+        Create(StatusCodes.Status400BadRequest, "invalid-gap", "A gap record is not consistent.", $"{field}: {detail}",
+            new Dictionary<string, object?> { ["field"] = field });
+
     public static ProblemHttpResult NotFound(string what, string id) =>
         Create(StatusCodes.Status404NotFound, "not-found", $"No such {what}.", $"{what} '{id}' does not exist.");
 

@@ -21,7 +21,10 @@ internal static class IngestApi
             .WithSummary("Apply an edge batch exactly once")
             .WithDescription("Records with seq at or below the stream's high-water mark are skipped; the rest are stored and the mark moves to toSeq, in one transaction. Bodies may be gzip-compressed. " +
                 "Free text (values, names, messages, documents, event and status data) is stored with each U+0000 replaced by U+FFFD; " +
-                "an identifier with a control character refuses the batch with a 400 whose type names the field.")
+                "an identifier with a control character refuses the batch with a 400 whose type names the field. " +
+                "A time outside 1970-01-01T00:00:00Z..2200-01-01T00:00:00Z (exclusive) is a 400 time-out-of-range, an inconsistent gap a 400 invalid-gap, " +
+                "each naming the field. An observation already stored (same machine, instanceId, sequence and timestamp) is skipped; " +
+                "accepted counts the records stored, skipped the rest.")
             .Accepts<IngestBatch>("application/json");
         return app;
     }
@@ -119,6 +122,10 @@ internal static class IngestApi
                     $"records[{i}].dataItemId holds a control character.");
             }
             validMachine = r is null ? machineId : validMachine;
+            if (RecordValueProblem(batch, r, row - 1, $"records[{i}]") is { } valueProblem)
+            {
+                return valueProblem;
+            }
             if (r is DerivedEventRecord { Event: var ev } && (ev is null || string.IsNullOrEmpty(ev.Type) || string.IsNullOrEmpty(ev.Id)))
             {
                 return Problems.Invalid($"records[{i}].event needs an id and a type.", Field($"records[{i}].event"));
@@ -130,6 +137,74 @@ internal static class IngestApi
         }
         return null;
     }
+
+    /// <summary>
+    /// Values JSON allows that no store can hold sensibly: a time outside <see cref="AcceptedTimes"/>, a negative agent
+    /// sequence, a gap whose counts cannot be true, a cycle duration past <see cref="MaxCycleSeconds"/>.
+    /// </summary>
+    private static ProblemHttpResult? RecordValueProblem(IngestPayload batch, WireRecord? r, int row, string at)
+    {
+        switch (r)
+        {
+            case null:
+                var o = batch.Observations[row];
+                if (!AcceptedTimes.Contains(o.Timestamp))
+                {
+                    return Problems.TimeOutOfRange(at + ".timestamp", o.Timestamp);
+                }
+                return o.Sequence < 0
+                    ? Problems.Invalid($"{at}.sequence {o.Sequence} is negative: agent sequences start at 1.", Field(at + ".sequence"))
+                    : null;
+            case DerivedEventRecord { Event: { } e }:
+                if (!AcceptedTimes.Contains(e.Start))
+                {
+                    return Problems.TimeOutOfRange(at + ".event.start", e.Start);
+                }
+                return e.End is { } end && !AcceptedTimes.Contains(end) ? Problems.TimeOutOfRange(at + ".event.end", end) : null;
+            case EdgeStatusRecord status:
+                return AcceptedTimes.Contains(status.Timestamp) ? null : Problems.TimeOutOfRange(at + ".timestamp", status.Timestamp);
+            case GapRecord gap:
+                return GapProblem(gap, at);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A gap's <c>missed</c> is a count (0 or more) and its sequence range, when both ends are given, runs forwards and
+    /// holds at least that many sequences (the outbox's quota drops only some records of a range, so fewer is fine).
+    /// </summary>
+    private static ProblemHttpResult? GapProblem(GapRecord gap, string at)
+    {
+        if (gap.Missed is < 0)
+        {
+            return Problems.InvalidGap(at + ".missed", $"{gap.Missed} is negative; missed counts lost sequences (null when unknown).");
+        }
+        if (gap.FromSequence is < 0)
+        {
+            return Problems.InvalidGap(at + ".fromSequence", $"{gap.FromSequence} is negative; agent sequences start at 1.");
+        }
+        if (gap.ToSequence is < 0)
+        {
+            return Problems.InvalidGap(at + ".toSequence", $"{gap.ToSequence} is negative; agent sequences start at 1.");
+        }
+        if (gap is { FromSequence: { } from, ToSequence: { } to })
+        {
+            if (from > to)
+            {
+                return Problems.InvalidGap(at + ".fromSequence", $"{from} is after toSequence {to}; the range is inclusive and runs forwards.");
+            }
+            if (gap.Missed is { } missed && missed > to - from + 1)
+            {
+                return Problems.InvalidGap(at + ".missed",
+                    $"{missed} is more than the {to - from + 1} sequences of fromSequence..toSequence ({from}..{to}).");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The longest cycle duration stored (about 31 years): past it averages and sums could overflow.</summary>
+    internal const double MaxCycleSeconds = 1e9;
 
     /// <summary>A derived event's id or type with a control character, or an ended cycle whose data is not cycle data.</summary>
     private static ProblemHttpResult? EventProblem(DerivedEvent e, string field)
@@ -143,12 +218,13 @@ internal static class IngestApi
             return Problems.BadId(e.Type, "invalid-event-type", field + ".type", field + ".type holds a control character.");
         }
         return CycleDataProblem(e) is { } cycleProblem
-            ? Problems.Invalid($"{field}.data is not cycle data: {cycleProblem}", Field(field + ".data"))
+            ? Problems.Invalid($"{field}.data is not cycle data: {cycleProblem.Why}",
+                Field(cycleProblem.Field is null ? field + ".data" : $"{field}.data.{cycleProblem.Field}"))
             : null;
     }
 
-    /// <summary>Why an ended cycle's data cannot be stored as a cycle (it is read when the cycle is stored), or null.</summary>
-    private static string? CycleDataProblem(DerivedEvent e)
+    /// <summary>Why an ended cycle's data cannot be stored as a cycle (it is read when the cycle is stored) and the field at fault, or null.</summary>
+    private static (string? Field, string Why)? CycleDataProblem(DerivedEvent e)
     {
         if (e.End is null || !string.Equals(e.Type, DerivedEventTypes.Cycle, StringComparison.Ordinal) || e.Data is not { ValueKind: JsonValueKind.Object } data)
         {
@@ -156,12 +232,19 @@ internal static class IngestApi
         }
         try
         {
-            data.Deserialize(WireJsonContext.Default.CycleData);
+            var cycle = data.Deserialize(WireJsonContext.Default.CycleData)!;
+            foreach (var (name, seconds) in new[] { ("durationSeconds", (double?)cycle.DurationSeconds), ("activeSeconds", cycle.ActiveSeconds), ("interruptedSeconds", cycle.InterruptedSeconds) })
+            {
+                if (seconds is { } x && !(x >= 0 && x <= MaxCycleSeconds))
+                {
+                    return (name, $"{name} {x.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} is outside 0..{MaxCycleSeconds:0} seconds.");
+                }
+            }
             return null;
         }
         catch (JsonException x)
         {
-            return x.Message;
+            return (null, x.Message);
         }
     }
 

@@ -16,4 +16,16 @@ internal static class PortableMigrations
         CREATE UNIQUE INDEX cycles_event ON cycles (tenant, machine_id, event_id);
         CREATE INDEX events_machine_type_cursor ON events (tenant, machine_id, type, cursor);
         """;
+
+    /// <summary>
+    /// Migration 4: an observation is one row per (tenant, machine, instanceId, sequence, timestamp), a missing instanceId
+    /// counting as one value; copies an older version stored (an edge resending after its cursor went back) keep the lowest
+    /// id. The timestamp is part of the identity because PostgreSQL's unique indexes on a table partitioned by time must hold
+    /// the time: a resent observation has the time the agent gave it, so it is the same row on both stores.
+    /// </summary>
+    public const string ObservationIdentity = """
+        DELETE FROM observations WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER (
+            PARTITION BY tenant, machine_id, coalesce(instance_id, ''), seq, ts ORDER BY id) AS copy FROM observations) numbered WHERE copy > 1);
+        CREATE UNIQUE INDEX observations_identity ON observations (tenant, machine_id, (coalesce(instance_id, '')), seq, ts);
+        """;
 }

@@ -41,8 +41,8 @@ internal abstract partial class SqlCloudStore
                 var statements = new List<Statement>
                 {
                     new("UPDATE streams SET hwm = @h, records_received = records_received + @n, gaps = gaps + @g, " +
-                        "missed_known = missed_known + @m, last_seen = @now WHERE tenant = @t AND edge_id = @e AND stream_id = @s",
-                        ("@h", newHwm), ("@n", (long)fresh), ("@g", (long)gaps.Count), ("@m", gaps.Sum(g => g.Missed ?? 0)),
+                        "missed_known = CASE WHEN missed_known > @max - @m THEN @max ELSE missed_known + @m END, last_seen = @now WHERE tenant = @t AND edge_id = @e AND stream_id = @s",
+                        ("@h", newHwm), ("@n", (long)fresh), ("@g", (long)gaps.Count), ("@m", MissedOf(gaps)), ("@max", long.MaxValue),
                         ("@now", now), ("@t", tenant), ("@e", batch.EdgeId), ("@s", batch.StreamId)),
                 };
                 var observations = batch.Observations;
@@ -64,16 +64,23 @@ internal abstract partial class SqlCloudStore
                     statements.AddRange(CurrentValueStatements(tenant, observations.LatestAfter(hwm)));
                 }
                 await ExecuteBatchAsync(c, tx, statements, ct).ConfigureAwait(false);
+                var repeated = 0;
                 if (freshObservations)
                 {
-                    await InsertObservationsAsync(c, tx, tenant, batch, hwm, ct).ConfigureAwait(false);
+                    var offered = 0;
+                    for (var i = 0; i < observations.Count; i++)
+                    {
+                        offered += observations[i].Seq > hwm ? 1 : 0;
+                    }
+                    repeated = offered - await InsertObservationsAsync(c, tx, tenant, batch, hwm, ct).ConfigureAwait(false);
                 }
                 if (freshOthers.Count > 0)
                 {
                     await StoreOtherRecordsAsync(c, tx, tenant, batch, freshOthers, now, ct).ConfigureAwait(false);
                 }
                 await tx.CommitAsync(ct).ConfigureAwait(false);
-                return new IngestResult(newHwm, fresh, batch.Entries.Count - fresh);
+                // Accepted: records stored now. Skipped: records at or below the hwm, and observations already stored.
+                return new IngestResult(newHwm, fresh - repeated, batch.Entries.Count - fresh + repeated);
             }
         }
     }
@@ -102,8 +109,11 @@ internal abstract partial class SqlCloudStore
     /// <summary>Work a backend does before the ingest transaction (e.g. create the time partitions it needs).</summary>
     protected virtual Task PrepareIngestAsync(DbConnection connection, IngestPayload batch, CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>Bulk-inserts the observation rows after <paramref name="hwm"/> (an insert per row in SQLite; COPY in PostgreSQL).</summary>
-    protected abstract Task InsertObservationsAsync(
+    /// <summary>
+    /// Bulk-inserts the observation rows after <paramref name="hwm"/> (an insert per row in SQLite; COPY in PostgreSQL),
+    /// leaving out those already stored (the observation identity of migration 4); returns how many it stored.
+    /// </summary>
+    protected abstract Task<int> InsertObservationsAsync(
         DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct);
 
     /// <summary>Device models, derived events, gaps and edge status, in record order.</summary>
@@ -142,6 +152,18 @@ internal abstract partial class SqlCloudStore
                     break;
             }
         }
+    }
+
+    /// <summary>The gaps' missed counts added up, saturating at <see cref="long.MaxValue"/> (as the stream's total does).</summary>
+    private static long MissedOf(List<GapRecord> gaps)
+    {
+        var sum = 0L;
+        foreach (var g in gaps)
+        {
+            var m = Math.Max(0, g.Missed ?? 0);
+            sum = sum > long.MaxValue - m ? long.MaxValue : sum + m;
+        }
+        return sum;
     }
 
     private static string? MachineOf(WireRecord r) => r switch

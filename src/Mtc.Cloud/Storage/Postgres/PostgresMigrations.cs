@@ -40,5 +40,6 @@ internal static class PostgresMigrations
             CREATE INDEX events_machine_type_start ON events (tenant, machine_id, type, start_ts);
             """),
         new(3, "derived event identity", PortableMigrations.DerivedEventIdentity),
+        new(4, "observation identity", PortableMigrations.ObservationIdentity),
     ];
 }

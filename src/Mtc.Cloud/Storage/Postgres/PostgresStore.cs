@@ -106,13 +106,38 @@ internal sealed partial class PostgresStore : SqlCloudStore
     private static string Bound(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00";
 
     /// <summary>
-    /// Binary COPY of the rows after the hwm: each row is the batch's three columns (encoded once) followed by the
-    /// row body as <see cref="ObservationRows"/> encoded it, written in large chunks.
+    /// Binary COPY of the rows after the hwm straight into the table, under a savepoint. COPY cannot skip a row the
+    /// observation identity already holds: when one is there (an edge resent observations), the batch goes back to the
+    /// savepoint and is copied into a temporary table, then inserted with ON CONFLICT DO NOTHING. Repeats are rare, so a
+    /// batch normally costs the plain COPY and one round trip more.
     /// </summary>
-    protected override async Task InsertObservationsAsync(DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct)
+    protected override async Task<int> InsertObservationsAsync(DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct)
     {
-        var copy = await ((NpgsqlConnection)c).BeginRawBinaryCopyAsync(
-            $"COPY observations ({ObservationRows.CopyColumns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        await ExecuteAsync(Command(c, tx, "SAVEPOINT observations_copy"), ct).ConfigureAwait(false);
+        try
+        {
+            return await CopyAsync((NpgsqlConnection)c, "observations", tenant, batch, hwm, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await ExecuteAsync(Command(c, tx, "ROLLBACK TO SAVEPOINT observations_copy"), ct).ConfigureAwait(false);
+        }
+        await ExecuteAsync(Command(c, tx,
+            "CREATE TEMPORARY TABLE observations_incoming (LIKE observations INCLUDING DEFAULTS) ON COMMIT DROP"), ct).ConfigureAwait(false);
+        await CopyAsync((NpgsqlConnection)c, "observations_incoming", tenant, batch, hwm, ct).ConfigureAwait(false);
+        return await ExecuteAsync(Command(c, tx,
+            "INSERT INTO observations SELECT * FROM observations_incoming ORDER BY record_seq ON CONFLICT DO NOTHING"), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Each row is the batch's three columns (encoded once) followed by the row body as <see cref="ObservationRows"/>
+    /// encoded it, written in large chunks; returns the rows written.
+    /// </summary>
+    private static async Task<int> CopyAsync(NpgsqlConnection c, string table, string tenant, IngestPayload batch, long hwm, CancellationToken ct)
+    {
+        var copy = await c.BeginRawBinaryCopyAsync(
+            $"COPY {table} ({ObservationRows.CopyColumns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+        var written = 0;
         await using (copy.ConfigureAwait(false))
         {
             using var writer = new CopyRowWriter(copy, tenant, batch.EdgeId, batch.StreamId);
@@ -122,6 +147,7 @@ internal sealed partial class PostgresStore : SqlCloudStore
                 if (rows[i].Seq > hwm)
                 {
                     writer.Add(rows.Body(i));
+                    written++;
                     if (writer.Full)
                     {
                         await writer.FlushAsync(ct).ConfigureAwait(false);
@@ -130,6 +156,7 @@ internal sealed partial class PostgresStore : SqlCloudStore
             }
             await writer.CompleteAsync(ct).ConfigureAwait(false);
         }
+        return written;
     }
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -75,18 +75,19 @@ internal sealed class SqliteStore : SqlCloudStore
             "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"), ct).ConfigureAwait(false);
     }
 
-    protected override async Task InsertObservationsAsync(
+    protected override async Task<int> InsertObservationsAsync(
         DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct)
     {
         var command = Command(c, tx,
             "INSERT INTO observations (tenant, machine_id, ts, data_item_id, seq, instance_id, name, category, type, sub_type, value, level, " +
             "native_code, native_severity, qualifier, condition_id, edge_id, stream_id, record_seq) VALUES " +
-            "(@t, @m, @ts, @d, @seq, @i, @n, @c, @ty, @st, @v, @l, @nc, @ns, @q, @cid, @e, @s, @rs)",
+            "(@t, @m, @ts, @d, @seq, @i, @n, @c, @ty, @st, @v, @l, @nc, @ns, @q, @cid, @e, @s, @rs) ON CONFLICT DO NOTHING",
             ("@t", tenant), ("@m", ""), ("@ts", 0L), ("@d", ""), ("@seq", 0L), ("@i", null), ("@n", null), ("@c", null), ("@ty", null),
             ("@st", null), ("@v", null), ("@l", null), ("@nc", null), ("@ns", null), ("@q", null), ("@cid", null),
             ("@e", batch.EdgeId), ("@s", batch.StreamId), ("@rs", 0L));
         await using (command.ConfigureAwait(false))
         {
+            var stored = 0;
             var p = command.Parameters;
             for (var i = 0; i < batch.Observations.Count; i++)
             {
@@ -111,8 +112,9 @@ internal sealed class SqliteStore : SqlCloudStore
                 p["@q"].Value = (object?)o.Qualifier ?? DBNull.Value;
                 p["@cid"].Value = (object?)o.ConditionId ?? DBNull.Value;
                 p["@rs"].Value = o.Seq;
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                stored += await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
+            return stored;
         }
     }
 
