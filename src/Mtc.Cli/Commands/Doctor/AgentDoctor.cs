@@ -29,6 +29,7 @@ internal sealed record DoctorReport(string Agent, TimeSpan Took, IReadOnlyList<F
 /// </summary>
 internal sealed class AgentDoctor(DoctorSettings settings)
 {
+    private static readonly TimeSpan MinimumWindow = TimeSpan.FromSeconds(3);
     private readonly AgentHttp _http = new(settings.Agent, settings.Timeout);
 
     public async Task<DoctorReport> RunAsync(CancellationToken cancellationToken)
@@ -67,11 +68,11 @@ internal sealed class AgentDoctor(DoctorSettings settings)
         var recentFrom = Math.Max(current.Header.FirstSequence ?? 1, next - 1000);
         var recent = await _http.GetAsync(Invariant($"sample?from={recentFrom}&count=1000"), cancellationToken).ConfigureAwait(false);
 
-        // Most of the run: the stream, from where the agent is now.
+        // Most of the run: the stream, from where the agent is now; at least long enough for three 1 s heartbeats.
         var window = settings.Duration - clock.Elapsed - TimeSpan.FromMilliseconds(300);
-        if (window < TimeSpan.FromSeconds(1))
+        if (window < MinimumWindow)
         {
-            window = TimeSpan.FromSeconds(1);
+            window = MinimumWindow;
         }
 
         var heartbeat = TimeSpan.FromMilliseconds(Math.Clamp(window.TotalMilliseconds / 3, 1000, DoctorSettings.EdgeHeartbeat.TotalMilliseconds));

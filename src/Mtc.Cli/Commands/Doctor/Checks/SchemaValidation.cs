@@ -83,7 +83,7 @@ internal static class SchemaValidation
         var settings = SchemaCatalog.SafeSettings();
         settings.ValidationType = ValidationType.Schema;
         settings.Schemas = set;
-        settings.ValidationEventHandler += (_, e) =>
+        settings.ValidationEventHandler += (sender, e) =>
         {
             if (e.Severity != XmlSeverityType.Error)
             {
@@ -96,7 +96,7 @@ internal static class SchemaValidation
                 return;
             }
 
-            Add(e.Message, e.Exception.LineNumber);
+            Add(sender is XmlReader { LocalName: { Length: > 0 } at } ? $"<{at}>: {e.Message}" : e.Message, e.Exception.LineNumber);
         };
         try
         {

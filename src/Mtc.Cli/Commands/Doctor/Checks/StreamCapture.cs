@@ -51,7 +51,8 @@ internal sealed class StreamCapture
         HttpResponseMessage response;
         using (var headers = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token))
         {
-            headers.CancelAfter(http.Timeout);
+            // An agent may send its headers only with the first part, up to a heartbeat after the request.
+            headers.CancelAfter(http.Timeout + heartbeat);
             try
             {
                 using var message = new HttpRequestMessage(HttpMethod.Get, http.Resolve(request));
@@ -65,7 +66,7 @@ internal sealed class StreamCapture
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                capture.NotStreaming = $"no answer within {Math.Min(http.Timeout.TotalSeconds, window.TotalSeconds):0.#} s";
+                capture.NotStreaming = $"no answer within {Math.Min((http.Timeout + heartbeat).TotalSeconds, window.TotalSeconds):0.#} s";
                 return capture;
             }
         }
