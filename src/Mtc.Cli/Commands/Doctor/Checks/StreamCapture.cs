@@ -98,9 +98,8 @@ internal sealed class StreamCapture
         NotStreaming = $"the answer is HTTP {Status} {ContentType ?? "without a content type"}, not multipart";
         try
         {
-            var bytes = await response.Content.ReadAsByteArrayAsync(deadline).ConfigureAwait(false);
-            DocumentBytesGuard(bytes.LongLength);
-            Single = MtConnectDocumentReader.Read(bytes);
+            await using var body = await response.Content.ReadAsStreamAsync(deadline).ConfigureAwait(false);
+            Single = await MtConnectDocumentReader.ReadAsync(body, cancellationToken: deadline).ConfigureAwait(false);
             if (Single is ErrorDocument error)
             {
                 NotStreaming += $" ({string.Join(", ", error.Errors.Select(e => e.Code))})";
@@ -110,14 +109,6 @@ internal sealed class StreamCapture
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // The answer says enough; its body is only a detail.
-        }
-    }
-
-    private static void DocumentBytesGuard(long length)
-    {
-        if (length > ParserLimits.Default.MaxDocumentBytes)
-        {
-            throw new MtConnectFormatException(FormatErrorKind.TooLarge, "the answer is over the document size limit");
         }
     }
 
