@@ -96,7 +96,7 @@ internal static class SchemaValidation
                 return;
             }
 
-            Add(sender is XmlReader { LocalName: { Length: > 0 } at } ? $"<{at}>: {e.Message}" : e.Message, e.Exception.LineNumber);
+            Add(sender is XmlReader { NodeType: XmlNodeType.Element, LocalName: { Length: > 0 } at } ? $"<{at}>: {e.Message}" : e.Message, e.Exception.LineNumber);
         };
         try
         {
