@@ -17,6 +17,7 @@ internal static class MtcCommand
         root.Subcommands.Add(Commands.CloudCommand.CreateDb());
         root.Subcommands.Add(Commands.KeysCommand.Create());
         root.Subcommands.Add(Commands.DemoCommand.Create());
+        root.Subcommands.Add(Commands.Doctor.DoctorCommand.Create());
         return root;
     }
 
