@@ -18,15 +18,17 @@ internal sealed partial class AgentCollector
     {
         using var response = await agent.OpenStreamAsync(SampleQuery(stream: true), ct).ConfigureAwait(false);
         var contentType = response.Content.Headers.ContentType?.ToString();
+        var silence = options.Heartbeat * 3 + options.Interval;
         if (!MultipartBoundary.TryParse(contentType, out _))
         {
-            // Not a stream: an error document (e.g. OUT_OF_RANGE) or an agent that ignores interval.
-            var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            // Not a stream (an error document such as OUT_OF_RANGE, an agent that ignores interval, or a multipart type
+            // without a usable boundary): one document, read whole within the size limit and the silence limit.
+            var bytes = await agent.ReadWholeAsync(response, silence, ct).ConfigureAwait(false);
             if (MtConnectDocumentReader.Sniff(bytes) == DocumentFormat.Unknown)
             {
                 throw new NotStreamingException($"sample answered HTTP {(int)response.StatusCode} {contentType}");
             }
-            var doc = MtConnectDocumentReader.Read(bytes);
+            var doc = MtConnectDocumentReader.Read(bytes, agent.Limits);
             await HandleAsync(doc, ct).ConfigureAwait(false);
             if (doc is StreamsDocument)
             {
@@ -35,8 +37,7 @@ internal sealed partial class AgentCollector
             return;
         }
         var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using var reader = new MultipartDocumentReader(body, contentType!);
-        var silence = options.Heartbeat * 3 + options.Interval;
+        await using var reader = new MultipartDocumentReader(body, contentType!, agent.Limits);
         while (true)
         {
             MultipartPart? part;
@@ -56,7 +57,7 @@ internal sealed partial class AgentCollector
             {
                 return; // the agent closed the stream; the next request says why (e.g. OUT_OF_RANGE)
             }
-            await HandleAsync(MtConnectDocumentReader.Read(part.Body), ct).ConfigureAwait(false);
+            await HandleAsync(MtConnectDocumentReader.Read(part.Body, agent.Limits), ct).ConfigureAwait(false);
         }
     }
 
@@ -207,6 +208,8 @@ internal sealed partial class AgentCollector
     private void Received(int observations, int gaps)
     {
         _analytics.Publish(state);
+        _reconnect.Delivered();
+        _source.LastError = null;
         if (observations > 0)
         {
             _source.AddObservations(observations);

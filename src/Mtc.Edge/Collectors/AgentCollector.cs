@@ -19,7 +19,7 @@ internal sealed partial class AgentCollector(
     TimeProvider time, ILogger log)
 {
     private readonly SourceState _source = state.Source("agent:" + options.Url, "agent", options.Url);
-    private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+    private readonly ReconnectPolicy _reconnect = new(time);
     private Session _session = null!;
     private SourceAnalytics _analytics = new(null);
     private int _count = options.Count;
@@ -29,17 +29,20 @@ internal sealed partial class AgentCollector(
     public async Task RunAsync(CancellationToken ct)
     {
         var streaming = options.Streaming;
+        _source.SilenceLimit = options.Heartbeat * 3 + options.Interval;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await ConnectAsync(ct).ConfigureAwait(false);
-                _backoff.Reset();
                 if (streaming)
                 {
                     try
                     {
                         await StreamAsync(ct).ConfigureAwait(false);
+                        // An agent that ends every stream at once is asked again with backoff, not at once.
+                        _source.State = "reconnecting";
+                        await Task.Delay(_reconnect.Next(), time, ct).ConfigureAwait(false);
                     }
                     catch (NotStreamingException e)
                     {
@@ -66,7 +69,7 @@ internal sealed partial class AgentCollector(
             {
                 _source.State = "reconnecting";
                 _source.LastError = e is OperationCanceledException ? "timed out" : e.Message;
-                var wait = _backoff.Next();
+                var wait = _reconnect.Next();
                 Log.SourceRetry(log, Key, _source.LastError, wait);
                 try
                 {
@@ -85,7 +88,7 @@ internal sealed partial class AgentCollector(
     private async Task ConnectAsync(CancellationToken ct)
     {
         _source.State = "connecting";
-        var (probeDoc, probeText) = await agent.GetAsync("probe", ct).ConfigureAwait(false);
+        var (probeDoc, probeBytes) = await agent.GetAsync("probe", ct).ConfigureAwait(false);
         var probe = probeDoc as DevicesDocument ?? throw new InvalidDataException($"probe answered a {probeDoc.Kind} document");
         var instance = probe.Header.InstanceId?.ToString(CultureInfo.InvariantCulture);
         var agentDevices = probe.Devices.Where(d => d.IsAgent).Select(d => d.Name ?? "").ToHashSet(StringComparer.Ordinal);
@@ -118,10 +121,12 @@ internal sealed partial class AgentCollector(
         {
             entries.Add(GapEntry(null, cursor.NextSequence, null, $"agent restarted: instanceId {cursor.InstanceId} -> {instance}; what it served after sequence {cursor.NextSequence - 1} is unknown"));
         }
+        // Each machine's model record holds its own device, not the whole probe (a probe of 2,000 devices is not stored 2,000 times).
+        var models = DeviceModelDocuments.Split(probeBytes);
         foreach (var d in probe.Devices.Where(d => !d.IsAgent))
         {
             var id = MachineId(d.Name, d.Uuid);
-            entries.Add(new OutboxEntry("deviceModel", id, null, false, RecordPayloads.DeviceModel(id, d.Uuid, d.Name, probeText)));
+            entries.Add(new OutboxEntry("deviceModel", id, null, false, RecordPayloads.DeviceModel(id, d.Uuid, d.Name, models.GetValueOrDefault(id, ""))));
         }
         var (currentDoc, _) = await agent.GetAsync("current", ct).ConfigureAwait(false);
         var current = currentDoc as StreamsDocument ?? throw new InvalidDataException($"current answered a {currentDoc.Kind} document");
@@ -145,7 +150,6 @@ internal sealed partial class AgentCollector(
         _analytics.Publish(state);
         _source.InstanceId = _session.InstanceId;
         _source.NextSequence = _session.Next;
-        _source.LastError = null;
         Log.Connected(log, Key, _session.InstanceId, _session.Next);
     }
 
