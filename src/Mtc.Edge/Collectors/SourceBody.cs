@@ -41,6 +41,9 @@ internal static class SourceBody
                 total += n;
                 if (total > maxBytes)
                 {
+                    segments.Clear();
+                    current = [];
+                    GiveBack(total);
                     throw new InvalidDataException($"the answer is larger than the limit of {maxBytes} bytes (Edge:MaxDocumentBytes)");
                 }
             }
@@ -57,6 +60,18 @@ internal static class SourceBody
             }
             current.AsSpan(0, filled).CopyTo(bytes.AsSpan(at));
             return bytes;
+        }
+    }
+
+    /// <summary>
+    /// A refused answer of many megabytes is garbage at once: collect it and return the memory to the system now, rather
+    /// than keep it committed (or let the next attempt allocate as much again on top of it).
+    /// </summary>
+    private static void GiveBack(long bytes)
+    {
+        if (bytes >= 16L << 20)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
     }
 }
