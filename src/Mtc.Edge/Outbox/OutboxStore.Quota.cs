@@ -176,15 +176,15 @@ internal sealed partial class OutboxStore
 /// How <c>Outbox.MaxBytes</c> is shared on disk. It bounds the three files together (outbox.db, outbox.db-wal,
 /// outbox.db-shm): the WAL is checkpointed and truncated at a sixteenth of it (64 KiB to 4 MiB), three eighths (128 KiB
 /// to 16 MiB) are kept free for the WAL's index and one write's pages before the WAL is truncated again, and the database
-/// pages in use (records, cursors, quarantine) get the rest. One write may take at most the reserve less the WAL's share:
-/// its pages go to the WAL before they are checkpointed, on top of a database at most its records' share and a WAL at most
-/// its own share, so a larger write could not stay within the quota and is refused.
+/// pages in use (records, cursors, quarantine) get the rest. One write may take at most the reserve less the WAL index's
+/// first 32 KiB: its pages go to the WAL before they are checkpointed, on top of a database at most its records' share
+/// and a WAL at most its own share, so a larger write could not stay within the quota and is refused.
 /// </summary>
 internal readonly record struct QuotaBudget(long MaxBytes, long WalBytes, long ReserveBytes)
 {
     public long RecordBytes => MaxBytes - WalBytes - ReserveBytes;
 
-    public long MaxWriteBytes => ReserveBytes - WalBytes;
+    public long MaxWriteBytes => ReserveBytes - 32 * 1024;
 
     public static QuotaBudget For(long maxBytes) => new(
         maxBytes,

@@ -136,8 +136,13 @@ internal sealed class HostileEdge : IAsyncDisposable
         }
         using var db = new SqliteConnection($"Data Source={OutboxPath};Mode=ReadOnly;Pooling=False");
         db.Open();
+        using (var pragma = db.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA busy_timeout = 10000";
+            pragma.ExecuteNonQuery();
+        }
         using var cmd = db.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout = 10000; SELECT payload FROM records WHERE kind = $k ORDER BY seq";
+        cmd.CommandText = "SELECT payload FROM records WHERE kind = $k ORDER BY seq";
         cmd.Parameters.AddWithValue("$k", kind);
         using var r = cmd.ExecuteReader();
         var list = new List<JsonElement>();
