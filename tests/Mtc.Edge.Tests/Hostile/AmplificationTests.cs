@@ -34,7 +34,7 @@ public sealed class AmplificationTests(ITestOutputHelper output)
         await using var agent = new HostileAgent(TinyAgentDocuments.With(async r =>
         {
             await r.HeadAsync("200 OK", "Content-Type: multipart/mixed;boundary=B", "Transfer-Encoding: chunked");
-            while (true)
+            while (!r.Agent.Proxying)
             {
                 await r.ChunkAsync(chunk);
                 await Task.Delay(300, r.Stop);

@@ -45,6 +45,9 @@ internal sealed class HostileAgent : IAsyncDisposable
     /// <summary>From now on every new connection is piped to <paramref name="agent"/> unchanged.</summary>
     public void ProxyTo(Uri agent) => _upstream = agent;
 
+    /// <summary>True once <see cref="ProxyTo"/> was called: a behaviour that streams forever ends its stream then.</summary>
+    public bool Proxying => _upstream is not null;
+
     public int CountSince(DateTime since, string? pathPrefix = null) =>
         _requests.Count(r => r.At >= since && (pathPrefix is null || r.Path.StartsWith(pathPrefix, StringComparison.Ordinal)));
 
