@@ -20,6 +20,20 @@ public sealed class EdgeOptions
     public OutboxOptions Outbox { get; set; } = new();
 
     public HttpOptions Http { get; set; } = new();
+
+    /// <summary>
+    /// The largest answer read from a source (a probe, current or sample document, one part of a stream), in bytes; the
+    /// limit <c>mtc inspect</c> reads with. A larger answer is refused while it arrives (a larger declared Content-Length
+    /// before), and the source is reported failing with the reason.
+    /// </summary>
+    public long MaxDocumentBytes { get; set; } = Core.ParserLimits.Default.MaxDocumentBytes;
+
+    /// <summary>The parser limits a source's answers are read with.</summary>
+    internal Core.ParserLimits SourceLimits() => Core.ParserLimits.Default with
+    {
+        MaxDocumentBytes = MaxDocumentBytes,
+        MaxPartBytes = (int)Math.Min(Core.ParserLimits.Default.MaxPartBytes, MaxDocumentBytes),
+    };
 }
 
 public sealed class CloudOptions
@@ -59,6 +73,9 @@ public sealed class AgentSourceOptions
 
     /// <summary>Stream with one long request (true) or poll <c>/sample</c> (false). Streaming falls back to polling when it fails.</summary>
     public bool Streaming { get; set; } = true;
+
+    /// <summary>How long a probe, current or polled sample may take, its whole answer included (a stream's headers too).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class AdapterSourceOptions
@@ -75,6 +92,12 @@ public sealed class AdapterSourceOptions
 
     /// <summary>Reconnect when nothing (not even a PONG) arrives for this long.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When the adapter goes away, every data item is recorded UNAVAILABLE (stamped with the time of the loss) only once it
+    /// has stayed away this long without delivering data again: a short flap writes nothing.
+    /// </summary>
+    public TimeSpan UnavailableAfter { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 public sealed class OutboxOptions

@@ -35,6 +35,10 @@ public static class EdgeOptionsValidator
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Edge:Outbox:MaxBytes {o.Outbox.MaxBytes} is below the minimum of 1048576 (1 MiB)."));
         }
+        if (o.MaxDocumentBytes is < 64 * 1024 or > 1L << 30)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Edge:MaxDocumentBytes {o.MaxDocumentBytes} must be 65536 (64 KiB) to 1073741824 (1 GiB)."));
+        }
         var sync = o.Outbox.Synchronous.ToUpperInvariant();
         if (sync is "OFF" or "0")
         {
@@ -100,6 +104,10 @@ public static class EdgeOptionsValidator
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{at}:Count {a.Count} must be 1-1000000."));
         }
+        if (a.RequestTimeout < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add($"{at}:RequestTimeout must be at least 100 ms.");
+        }
     }
 
     private static void ValidateAdapter(AdapterSourceOptions a, string at, List<string> errors)
@@ -123,6 +131,10 @@ public static class EdgeOptionsValidator
         if (a.Timeout < TimeSpan.FromSeconds(1))
         {
             errors.Add($"{at}:Timeout must be at least one second.");
+        }
+        if (a.UnavailableAfter < TimeSpan.Zero)
+        {
+            errors.Add($"{at}:UnavailableAfter must not be negative.");
         }
     }
 

@@ -16,11 +16,11 @@ internal sealed partial class AgentCollector
     /// <summary>How a streaming request ended.</summary>
     private enum StreamEnd
     {
-        /// <summary>The agent ended a stream that delivered documents.</summary>
-        Delivered,
+        /// <summary>The agent ended the stream.</summary>
+        Ended,
 
-        /// <summary>Nothing new yet (an idle agent's OUT_OF_RANGE), or the agent ended the stream before its first part.</summary>
-        Nothing,
+        /// <summary>Nothing new yet: an idle agent's OUT_OF_RANGE for its own <c>nextSequence</c>.</summary>
+        Idle,
 
         /// <summary>A part left out sequences the agent still holds: catch up by polling.</summary>
         SkippedAhead,
@@ -31,26 +31,26 @@ internal sealed partial class AgentCollector
     {
         using var response = await agent.OpenStreamAsync(SampleQuery(stream: true), ct).ConfigureAwait(false);
         var contentType = response.Content.Headers.ContentType?.ToString();
+        var silence = options.Heartbeat * 3 + options.Interval;
         if (!MultipartBoundary.TryParse(contentType, out _))
         {
-            // Not a stream: an error document (e.g. OUT_OF_RANGE) or an agent that ignores interval.
-            var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            // Not a stream (an error document such as OUT_OF_RANGE, an agent that ignores interval, or a multipart type
+            // without a usable boundary): one document, read whole within the size limit and the silence limit.
+            var bytes = await agent.ReadWholeAsync(response, silence, ct).ConfigureAwait(false);
             if (MtConnectDocumentReader.Sniff(bytes) == DocumentFormat.Unknown)
             {
                 throw new NotStreamingException($"sample answered HTTP {(int)response.StatusCode} {contentType}");
             }
-            var doc = MtConnectDocumentReader.Read(bytes);
+            var doc = MtConnectDocumentReader.Read(bytes, agent.Limits);
             var got = await HandleAsync(doc, streaming: false, ct).ConfigureAwait(false);
             if (doc is StreamsDocument)
             {
                 throw new NotStreamingException($"sample answered a single {contentType} document");
             }
-            return got == NothingNew ? StreamEnd.Nothing : StreamEnd.Delivered;
+            return got == NothingNew ? StreamEnd.Idle : StreamEnd.Ended;
         }
         var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using var reader = new MultipartDocumentReader(body, contentType!);
-        var silence = options.Heartbeat * 3 + options.Interval;
-        var parts = 0;
+        await using var reader = new MultipartDocumentReader(body, contentType!, agent.Limits);
         while (true)
         {
             MultipartPart? part;
@@ -69,10 +69,9 @@ internal sealed partial class AgentCollector
             if (part is null)
             {
                 // The agent closed the stream; the next request says why (e.g. OUT_OF_RANGE).
-                return parts > 0 ? StreamEnd.Delivered : StreamEnd.Nothing;
+                return StreamEnd.Ended;
             }
-            parts++;
-            var got = await HandleAsync(MtConnectDocumentReader.Read(part.Body), streaming: true, ct).ConfigureAwait(false);
+            var got = await HandleAsync(MtConnectDocumentReader.Read(part.Body, agent.Limits), streaming: true, ct).ConfigureAwait(false);
             if (got == SkippedAhead)
             {
                 return StreamEnd.SkippedAhead;
@@ -281,6 +280,8 @@ internal sealed partial class AgentCollector
     private void Received(int observations, int gaps)
     {
         _analytics.Publish(state);
+        _reconnect.Delivered();
+        _source.LastError = null;
         if (observations > 0)
         {
             _source.AddObservations(observations);

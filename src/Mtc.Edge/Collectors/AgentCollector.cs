@@ -19,7 +19,7 @@ internal sealed partial class AgentCollector(
     TimeProvider time, ILogger log)
 {
     private readonly SourceState _source = state.Source("agent:" + options.Url, "agent", options.Url);
-    private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+    private readonly ReconnectPolicy _reconnect = new(time);
     private Session _session = null!;
     private SourceAnalytics _analytics = new(null);
     private int _count = options.Count;
@@ -29,12 +29,12 @@ internal sealed partial class AgentCollector(
     public async Task RunAsync(CancellationToken ct)
     {
         var streaming = options.Streaming;
+        _source.SilenceLimit = options.Heartbeat * 3 + options.Interval;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await ConnectAsync(ct).ConfigureAwait(false);
-                _backoff.Reset();
                 if (streaming)
                 {
                     streaming = await StreamUntilFailureAsync(ct).ConfigureAwait(false);
@@ -58,7 +58,7 @@ internal sealed partial class AgentCollector(
             {
                 _source.State = "reconnecting";
                 _source.LastError = e is OperationCanceledException ? "timed out" : e.Message;
-                var wait = _backoff.Next();
+                var wait = _reconnect.Next();
                 Log.SourceRetry(log, Key, _source.LastError, wait);
                 try
                 {
@@ -75,13 +75,13 @@ internal sealed partial class AgentCollector(
 
     /// <summary>
     /// Streams from the cursor, request after request, until one fails (it throws) or the agent cannot stream (returns
-    /// false: poll instead). A stream that ended with nothing is asked again after a growing pause; a stream that left out
-    /// sequences the agent still holds is caught up by polling before streaming again.
+    /// false: poll instead). An idle agent's "nothing new" is asked again after <c>Interval</c>; a stream the agent ended is
+    /// asked again after the reconnect backoff (so an agent that ends every stream at once is not stormed); a stream that
+    /// left out sequences the agent still holds is caught up by polling before streaming again.
     /// </summary>
     private async Task<bool> StreamUntilFailureAsync(CancellationToken ct)
     {
-        var idle = new Backoff(options.Interval < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : options.Interval,
-            TimeSpan.FromSeconds(5));
+        var idle = options.Interval < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : options.Interval;
         while (!ct.IsCancellationRequested)
         {
             StreamEnd end;
@@ -100,11 +100,13 @@ internal sealed partial class AgentCollector(
                     Log.StreamSkipped(log, Key, _session.Next);
                     await CatchUpAsync(ct).ConfigureAwait(false);
                     break;
-                case StreamEnd.Nothing:
-                    await Task.Delay(idle.Next(), time, ct).ConfigureAwait(false);
+                case StreamEnd.Idle:
+                    await Task.Delay(idle, time, ct).ConfigureAwait(false);
                     break;
                 default:
-                    idle.Reset();
+                    _source.State = "reconnecting";
+                    await Task.Delay(_reconnect.Next(), time, ct).ConfigureAwait(false);
+                    _source.State = "connected";
                     break;
             }
         }
@@ -119,7 +121,7 @@ internal sealed partial class AgentCollector(
     private async Task ConnectAsync(CancellationToken ct)
     {
         _source.State = "connecting";
-        var (probeDoc, probeText) = await agent.GetAsync("probe", ct).ConfigureAwait(false);
+        var (probeDoc, probeBytes) = await agent.GetAsync("probe", ct).ConfigureAwait(false);
         var probe = probeDoc as DevicesDocument ?? throw new InvalidDataException($"probe answered a {probeDoc.Kind} document");
         var instance = probe.Header.InstanceId?.ToString(CultureInfo.InvariantCulture);
         var machines = probe.Devices.Where(d => !d.IsAgent).ToList();
@@ -162,10 +164,12 @@ internal sealed partial class AgentCollector(
             entries.Add(GapEntry(null, cursor.NextSequence, null, cursor.InstanceId,
                 $"agent restarted: instanceId {WireInstance.AgentPart(cursor.InstanceId)} -> {instance}; what the old instance served after sequence {cursor.NextSequence - 1} is unknown"));
         }
+        // Each machine's model record holds its own device, not the whole probe (a probe of 2,000 devices is not stored 2,000 times).
+        var models = DeviceModelDocuments.Split(probeBytes);
         foreach (var d in machines)
         {
             var id = MachineId(d.Name, d.Uuid);
-            entries.Add(new OutboxEntry("deviceModel", id, null, false, RecordPayloads.DeviceModel(id, d.Uuid, d.Name, probeText)));
+            entries.Add(new OutboxEntry("deviceModel", id, null, false, RecordPayloads.DeviceModel(id, d.Uuid, d.Name, models.GetValueOrDefault(id, ""))));
         }
         long next;
         var observations = 0;
@@ -209,7 +213,6 @@ internal sealed partial class AgentCollector(
         _analytics.Publish(state);
         _source.InstanceId = _session.InstanceId;
         _source.NextSequence = _session.Next;
-        _source.LastError = null;
         Log.Connected(log, Key, _session.InstanceId, _session.Next);
     }
 

@@ -19,13 +19,13 @@ internal sealed class CollectorService(
         var runs = new List<Task>();
         foreach (var a in options.Value.Agents)
         {
-            var client = new AgentClient(http.CreateClient(AgentHttpClient), new Uri(a.Url));
+            var client = new AgentClient(http.CreateClient(AgentHttpClient), new Uri(a.Url), options.Value.SourceLimits(), a.RequestTimeout);
             var collector = new AgentCollector(a, client, outbox, state, metrics, time, log);
             runs.Add(Task.Run(() => collector.RunAsync(stoppingToken), stoppingToken));
         }
         foreach (var a in options.Value.Adapters)
         {
-            var collector = new ShdrCollector(a, outbox, state, metrics, time, log);
+            var collector = new ShdrCollector(a, outbox, state, metrics, time, log, options.Value.SourceLimits());
             runs.Add(Task.Run(() => collector.RunAsync(stoppingToken), stoppingToken));
         }
         return Task.WhenAll(runs);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Mtc.Core;
 using Mtc.Core.Model;
 using Mtc.Core.Shdr;
 using Mtc.Core.Xml;
@@ -16,7 +17,8 @@ namespace Mtc.Edge.Collectors;
 /// The edge as the agent of one SHDR adapter: connects (and reconnects with backoff), answers <c>* PING</c> with
 /// <c>* PONG</c> and pings the adapter itself, reassembles lines split across reads, maps keys to the device's data items,
 /// numbers the observations itself (the numbering survives restarts: it is the stored cursor), and records every data
-/// item UNAVAILABLE when the adapter goes away.
+/// item UNAVAILABLE when the adapter has stayed away for <see cref="AdapterSourceOptions.UnavailableAfter"/>, stamped with
+/// the time it went away: an adapter that flaps writes one such set, not one per disconnect.
 /// </summary>
 internal sealed class ShdrCollector
 {
@@ -33,13 +35,20 @@ internal sealed class ShdrCollector
     private readonly HashSet<string> _deviceNames = new(StringComparer.Ordinal);
     private readonly string _machineId;
     private readonly string _devicesText;
-    private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+    private readonly ParserLimits _limits;
+    private readonly ReconnectPolicy _reconnect;
     private SourceAnalytics _analytics = new(null);
     private string _instance = "";
     private long _next;
 
-    public ShdrCollector(AdapterSourceOptions options, OutboxStore outbox, EdgeState state, EdgeMetrics metrics, TimeProvider time, ILogger log)
+    /// <summary>When the adapter went away with its data items not yet recorded UNAVAILABLE (null while it delivers data).</summary>
+    private DateTimeOffset? _lostAt;
+    private bool _unavailableRecorded;
+
+    public ShdrCollector(AdapterSourceOptions options, OutboxStore outbox, EdgeState state, EdgeMetrics metrics, TimeProvider time, ILogger log, ParserLimits? limits = null)
     {
+        _limits = limits ?? ParserLimits.Default;
+        _reconnect = new ReconnectPolicy(time);
         _options = options;
         _outbox = outbox;
         _metrics = metrics;
@@ -48,6 +57,7 @@ internal sealed class ShdrCollector
         _log = log;
         var address = string.Create(CultureInfo.InvariantCulture, $"{options.Host}:{options.Port}");
         _source = state.Source("adapter:" + address, "adapter", address);
+        _source.SilenceLimit = options.Timeout;
         (var device, _devicesText) = ResolveDevice(options);
         _device = device;
         _items = [.. device.AllDataItems()];
@@ -102,9 +112,7 @@ internal sealed class ShdrCollector
                     await tcp.ConnectAsync(_options.Host, _options.Port, cts.Token).ConfigureAwait(false);
                 }
                 connected = true;
-                _backoff.Reset();
                 _source.State = "connected";
-                _source.LastError = null;
                 Log.Connected(_log, Key, _instance, _next);
                 await ReadAsync(tcp.GetStream(), ct).ConfigureAwait(false);
                 _source.LastError = "the adapter closed the connection";
@@ -119,16 +127,16 @@ internal sealed class ShdrCollector
             {
                 _source.LastError = e is OperationCanceledException ? "timed out" : e.Message;
             }
-            if (connected)
+            if (connected && !_unavailableRecorded)
             {
-                RecordUnavailable();
+                _lostAt ??= _time.GetUtcNow();
             }
             _source.State = "reconnecting";
-            var wait = _backoff.Next();
+            var wait = _reconnect.Next();
             Log.SourceRetry(_log, Key, _source.LastError ?? "disconnected", wait);
             try
             {
-                await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+                await WaitAsync(wait, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -136,6 +144,27 @@ internal sealed class ShdrCollector
             }
         }
         _source.State = "stopped";
+    }
+
+    /// <summary>Waits before the next attempt, recording the data items UNAVAILABLE when the adapter's grace period ends meanwhile.</summary>
+    private async Task WaitAsync(TimeSpan wait, CancellationToken ct)
+    {
+        var until = _time.GetUtcNow() + wait;
+        while (true)
+        {
+            RecordUnavailableWhenDue();
+            var now = _time.GetUtcNow();
+            var left = until - now;
+            if (left <= TimeSpan.Zero)
+            {
+                return;
+            }
+            if (_lostAt is { } lost && lost + _options.UnavailableAfter - now is var due && due < left)
+            {
+                left = due > TimeSpan.FromMilliseconds(10) ? due : TimeSpan.FromMilliseconds(10);
+            }
+            await Task.Delay(left, _time, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Continue the numbering from the cursor; on the first start store the device model.</summary>
@@ -154,15 +183,17 @@ internal sealed class ShdrCollector
         }
         _instance = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         _next = 1;
+        var model = DeviceModelDocuments.Split(Encoding.UTF8.GetBytes(_devicesText)).GetValueOrDefault(DeviceModelDocuments.Key(_device.Name, _device.Uuid), "");
         _outbox.Append(Key, new SourceCursor(_instance, _next, _analytics.Save()), [new OutboxEntry("deviceModel", _machineId, null, false,
-            RecordPayloads.DeviceModel(_machineId, _device.Uuid, _device.Name, _devicesText))]);
+            RecordPayloads.DeviceModel(_machineId, _device.Uuid, _device.Name, model))]);
         _analytics.Publish(_state);
     }
 
     private async Task ReadAsync(NetworkStream stream, CancellationToken ct)
     {
-        using var assembler = new ShdrLineAssembler();
-        var reader = new ShdrReader(_keys, clock: _time);
+        using var splitter = new ShdrLineSplitter(_limits);
+        var reader = new ShdrReader(_keys, _limits, _time);
+        var lastBytes = _time.GetUtcNow();
         var buffer = new byte[64 * 1024];
         var lines = new List<string>();
         var ping = Encoding.ASCII.GetBytes("* PING\n");
@@ -181,7 +212,8 @@ internal sealed class ShdrCollector
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                     // Quiet for a third of the timeout: ping; quiet for the whole timeout: reconnect.
-                    if (_time.GetUtcNow() - (_source.LastData ?? DateTimeOffset.MinValue) > _options.Timeout)
+                    RecordUnavailableWhenDue();
+                    if (_time.GetUtcNow() - lastBytes > _options.Timeout)
                     {
                         throw new TimeoutException($"nothing from the adapter for {_options.Timeout.TotalSeconds:0} s");
                     }
@@ -193,21 +225,23 @@ internal sealed class ShdrCollector
             {
                 return;
             }
-            _source.LastData = _time.GetUtcNow();
+            lastBytes = _time.GetUtcNow();
             lines.Clear();
-            assembler.Append(buffer.AsSpan(0, n), lines);
+            for (var skipped = splitter.Append(buffer.AsSpan(0, n), lines); skipped > 0; skipped--)
+            {
+                Malformed($"a line is longer than {_limits.MaxShdrLineLength} characters: skipped to its end");
+            }
             var entries = new List<OutboxEntry>();
             foreach (var line in lines)
             {
                 var result = reader.Accept(line);
                 if (result.Error is { } error)
                 {
-                    // Counted and skipped: the next lines are read as usual. The log names the first ones, then every 1000th.
-                    var count = ++_source.MalformedLines;
-                    if (count <= 10 || count % 1000 == 0)
-                    {
-                        Log.MalformedShdrLine(_log, Key, count, error.Describe());
-                    }
+                    Malformed(error.Describe());
+                }
+                else if (result.Line is not null)
+                {
+                    Delivered(result.Line is ShdrDataLine);
                 }
                 switch (result.Line)
                 {
@@ -230,18 +264,49 @@ internal sealed class ShdrCollector
             {
                 Store(entries);
             }
+            RecordUnavailableWhenDue();
         }
     }
 
-    private void RecordUnavailable()
+    /// <summary>Counted and skipped: the next lines are read as usual. The log names the first ones, then every 1000th.</summary>
+    private void Malformed(string error)
     {
-        var now = _time.GetUtcNow().UtcDateTime;
+        var count = ++_source.MalformedLines;
+        if (count <= 10 || count % 1000 == 0)
+        {
+            Log.MalformedShdrLine(_log, Key, count, error);
+        }
+    }
+
+    /// <summary>A valid line arrived; a data line also makes the data items known again after a loss.</summary>
+    private void Delivered(bool data)
+    {
+        _source.LastData = _time.GetUtcNow();
+        _source.LastError = null;
+        _reconnect.Delivered();
+        if (data)
+        {
+            _lostAt = null;
+            _unavailableRecorded = false;
+        }
+    }
+
+    /// <summary>Once the adapter has been away for the grace period: every data item UNAVAILABLE, stamped when it went away.</summary>
+    private void RecordUnavailableWhenDue()
+    {
+        if (_lostAt is not { } lost || _unavailableRecorded || _time.GetUtcNow() - lost < _options.UnavailableAfter)
+        {
+            return;
+        }
+        var at = lost.UtcDateTime;
         var entries = new List<OutboxEntry>();
         foreach (var item in _items)
         {
-            Add(item, ShdrObservations.Unavailable(item, now, _next++), entries);
+            Add(item, ShdrObservations.Unavailable(item, at, _next++), entries);
         }
         Store(entries);
+        _unavailableRecorded = true;
+        _lostAt = null;
     }
 
     /// <summary>

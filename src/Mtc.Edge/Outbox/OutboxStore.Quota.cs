@@ -90,18 +90,50 @@ internal sealed partial class OutboxStore
         {
             return null;
         }
-        var gaps = dropped.Select(d => new OutboxEntry(
+        var last = InsertRecords(tx, QuotaGaps(dropped, "outbox quota reached: oldest records dropped"), now);
+        CountDrop(tx, total);
+        return last;
+    }
+
+    /// <summary>
+    /// A write larger than one write may take (<see cref="QuotaBudget.MaxWriteBytes"/>) would push the files past the quota
+    /// however much were dropped first: its records are not stored, and what it held becomes a gap per machine (its own
+    /// gap records are kept). Returns what is written instead.
+    /// </summary>
+    private List<OutboxEntry> RefuseWrite(SqliteTransaction tx, IReadOnlyList<OutboxEntry> entries, long bytes)
+    {
+        var dropped = new Dictionary<string, DropCount>(StringComparer.Ordinal);
+        var kept = new List<OutboxEntry>();
+        foreach (var e in entries)
+        {
+            if (e.Kind == "gap" && e.Payload.Length <= 64 * 1024)
+            {
+                kept.Add(e);
+                continue;
+            }
+            var machine = e.MachineId ?? "";
+            dropped[machine] = dropped.GetValueOrDefault(machine).Add(e.Sequence);
+        }
+        var total = entries.Count - kept.Count;
+        kept.AddRange(QuotaGaps(dropped, string.Create(CultureInfo.InvariantCulture,
+            $"outbox quota: one write of {bytes} bytes is over the {_budget.MaxWriteBytes} bytes one write may take; its records were not stored")));
+        CountDrop(tx, total);
+        return kept;
+    }
+
+    private static List<OutboxEntry> QuotaGaps(Dictionary<string, DropCount> dropped, string reason) =>
+        [.. dropped.Select(d => new OutboxEntry(
             "gap", d.Key.Length == 0 ? null : d.Key, null, false,
-            RecordPayloads.Gap(d.Key.Length == 0 ? null : d.Key, QuotaSource, d.Value.Count, d.Value.From, d.Value.To,
-                "outbox quota reached: oldest records dropped"))).ToList();
-        var last = InsertRecords(tx, gaps, now);
+            RecordPayloads.Gap(d.Key.Length == 0 ? null : d.Key, QuotaSource, d.Value.Count, d.Value.From, d.Value.To, reason)))];
+
+    private void CountDrop(SqliteTransaction tx, long records)
+    {
         using var meta = Command(tx, """
             UPDATE meta SET value = CAST(value AS INTEGER) + $n WHERE key = 'dropped_records';
             UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'quota_drops';
             """);
-        meta.Parameters.AddWithValue("$n", total);
+        meta.Parameters.AddWithValue("$n", records);
         meta.ExecuteNonQuery();
-        return last;
     }
 
     private int DropOldest(SqliteTransaction tx, string where, Dictionary<string, DropCount> dropped)
@@ -144,11 +176,15 @@ internal sealed partial class OutboxStore
 /// How <c>Outbox.MaxBytes</c> is shared on disk. It bounds the three files together (outbox.db, outbox.db-wal,
 /// outbox.db-shm): the WAL is checkpointed and truncated at a sixteenth of it (64 KiB to 4 MiB), three eighths (128 KiB
 /// to 16 MiB) are kept free for the WAL's index and one write's pages before the WAL is truncated again, and the database
-/// pages in use (records, cursors, quarantine) get the rest.
+/// pages in use (records, cursors, quarantine) get the rest. One write may take at most the reserve less the WAL index's
+/// first 32 KiB: its pages go to the WAL before they are checkpointed, on top of a database at most its records' share
+/// and a WAL at most its own share, so a larger write could not stay within the quota and is refused.
 /// </summary>
 internal readonly record struct QuotaBudget(long MaxBytes, long WalBytes, long ReserveBytes)
 {
     public long RecordBytes => MaxBytes - WalBytes - ReserveBytes;
+
+    public long MaxWriteBytes => ReserveBytes - 32 * 1024;
 
     public static QuotaBudget For(long maxBytes) => new(
         maxBytes,

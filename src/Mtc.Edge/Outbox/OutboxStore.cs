@@ -85,6 +85,11 @@ internal sealed partial class OutboxStore : IDisposable
             using var tx = _db.BeginTransaction();
             // Make room first, so the new rows reuse freed pages instead of growing the file; check again after.
             var incoming = entries.Sum(e => (long)e.Payload.Length + RowOverhead);
+            if (incoming > _budget.MaxWriteBytes)
+            {
+                entries = RefuseWrite(tx, entries, incoming);
+                incoming = entries.Sum(e => (long)e.Payload.Length + RowOverhead);
+            }
             var dropped = entries.Count > 0 ? EnforceQuota(tx, now, incoming) : null;
             var last = Math.Max(InsertRecords(tx, entries, now), dropped ?? 0);
             if (source is not null && cursor is not null)

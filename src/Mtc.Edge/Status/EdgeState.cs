@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using Mtc.Core.Analytics;
 using Mtc.Edge.Uplink;
@@ -18,7 +19,7 @@ internal sealed class EdgeState(TimeProvider time)
     public UplinkState Uplink { get; } = new();
 
     public SourceState Source(string key, string kind, string address) =>
-        _sources.GetOrAdd(key, k => new SourceState(k, kind, address));
+        _sources.GetOrAdd(key, k => new SourceState(k, kind, address, time.GetUtcNow()));
 
     public IReadOnlyCollection<SourceState> Sources => [.. _sources.Values.OrderBy(s => s.Key, StringComparer.Ordinal)];
 
@@ -63,9 +64,15 @@ internal sealed class EdgeState(TimeProvider time)
     }
 }
 
-/// <summary>One collector's state.</summary>
-internal sealed class SourceState(string key, string kind, string address)
+/// <summary>
+/// One collector's state. <see cref="LastData"/> is when the source last delivered something valid (a document, a
+/// heartbeat, a well-formed line), not merely bytes or a successful connect: a source quiet for longer than
+/// <see cref="SilenceLimit"/> is reported <c>failing</c> whatever its connection looks like.
+/// </summary>
+internal sealed class SourceState(string key, string kind, string address, DateTimeOffset since)
 {
+    public const string Failing = "failing";
+
     private long _observations;
     private long _gaps;
 
@@ -78,6 +85,35 @@ internal sealed class SourceState(string key, string kind, string address)
     public DateTimeOffset? LastData { get; set; }
     public string? LastError { get; set; }
     public long MalformedLines { get; set; }
+
+    /// <summary>When the collector began (the reference for <see cref="SilenceLimit"/> before any data).</summary>
+    public DateTimeOffset Since { get; } = since;
+
+    /// <summary>How long the source may deliver nothing valid before it is failing; zero: never.</summary>
+    public TimeSpan SilenceLimit { get; set; }
+
+    /// <summary>
+    /// The state to show at <paramref name="now"/>, and why when it is not plainly connected: <c>failing</c> once nothing
+    /// valid has arrived for the silence limit, with the last error, or the silence itself as the reason.
+    /// </summary>
+    public (string State, string? Error) Reported(DateTimeOffset now)
+    {
+        var state = State;
+        var error = LastError;
+        if (state is "stopped" || SilenceLimit <= TimeSpan.Zero)
+        {
+            return (state, error);
+        }
+        var quiet = now - (LastData ?? Since);
+        if (quiet <= SilenceLimit)
+        {
+            return (state, error);
+        }
+        var silence = LastData is null
+            ? string.Create(CultureInfo.InvariantCulture, $"no valid data since the edge started {quiet.TotalSeconds:0} s ago")
+            : string.Create(CultureInfo.InvariantCulture, $"no valid data for {quiet.TotalSeconds:0} s");
+        return (Failing, error is null ? silence : $"{error} ({silence})");
+    }
     public long Observations => Interlocked.Read(ref _observations);
     public long Gaps => Interlocked.Read(ref _gaps);
 

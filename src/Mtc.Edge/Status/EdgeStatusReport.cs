@@ -17,8 +17,11 @@ internal sealed record EdgeStatusReport(
     public static EdgeStatusReport From(string edgeId, EdgeState state, OutboxStats stats, string streamId, long maxBytes, TimeProvider time)
     {
         var now = time.GetUtcNow();
-        var sources = state.Sources.Select(s => new SourceReport(s.Key, s.Kind, s.Address, s.State, s.InstanceId, s.NextSequence,
-            s.Observations, s.Gaps, s.LastData, s.LastError, s.MalformedLines)).ToList();
+        var sources = state.Sources.Select(s =>
+        {
+            var (shown, error) = s.Reported(now);
+            return new SourceReport(s.Key, s.Kind, s.Address, shown, s.InstanceId, s.NextSequence, s.Observations, s.Gaps, s.LastData, error, s.MalformedLines);
+        }).ToList();
         var up = state.Uplink;
         return new EdgeStatusReport(
             edgeId, now, state.Started, IsReady(state),

@@ -70,7 +70,8 @@ internal static class StatusPage
     public static List<string> Problems(EdgeStatusReport r)
     {
         var list = new List<string>();
-        list.AddRange(r.Sources.Where(s => s.State != "connected").Select(s => $"{s.Address} is {s.State}"));
+        list.AddRange(r.Sources.Where(s => s.State != "connected")
+            .Select(s => s.State == SourceState.Failing && s.LastError is { } why ? $"{s.Address} is failing: {why}" : $"{s.Address} is {s.State}"));
         if (r.Uplink.LastError is not null)
         {
             list.Add($"cloud: {r.Uplink.LastError}");

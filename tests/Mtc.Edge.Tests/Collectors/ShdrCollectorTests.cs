@@ -31,7 +31,7 @@ public sealed class ShdrCollectorTests : IDisposable
             {
                 Id = "e1",
                 DataDirectory = "./data",
-                Adapters = new[] { new { Host = "127.0.0.1", Port = port, Devices, Device = "Device1", Timeout = "00:00:30" } },
+                Adapters = new[] { new { Host = "127.0.0.1", Port = port, Devices, Device = "Device1", Timeout = "00:00:30", UnavailableAfter = "00:00:00.5" } },
                 Http = new { Urls = "http://127.0.0.1:0" },
             },
         }));

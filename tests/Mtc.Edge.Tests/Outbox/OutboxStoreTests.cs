@@ -190,6 +190,30 @@ public sealed class OutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_write_larger_than_one_write_may_take_is_stored_as_a_gap_and_the_files_stay_within_the_quota()
+    {
+        const long max = 1 << 20;
+        using var store = OutboxStore.Open(_dir.Path, max, "FULL");
+        store.Append("s", new SourceCursor("1", 11), [.. Enumerable.Range(1, 10).Select(i => Sample("M1", i))]);
+        // One device model of 2 MiB (twice the whole quota) with observations of two machines, in one write.
+        var model = new OutboxEntry("deviceModel", "M1", null, false, Encoding.UTF8.GetBytes(new string('x', 2 << 20)));
+        List<OutboxEntry> huge = [model, .. Enumerable.Range(11, 5).Select(i => Sample("M1", i)), Event("M2", 16), Event("M2", 17)];
+        store.Append("s", new SourceCursor("1", 18), huge);
+
+        Assert.True(FilesOnDisk() <= max, $"outbox files are {FilesOnDisk()} bytes, over the {max}-byte quota");
+        Assert.Equal(new SourceCursor("1", 18), store.GetCursor("s"));
+        var records = store.ReadBatch(1000, 1 << 20);
+        // The earlier records are kept; the refused write is one gap per machine with its count and sequence range.
+        Assert.Equal(10, records.Count(r => r.Kind == "observation"));
+        Assert.DoesNotContain(records, r => r.Kind == "deviceModel");
+        var gaps = records.Where(r => r.Kind == "gap").Select(r => JsonDocument.Parse(r.Payload).RootElement).ToDictionary(g => g.GetProperty("machineId").GetString()!);
+        Assert.Equal((6L, 11L, 15L), (gaps["M1"].GetProperty("missed").GetInt64(), gaps["M1"].GetProperty("fromSequence").GetInt64(), gaps["M1"].GetProperty("toSequence").GetInt64()));
+        Assert.Equal((2L, 16L, 17L), (gaps["M2"].GetProperty("missed").GetInt64(), gaps["M2"].GetProperty("fromSequence").GetInt64(), gaps["M2"].GetProperty("toSequence").GetInt64()));
+        Assert.All(gaps.Values, g => Assert.Equal(OutboxStore.QuotaSource, g.GetProperty("source").GetString()));
+        Assert.Equal(8, store.GetStats().DroppedRecords);
+    }
+
+    [Fact]
     public void The_quota_never_drops_a_pinned_batch_in_flight()
     {
         const long max = 1 << 20;
