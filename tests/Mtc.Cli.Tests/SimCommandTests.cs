@@ -18,7 +18,7 @@ public sealed class SimCommandTests
     {
         var (code, output, _) = await RunAsync("sim", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--port", "--host", "--version", "--buffer", "--generate", "--seed", "--devices", "--shdr", "--device", "--speed", "--loop", "--max-gap", "--adapter", "/_sim/restart" })
+        foreach (var option in new[] { "--port", "--host", "--version", "--buffer", "--generate", "--seed", "--devices", "--shdr", "--device", "--speed", "--loop", "--max-gap", "--adapter", "--quirks", "cppagent", "mtconnect.net", "/_sim/restart" })
         {
             Assert.Contains(option, output);
         }
@@ -30,12 +30,63 @@ public sealed class SimCommandTests
     [InlineData("sim", "--shdr", "log.txt")]
     [InlineData("sim", "--generate", "1", "--port", "70000")]
     [InlineData("sim", "--devices", "no-such-file.xml", "--shdr", "no-such-log.txt")]
+    [InlineData("sim", "--generate", "1", "--quirks", "trakhound")]
     public async Task Bad_usage_exits_2_with_a_one_line_reason(params string[] args)
     {
         var (code, _, error) = await RunAsync(args);
         Assert.Equal(2, code);
         Assert.StartsWith("mtc sim: ", error);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_restarted_sim_process_on_the_same_port_has_a_new_instanceId_and_observations_before_the_first_request()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var args = new[] { "sim", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--generate", "2", "--quirks", "mtconnect.net", "--speed", "20" };
+        var first = await CurrentOfANewProcessAsync(args);
+        var second = await CurrentOfANewProcessAsync(args);
+
+        Assert.NotEqual(first.InstanceId, second.InstanceId);
+        Assert.True(second.InstanceId > first.InstanceId);
+        // Every data item UNAVAILABLE, then the machines' first values, all from sequence 1.
+        Assert.Equal(1, second.FirstSequence);
+        Assert.True(second.Observations > 20, $"{second.Observations} observations in the new instance's buffer");
+    }
+
+    /// <summary>Starts <c>mtc sim</c>, reads its current once, kills it.</summary>
+    private static async Task<(long InstanceId, long FirstSequence, int Observations)> CurrentOfANewProcessAsync(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mtc.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            Assert.NotNull(line);
+            using var http = new HttpClient { BaseAddress = new Uri(line[line.IndexOf("http://", StringComparison.Ordinal)..].Trim()) };
+            var current = XDocument.Parse(await http.GetStringAsync("current", timeout.Token));
+            var header = current.Descendants().Single(e => e.Name.LocalName == "Header");
+            return ((long)header.Attribute("instanceId")!, (long)header.Attribute("firstSequence")!,
+                current.Descendants().Count(e => e.Attribute("sequence") is not null));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
     }
 
     [Fact]

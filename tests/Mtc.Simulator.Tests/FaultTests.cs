@@ -33,6 +33,52 @@ public sealed class FaultTests
         Assert.NotEqual(after.Header.InstanceId, instanceId);
     }
 
+    [Theory]
+    [InlineData("cppagent")]
+    [InlineData("mtconnect.net")]
+    public async Task Restart_with_down_time_cuts_every_request_while_the_new_instance_fills_its_buffer(string quirks)
+    {
+        await using var agent = await TestAgent.StartAsync(new SimulatorOptions { Generate = 2, Speed = 50, Quirks = quirks });
+        var before = await agent.WaitForCurrentAsync(d => d.Header.NextSequence > 200);
+        var items = (await agent.ProbeAsync()).Devices.Sum(d => d.AllDataItems().Count());
+
+        var posted = DateTime.UtcNow;
+        using (var restart = await agent.Http.PostAsync("_sim/restart?down=1.5", null))
+        {
+            restart.EnsureSuccessStatusCode();
+        }
+
+        // Down: the connection is cut, as by an agent that is not listening yet.
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => agent.Http.GetAsync("current"));
+
+        // Back: a new instance whose first observations (every item UNAVAILABLE, then the last values, then new data)
+        // were in its buffer before anyone could read it.
+        StreamsDocument? after = null;
+        while (after is null)
+        {
+            try
+            {
+                after = await agent.StreamsAsync("current");
+            }
+            catch (HttpRequestException)
+            {
+                Assert.True(DateTime.UtcNow < posted + TestAgent.Patience, "still down");
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.True(DateTime.UtcNow >= posted.AddSeconds(1.5), "answered before the down time ended");
+        Assert.NotEqual(before.Header.InstanceId, after.Header.InstanceId);
+        Assert.Equal(1, after.Header.FirstSequence);
+        Assert.True(after.Header.NextSequence > 2 * items, $"{after.Header.NextSequence} observations, {items} data items");
+        var page = await agent.StreamsAsync("sample?from=1&count=1000");
+        Assert.Equal(1, page.Observations().Min(o => o.Sequence));
+        Assert.All(page.Observations().Where(o => o.Sequence <= items), o => Assert.True(o.IsUnavailable, $"{o.DataItemId} {o.Value}"));
+
+        using var bad = await agent.Http.PostAsync("_sim/restart?down=soon", null);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
     [Fact]
     public async Task Restart_and_drop_cut_open_streams()
     {

@@ -144,9 +144,11 @@ internal static class StreamsWriter
             WriteOptional(writer, "nativeCode", observation.NativeCode);
             WriteOptional(writer, "nativeSeverity", observation.NativeSeverity);
             WriteOptional(writer, "qualifier", observation.Qualifier);
-            if (agent.Version.HasConditionId && observation.Level is ConditionLevel.Warning or ConditionLevel.Fault)
+            // Required on Warning and Fault from 2.5, but written only as the source gave it: what the agent serves stays what
+            // the adapter sent, as the edge's own SHDR mapping records it (a known deviation, see docs/simulator.md).
+            if (agent.Version.HasConditionId)
             {
-                writer.WriteAttributeString("conditionId", observation.ConditionId ?? observation.NativeCode ?? observation.DataItemId);
+                WriteOptional(writer, "conditionId", observation.ConditionId);
             }
             if (!string.IsNullOrEmpty(observation.Value))
             {

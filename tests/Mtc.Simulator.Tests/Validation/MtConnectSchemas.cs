@@ -22,6 +22,8 @@ internal static class MtConnectSchemas
             "typed errors (2.6+) keep the errorCode every error had before 2.6, so clients that read the code from it still find it"),
         (v => v is "2.6" or "2.7", "The 'name' attribute is invalid - The value 'at' is invalid according to its datatype",
             "the 2.6+ QueryParameter name enumeration has no 'at', yet current?at= can be out of range: the parameter is named as asked"),
+        (v => v is "2.5" or "2.6" or "2.7", "The required attribute 'conditionId' is missing.",
+            "written only when the source gives one, so what the agent serves is what the adapter sent, as the edge's own SHDR mapping records it"),
     ];
 
     private static readonly ConcurrentDictionary<(string Version, string Document), Lazy<XmlSchemaSet>> Sets = new();
