@@ -204,6 +204,8 @@ internal sealed partial class AgentCollector
         long resumeAt;
         if (next == _session.Next)
         {
+            // A healthy idle agent: as good as a heartbeat for the source's status.
+            _source.LastData = time.GetUtcNow();
             return false;
         }
         if (next < _session.Next)

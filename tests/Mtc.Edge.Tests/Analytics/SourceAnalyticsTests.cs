@@ -159,7 +159,7 @@ public sealed class SourceAnalyticsTests : IDisposable
         var more = new List<OutboxEntry>();
         afterCrash.Observe(Machine, observations[firstActive + 201], Instance, more);
         Assert.DoesNotContain(Events(more), e => stillOpen.Contains(e.Id));
-        Assert.DoesNotContain("ended", System.Text.Encoding.UTF8.GetString(afterCrash.Save()), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"ended\":", System.Text.Encoding.UTF8.GetString(afterCrash.Save()), StringComparison.Ordinal);
     }
 
     private static List<Observation> OkumaObservations(Device device)
