@@ -4,7 +4,7 @@ namespace Mtc.Cli.Commands.Doctor.Checks;
 /// Passes a streaming body through unchanged while noting where UTF-8 byte order marks occur (a BOM split across two
 /// reads is found too), and ends the stream after <paramref name="maxBytes"/> so a run reads a bounded amount.
 /// </summary>
-internal sealed class StreamTap(Stream inner, long maxBytes) : Stream
+internal sealed class StreamTap(Stream inner, long maxBytes) : ReadOnlyWrapperStream(inner)
 {
     private const int MaxMarks = 100_000;
     private readonly List<long> _boms = [];
@@ -17,16 +17,12 @@ internal sealed class StreamTap(Stream inner, long maxBytes) : Stream
     /// <summary>Byte offsets of the BOMs seen (the offset of their first byte), at most 100,000.</summary>
     public IReadOnlyList<long> BomOffsets => _boms;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
         var allowed = Limit(count);
-        return allowed == 0 ? 0 : Note(buffer.AsSpan(offset, allowed), inner.Read(buffer, offset, allowed));
+        return allowed == 0 ? 0 : Note(buffer.AsSpan(offset, allowed), Inner.Read(buffer, offset, allowed));
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -37,12 +33,9 @@ internal sealed class StreamTap(Stream inner, long maxBytes) : Stream
             return 0;
         }
 
-        var n = await inner.ReadAsync(slice, cancellationToken).ConfigureAwait(false);
+        var n = await Inner.ReadAsync(slice, cancellationToken).ConfigureAwait(false);
         return Note(slice.Span, n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Limit(int count)
     {
@@ -76,23 +69,5 @@ internal sealed class StreamTap(Stream inner, long maxBytes) : Stream
 
         BytesRead += n;
         return n;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
