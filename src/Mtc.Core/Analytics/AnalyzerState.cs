@@ -23,8 +23,14 @@ internal sealed class AnalyzerState
     public DateTime Clock { get; set; }
     public long Ticks { get; set; }
     public bool Opening { get; set; } = true;
+
+    /// <summary>In the opening snapshot: a live (not UNAVAILABLE) value was seen at the clock's current time.</summary>
+    public bool OpeningLive { get; set; }
     public DateTime TimelineStart { get; set; }
     public long CurrentSequence { get; set; }
+
+    /// <summary>Timestamp of the last observation: a different one ends its timestamp group.</summary>
+    public DateTime GroupTime { get; set; }
 
     // Latest values of the items the rules read
     public string? Execution { get; set; }
@@ -47,6 +53,9 @@ internal sealed class AnalyzerState
     public OpenInterval? Status { get; set; }
     public Dictionary<string, long> StatusTicks { get; set; } = [];
     public OpenCycle? Cycle { get; set; }
+
+    /// <summary>Execution went ACTIVE but no cycle could open yet (no program, a manual mode): decided at the end of the timestamp group, or when a program or mode arrives.</summary>
+    public PendingCycleStart? PendingCycle { get; set; }
     public MachineCycle? HeldCycle { get; set; }
     public long HeldCycleEndTicks { get; set; }
     public MachineCycle? LastCycle { get; set; }
@@ -62,6 +71,9 @@ internal sealed class AnalyzerState
     public long LastIncrementTicks { get; set; }
     public long LastIncrementSequence { get; set; }
     public string? LastIncrementInstance { get; set; }
+
+    /// <summary>The clock stepped back since the last increment: the next one starts the clock again without a cycle.</summary>
+    public bool CounterSuspended { get; set; }
 
     /// <summary>Derived events not yet taken by <see cref="MachineAnalyzer.TakeEvents"/>.</summary>
     public List<MachineEvent> Pending { get; set; } = [];
@@ -91,6 +103,9 @@ internal sealed class OpenCycle
     public string Execution { get; set; } = "";
     public long ExecutionSinceTicks { get; set; }
     public long ActiveTicks { get; set; }
+
+    /// <summary>The machine status is ALARM since <see cref="ExecutionSinceTicks"/>: that time is interrupted, not active.</summary>
+    public bool InAlarm { get; set; }
     public long Parts { get; set; }
 
     // First part counted inside the cycle: a second increment splits the cycle there (programs looping on M99).
@@ -104,6 +119,12 @@ internal sealed class OpenCycle
     public bool Suspended { get; set; }
     public DateTime SuspendedAt { get; set; }
     public long SuspendedTicks { get; set; }
+}
+
+internal sealed class PendingCycleStart
+{
+    public OpenInterval Origin { get; set; } = new();
+    public bool StartObserved { get; set; }
 }
 
 internal sealed class OpenAlarm

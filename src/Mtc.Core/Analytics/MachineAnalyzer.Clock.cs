@@ -4,7 +4,7 @@ namespace Mtc.Core.Analytics;
 // input spans are all measured on it, so they add up exactly.
 public sealed partial class MachineAnalyzer
 {
-    private void AdvanceClock(DateTime timestamp)
+    private void AdvanceClock(DateTime timestamp, bool unavailable)
     {
         if (timestamp == default && _s.Started)
         {
@@ -16,16 +16,19 @@ public sealed partial class MachineAnalyzer
             _s.Started = true;
             _s.Clock = timestamp;
             _s.TimelineStart = timestamp;
+            _s.OpeningLive = !unavailable;
             return;
         }
 
         if (timestamp > _s.Clock)
         {
             var step = timestamp - _s.Clock;
-            if (_s.Opening && step > _options.OpeningGap)
+            if (_s.Opening && (unavailable || !_s.OpeningLive || step > _options.OpeningGap))
             {
-                // Still reading last-known values stamped when they last changed: state, not time.
+                // Still reading last-known values stamped when they last changed: state, not time. UNAVAILABLE
+                // values never end the snapshot, and the timeline starts at a live value, not at the stale ones.
                 Reanchor(timestamp);
+                _s.OpeningLive = !unavailable;
                 return;
             }
 
@@ -41,14 +44,20 @@ public sealed partial class MachineAnalyzer
             if (_s.Opening)
             {
                 Reanchor(timestamp);
+                _s.OpeningLive = !unavailable;
             }
-            else
+            else if (!unavailable || _s.Clock - timestamp > _options.UnavailableSkewTolerance)
             {
                 ResetClock(timestamp);
             }
-        }
 
-        // A small step back is jitter between clocks: the clock holds.
+            // UNAVAILABLE a few minutes behind: the agent's own clock stamping a disconnect; the clock holds.
+        }
+        else if (!unavailable)
+        {
+            // A small step back is jitter between clocks: the clock holds.
+            _s.OpeningLive = true;
+        }
     }
 
     /// <summary>Time-driven rules between the last observation and the one being applied.</summary>
@@ -75,7 +84,7 @@ public sealed partial class MachineAnalyzer
     {
         _s.Clock = timestamp;
         _s.TimelineStart = timestamp;
-        var open = new List<OpenInterval?> { _s.Status, _s.Cycle?.Origin, _s.DeclaredSetup, _s.DerivedSetup };
+        var open = new List<OpenInterval?> { _s.Status, _s.Cycle?.Origin, _s.PendingCycle?.Origin, _s.DeclaredSetup, _s.DerivedSetup };
         open.AddRange(_s.Alarms.Select(a => a.Origin));
         foreach (var interval in open)
         {
@@ -91,23 +100,61 @@ public sealed partial class MachineAnalyzer
         }
     }
 
-    /// <summary>A large step back: another recording or a restarted source. Nothing is counted for the jump.</summary>
+    /// <summary>
+    /// A large step back: another recording or a restarted source. Nothing is counted for the jump. What is open
+    /// (status, alarms, setups) ends where its timeline ended and goes on from the new time, so nothing ends before
+    /// it starts; the cycle is suspended.
+    /// </summary>
     private void ResetClock(DateTime timestamp)
     {
         SuspendCycle();
+        if (_s.CounterActive)
+        {
+            _s.CounterSuspended = true;
+        }
+
         if (_s.Status is { } status)
         {
-            if (status.StartTicks < _s.Ticks)
-            {
-                EmitStatus(status, _s.Clock, _s.Ticks, ongoing: false);
-                _s.Status = new OpenInterval { Kind = status.Kind, Start = timestamp, StartTicks = _s.Ticks, StartSequence = _seq, InstanceId = _s.InstanceId };
-            }
-            else
-            {
-                status.Start = timestamp;
-            }
+            _s.Status = Split(status, timestamp, s => EmitStatus(s, _s.Clock, _s.Ticks, ongoing: false));
+        }
+
+        foreach (var alarm in _s.Alarms)
+        {
+            var origin = alarm.Origin;
+            alarm.Origin = Split(origin, timestamp, _ => _s.Pending.Add(AlarmEvent(alarm, _s.Clock, ongoing: false)));
+        }
+
+        if (_s.DeclaredSetup is { } declared)
+        {
+            _s.DeclaredSetup = Split(declared, timestamp, s => EmitSetup(s, SetupSource.Declared, _s.Clock, _s.Ticks, ongoing: false));
+        }
+
+        if (_s.DerivedSetup is { } derived)
+        {
+            _s.DerivedSetup = Split(derived, timestamp, s => EmitSetup(s, SetupSource.Derived, _s.Clock, _s.Ticks, ongoing: false));
         }
 
         _s.Clock = timestamp;
+    }
+
+    /// <summary>Ends <paramref name="interval"/> at the clock (when it lasted) and returns its continuation from <paramref name="timestamp"/>.</summary>
+    private OpenInterval Split(OpenInterval interval, DateTime timestamp, Action<OpenInterval> emit)
+    {
+        if (interval.StartTicks == _s.Ticks)
+        {
+            interval.Start = timestamp;
+            return interval;
+        }
+
+        emit(interval);
+        return new OpenInterval
+        {
+            Kind = interval.Kind,
+            Start = timestamp,
+            StartTicks = _s.Ticks,
+            StartSequence = _seq,
+            InstanceId = _s.InstanceId,
+            Program = interval.Program,
+        };
     }
 }

@@ -12,6 +12,7 @@ public sealed partial class MachineAnalyzer
         }
 
         _s.Execution = value;
+        _s.PendingCycle = null;
         if (value == Model.Observation.UnavailableValue)
         {
             _s.ExecutionGap = true;
@@ -32,9 +33,9 @@ public sealed partial class MachineAnalyzer
         var cycle = _s.Cycle;
         if (cycle is { Suspended: true })
         {
-            if (!Execution.EndsCycle(value) && cycle.Program == _s.Program)
+            if (!Execution.EndsCycle(value) && cycle.Program == _s.Program && _s.Clock >= cycle.Origin.Start)
             {
-                // Back with the same program still running: the same cycle goes on.
+                // Back with the same program still running: the same cycle goes on (unless the clock is now behind its start).
                 cycle.Suspended = false;
                 cycle.Execution = value;
                 cycle.ExecutionSinceTicks = _s.Ticks;
@@ -64,8 +65,54 @@ public sealed partial class MachineAnalyzer
         if (value == Execution.Active)
         {
             // Seen leaving a stopped state: the start was observed. From nothing or across UNAVAILABLE it was not.
-            TryOpenCycle(startObserved: settled is not null && Execution.EndsCycle(settled) && !gap);
+            // Whether it opens is decided at the end of the timestamp group: its mode and program may come after it.
+            _s.PendingCycle = new PendingCycleStart
+            {
+                Origin = OpenHere("cycle"),
+                StartObserved = settled is not null && Execution.EndsCycle(settled) && !gap,
+            };
         }
+    }
+
+    private void OnControllerMode(string? value)
+    {
+        _s.ControllerMode = value;
+        OpenPendingCycle(endOfGroup: false);
+    }
+
+    /// <summary>
+    /// Opens the cycle that execution ACTIVE asked for, once a program is loaded outside the manual modes: at the end of
+    /// its timestamp group, or when the program or mode arrives while execution is still ACTIVE (within
+    /// <see cref="AnalyticsOptions.CycleStartWindow"/> it starts at the ACTIVE; later, there, as a partial cycle).
+    /// </summary>
+    private void OpenPendingCycle(bool endOfGroup)
+    {
+        if (_s.PendingCycle is not { } pending || _s.Cycle is not null || _s.Execution != Execution.Active || !CanOpenCycle())
+        {
+            return;
+        }
+
+        _s.PendingCycle = null;
+        if (endOfGroup || _s.Ticks - pending.Origin.StartTicks <= _options.CycleStartWindow.Ticks)
+        {
+            OpenCycle(pending.Origin, pending.StartObserved);
+        }
+        else
+        {
+            OpenCycle(OpenHere("cycle"), startObserved: false);
+        }
+    }
+
+    /// <summary>The end of a timestamp group (the next observation has another timestamp, or the input ended).</summary>
+    private void EndGroup()
+    {
+        if (_s.PendingCycle is null)
+        {
+            return;
+        }
+
+        OpenPendingCycle(endOfGroup: true);
+        UpdateStatus(_s.Ticks, _s.Clock);
     }
 
     private void OnProgram(string? value)
@@ -79,10 +126,16 @@ public sealed partial class MachineAnalyzer
         _s.Program = value;
         if (previous is null)
         {
+            OpenPendingCycle(endOfGroup: false);
             return;
         }
 
-        if (_s.Cycle is { } cycle)
+        if (_s.Cycle is { Suspended: false, Parts: 0 } opened && _s.Ticks - opened.Origin.StartTicks <= _options.CycleStartWindow.Ticks)
+        {
+            // The program arrived just after the ACTIVE that opened the cycle: it names that cycle.
+            opened.Program = value;
+        }
+        else if (_s.Cycle is { } cycle)
         {
             _s.Cycle = null;
             if (cycle.Suspended)
@@ -107,21 +160,27 @@ public sealed partial class MachineAnalyzer
         }
     }
 
+    private bool CanOpenCycle() =>
+        !(_items.Has.Contains(DataItemRole.Program) && _s.Program is null) && !Execution.IsManualMode(_s.ControllerMode);
+
     private void TryOpenCycle(bool startObserved)
     {
-        if ((_items.Has.Contains(DataItemRole.Program) && _s.Program is null) || Execution.IsManualMode(_s.ControllerMode))
+        if (CanOpenCycle())
         {
-            return;
+            OpenCycle(OpenHere("cycle"), startObserved);
         }
+    }
 
+    private void OpenCycle(OpenInterval origin, bool startObserved)
+    {
         EmitHeldCycle();
         _s.Cycle = new OpenCycle
         {
-            Origin = OpenHere("cycle"),
+            Origin = origin,
             Program = _s.Program,
             StartObserved = startObserved,
             Execution = Execution.Active,
-            ExecutionSinceTicks = _s.Ticks,
+            ExecutionSinceTicks = origin.StartTicks,
         };
         if (_s.DerivedSetup is not null)
         {
@@ -132,6 +191,7 @@ public sealed partial class MachineAnalyzer
     /// <summary>The source went away (UNAVAILABLE, agent restart, clock reset): the cycle waits for what comes back.</summary>
     private void SuspendCycle()
     {
+        _s.PendingCycle = null;
         if (_s.Cycle is { Suspended: false } cycle)
         {
             Accrue(cycle);
@@ -143,7 +203,7 @@ public sealed partial class MachineAnalyzer
 
     private void Accrue(OpenCycle cycle)
     {
-        if (cycle.Execution == Execution.Active)
+        if (cycle.Execution == Execution.Active && !cycle.InAlarm)
         {
             cycle.ActiveTicks += _s.Ticks - cycle.ExecutionSinceTicks;
         }
@@ -163,7 +223,9 @@ public sealed partial class MachineAnalyzer
             _s.DerivedSetupPendingCycle = null;
             if (closed.Completion == CycleCompletion.Completed && _s.DerivedSetup is { } setup)
             {
-                EmitSetup(setup, SetupSource.Derived, cycle.Origin.Start, cycle.Origin.StartTicks, ongoing: false);
+                // A cycle that started at an ACTIVE just before the setup's program change ends the setup where it began.
+                var (setupEnd, setupEndTicks) = cycle.Origin.StartTicks >= setup.StartTicks ? (cycle.Origin.Start, cycle.Origin.StartTicks) : (setup.Start, setup.StartTicks);
+                EmitSetup(setup, SetupSource.Derived, setupEnd, setupEndTicks, ongoing: false);
                 _s.DerivedSetup = null;
             }
         }

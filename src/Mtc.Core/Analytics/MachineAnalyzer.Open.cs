@@ -29,7 +29,7 @@ public sealed partial class MachineAnalyzer
 
         if (_s.Cycle is { Suspended: false } cycle && Due(cycle.Origin))
         {
-            var active = cycle.ActiveTicks + (cycle.Execution == Execution.Active ? _s.Ticks - cycle.ExecutionSinceTicks : 0);
+            var active = cycle.ActiveTicks + (cycle.Execution == Execution.Active && !cycle.InAlarm ? _s.Ticks - cycle.ExecutionSinceTicks : 0);
             Add(ref opened, CycleEvent(cycle, null, _s.Ticks, active, null, ongoing: true));
         }
 

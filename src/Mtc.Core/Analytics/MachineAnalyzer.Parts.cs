@@ -127,7 +127,7 @@ public sealed partial class MachineAnalyzer
 
     private void OnCounterIncrement(long delta)
     {
-        if (_s.CounterActive)
+        if (_s.CounterActive && !_s.CounterSuspended)
         {
             var ticks = _s.Ticks - _s.LastIncrementTicks;
             EmitCycle(new MachineCycle
@@ -147,6 +147,7 @@ public sealed partial class MachineAnalyzer
         }
 
         _s.CounterActive = true;
+        _s.CounterSuspended = false;
         _s.LastIncrement = _s.Clock;
         _s.LastIncrementTicks = _s.Ticks;
         _s.LastIncrementSequence = _seq;

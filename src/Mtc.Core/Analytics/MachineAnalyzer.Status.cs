@@ -73,6 +73,13 @@ public sealed partial class MachineAnalyzer
     private void UpdateStatus(long ticks, DateTime wall)
     {
         var status = ComputeStatus();
+        if (_s.Cycle is { Suspended: false } cycle && cycle.InAlarm != (status == MachineStatus.Alarm))
+        {
+            // Time in ALARM inside a cycle is interrupted time, not active time.
+            Accrue(cycle);
+            cycle.InAlarm = status == MachineStatus.Alarm;
+        }
+
         var current = _s.Status;
         if (current is null)
         {

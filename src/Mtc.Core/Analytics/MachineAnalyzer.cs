@@ -121,7 +121,13 @@ public sealed partial class MachineAnalyzer
         _s.Observations++;
         _seq = observation.Sequence > 0 ? observation.Sequence : _s.Observations;
         _s.CurrentSequence = _seq;
-        AdvanceClock(observation.Timestamp);
+        if (observation.Timestamp != default && observation.Timestamp != _s.GroupTime)
+        {
+            EndGroup();
+            _s.GroupTime = observation.Timestamp;
+        }
+
+        AdvanceClock(observation.Timestamp, observation.IsUnavailable);
         if (restarted)
         {
             // Agent restart: whether the cycle went on while it was down is known only from what comes back.
@@ -150,6 +156,7 @@ public sealed partial class MachineAnalyzer
         }
 
         _seq = _s.CurrentSequence;
+        EndGroup();
         if (_s.Cycle is { } cycle)
         {
             _s.Cycle = null;
@@ -200,7 +207,7 @@ public sealed partial class MachineAnalyzer
                 OnExecution(Live(o.Value) ?? Observation.UnavailableValue);
                 break;
             case DataItemRole.ControllerMode:
-                _s.ControllerMode = Live(o.Value);
+                OnControllerMode(Live(o.Value));
                 break;
             case DataItemRole.FunctionalMode:
                 OnFunctionalMode(Live(o.Value));

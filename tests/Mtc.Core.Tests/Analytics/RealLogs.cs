@@ -21,19 +21,34 @@ internal static class RealLogs
         return MtConnectXml.ReadDevices(file).Devices.Single(d => d.Name == name);
     }
 
-    public static TextReader Open(string gzPath) =>
-        new StreamReader(new GZipStream(File.OpenRead(gzPath), CompressionMode.Decompress));
+    public static string HurcoLog => Path("nist-smstestbed", "raw", "Hurco01", "Hurco01-20170518-20170519.txt");
 
-    public static List<Observation> Observations(string gzPath, Device device)
+    /// <summary>A log, plain or gzip.</summary>
+    public static TextReader Open(string path) => path.EndsWith(".gz", StringComparison.Ordinal)
+        ? new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress))
+        : new StreamReader(File.OpenRead(path));
+
+    /// <summary>Every line of a log, plain or gzip.</summary>
+    public static List<string> Lines(string path)
     {
-        using var log = Open(gzPath);
-        return new ShdrDeviceFeed(device).Read(log).ToList();
+        using var log = Open(path);
+        var lines = new List<string>();
+        while (log.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
     }
 
-    public static AnalysisRun Analyze(string gzPath, Device device, AnalyticsOptions? options = null)
+    /// <summary>Log lines (real, or real ones edited by a test) read with the product's SHDR feed.</summary>
+    public static List<Observation> Observations(IEnumerable<string> lines, Device device) =>
+        new ShdrDeviceFeed(device).Read(new StringReader(string.Join('\n', lines))).ToList();
+
+    public static AnalysisRun Analyze(IEnumerable<Observation> observations, Device device, AnalyticsOptions? options = null)
     {
         var analyzer = new MachineAnalyzer(device, options);
-        foreach (var observation in Observations(gzPath, device))
+        foreach (var observation in observations)
         {
             analyzer.Observe(observation);
         }
@@ -41,6 +56,15 @@ internal static class RealLogs
         analyzer.Finish();
         return new AnalysisRun(analyzer, analyzer.TakeEvents());
     }
+
+    public static List<Observation> Observations(string gzPath, Device device)
+    {
+        using var log = Open(gzPath);
+        return new ShdrDeviceFeed(device).Read(log).ToList();
+    }
+
+    public static AnalysisRun Analyze(string gzPath, Device device, AnalyticsOptions? options = null) =>
+        Analyze(Observations(gzPath, device), device, options);
 
     /// <summary>
     /// Analyses <paramref name="stream"/> as a crash would cut it: the first <paramref name="split"/> observations, the
