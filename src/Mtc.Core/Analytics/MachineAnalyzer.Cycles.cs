@@ -11,6 +11,9 @@ public sealed partial class MachineAnalyzer
             return;
         }
 
+        // Execution moves on within the ACTIVE's timestamp group (a replay or a buffer played at once): the cycle is
+        // decided on what the group has shown so far, so a whole cycle inside one group is still counted.
+        DecidePendingCycle();
         _s.Execution = value;
         _s.PendingCycle = null;
         if (value == Model.Observation.UnavailableValue)
@@ -104,7 +107,13 @@ public sealed partial class MachineAnalyzer
     }
 
     /// <summary>The end of a timestamp group (the next observation has another timestamp, or the input ended).</summary>
-    private void EndGroup()
+    private void EndGroup() => DecidePendingCycle();
+
+    /// <summary>
+    /// Decides a pending cycle start on what is known now: at the end of its timestamp group, or earlier when something
+    /// the cycle is made of (an execution change, a part) comes within the group.
+    /// </summary>
+    private void DecidePendingCycle()
     {
         if (_s.PendingCycle is null)
         {

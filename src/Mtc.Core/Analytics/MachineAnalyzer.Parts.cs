@@ -80,6 +80,8 @@ public sealed partial class MachineAnalyzer
 
     private void AttributeParts(long delta)
     {
+        // A part counted in the ACTIVE's timestamp group belongs to the cycle that ACTIVE opens.
+        DecidePendingCycle();
         if (_s.Cycle is { Suspended: false } cycle)
         {
             Accrue(cycle);

@@ -174,13 +174,16 @@ public sealed class ShdrWireParityTests : IDisposable
             Assert.Equal(goneDirect.Select(Project).Order(StringComparer.Ordinal), goneAgent.Select(Project).Order(StringComparer.Ordinal));
 
             // The analyzer sees the same values from both: the same closed events (what the agent's current snapshot held
-            // before the adapter's first line is left out), with the same data apart from durations.
+            // before the adapter's first line is left out), with the same data apart from durations. The first line brings
+            // ACTIVE and program O1234 in one timestamp group: a cycle opens there, not seen starting (the first value), so it
+            // ends partial, with the part counted before READY; it is sent once the part-attribution window has passed.
             var firstData = fromAgent[0].GetProperty("timestamp").GetDateTimeOffset();
             string[] closed =
             [
                 "status status=ACTIVE", "part count=1 counter=1 reset=False",
                 "alarm conditionType=SYSTEM dataItemId=d1_sys level=FAULT message=Overheat nativeCode=E42 nativeSeverity=2 ongoing=False",
-                "status status=ALARM", "status status=IDLE", "status status=OFFLINE", "status status=ACTIVE",
+                "status status=ALARM", "status status=IDLE", "status status=OFFLINE", "cycle completion=partial parts=1 program=O1234",
+                "status status=ACTIVE",
             ];
             Assert.Equal(closed, await WaitForAsync(() => ClosedEvents("direct", DateTimeOffset.MinValue), closed.Length));
             Assert.Equal(closed, await WaitForAsync(() => ClosedEvents("agent", firstData), closed.Length));
