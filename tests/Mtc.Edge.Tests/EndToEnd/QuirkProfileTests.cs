@@ -140,7 +140,7 @@ public sealed class QuirkProfileTests
     /// Every sequence from the first streamed one to the last delivered is delivered once or inside a gap, and the gaps'
     /// missed counts add up to exactly the absent ones.
     /// </summary>
-    internal static void AssertDeliveredOrInExactGaps(Pipeline p, long first)
+    private static void AssertDeliveredOrInExactGaps(Pipeline p, long first)
     {
         var instance = p.CloudObservations().Keys.Select(k => k.Instance).Distinct().Single();
         var last = p.CloudObservations().Keys.Max(k => k.Seq);

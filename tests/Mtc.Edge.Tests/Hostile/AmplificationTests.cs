@@ -10,7 +10,7 @@ using static Mtc.Edge.Tests.Hostile.HostileEdge;
 namespace Mtc.Edge.Tests.Hostile;
 
 /// <summary>
-/// Issue 16, amplification past the quota: a probe of 2,000 tiny devices once made 2,000 device model records each
+/// Amplification past the quota: a probe of 2,000 tiny devices once made 2,000 device model records each
 /// holding the whole probe. Each machine's model record now holds its own device, and the outbox stays within a 64 MiB
 /// quota with the edge's memory bounded and its status page answering.
 /// </summary>

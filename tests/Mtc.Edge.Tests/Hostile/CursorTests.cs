@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -25,7 +24,7 @@ public sealed partial class CursorTests
             // 10 new sequences, the 30 before the cursor again, each twice; nextSequence back to 5, negative, or from.
             var said = (n % 3) switch { 0 => 5, 1 => -7, _ => from };
             var sequences = Enumerable.Range(0, 40).Select(i => from - 30 + i).Where(s => s >= 3).SelectMany(s => new[] { s, s });
-            return r.DocumentAsync(Page(TinyAgentDocuments.InstanceId, said, from + 9, sequences));
+            return r.DocumentAsync(TinyAgentDocuments.Sample(said, from + 9, sequences));
         }));
         await using var edge = await HostileEdge.ForAgentAsync(agent.BaseUri);
         await edge.WaitForSourceAsync(s => HostileEdge.Observations(s) >= 400, Wait, "400 observations");
@@ -63,14 +62,14 @@ public sealed partial class CursorTests
                 // The first run: pages of 10 sequences through 202, then the agent restarts keeping its instanceId.
                 if (from <= 200)
                 {
-                    return r.DocumentAsync(Page(TinyAgentDocuments.InstanceId, from + 10, from + 9, Enumerable.Range((int)from, 10).Select(s => (long)s)));
+                    return r.DocumentAsync(TinyAgentDocuments.Sample(from + 10, from + 9, Enumerable.Range((int)from, 10).Select(s => (long)s)));
                 }
                 Volatile.Write(ref restarted, 1);
             }
             // The new run holds 1..49: current shows it, a from beyond it is OUT_OF_RANGE.
-            return r.Is("current") ? r.DocumentAsync(Page(TinyAgentDocuments.InstanceId, 50, 49, []))
+            return r.Is("current") ? r.DocumentAsync(TinyAgentDocuments.Sample(50, 49, []))
                 : from > 49 ? r.DocumentAsync(OutOfRange(from))
-                : r.DocumentAsync(Page(TinyAgentDocuments.InstanceId, 50, 49, Enumerable.Range((int)from, (int)(50 - from)).Select(s => (long)s)));
+                : r.DocumentAsync(TinyAgentDocuments.Sample(50, 49, Enumerable.Range((int)from, (int)(50 - from)).Select(s => (long)s)));
         });
         await using var edge = await HostileEdge.ForAgentAsync(agent.BaseUri);
         await edge.WaitForSourceAsync(s => s.TryGetProperty("instanceId", out var i) && i.GetString() == "1700000000~1" && s.GetProperty("nextSequence").GetInt64() == 50,
@@ -95,19 +94,6 @@ public sealed partial class CursorTests
 
     [GeneratedRegex(@"[?&]from=(-?\d+)")]
     private static partial Regex FromParameter();
-
-    private static string Page(long instance, long next, long last, IEnumerable<long> sequences)
-    {
-        var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture,
-            $"""<?xml version="1.0" encoding="UTF-8"?><MTConnectStreams xmlns="urn:mtconnect.org:MTConnectStreams:2.5"><Header creationTime="{now}" sender="hostile" instanceId="{instance}" version="2.5.0.0" bufferSize="131072" firstSequence="1" lastSequence="{last}" nextSequence="{next}"/><Streams><DeviceStream name="M1" uuid="u-1"><ComponentStream component="Device" name="M1" componentId="d1"><Events>""");
-        foreach (var s in sequences)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"""<Execution dataItemId="d1_exec" timestamp="{now}" sequence="{s}">ACTIVE</Execution>""");
-        }
-        return sb.Append("</Events></ComponentStream></DeviceStream></Streams></MTConnectStreams>").ToString();
-    }
 
     private static string OutOfRange(long from)
     {

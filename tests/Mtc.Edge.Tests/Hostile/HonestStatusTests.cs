@@ -6,7 +6,7 @@ using static Mtc.Edge.Tests.Hostile.HostileEdge;
 namespace Mtc.Edge.Tests.Hostile;
 
 /// <summary>
-/// Issue 16, honest status: a source whose probe succeeds but whose stream is silent, or floods garbage, delivers no
+/// Honest status: a source whose probe succeeds but whose stream is silent, or floods garbage, delivers no
 /// valid data; once that has lasted its silence limit it is <c>failing</c> in <c>/api/status</c> with the reason, and red
 /// on the status page, instead of <c>connected</c> with no error.
 /// </summary>

@@ -7,7 +7,7 @@ using static Mtc.Edge.Tests.Hostile.HostileEdge;
 namespace Mtc.Edge.Tests.Hostile;
 
 /// <summary>
-/// Issue 16, reconnect storms: a source that ends every stream or connection at once is tried with growing backoff (it
+/// Reconnect storms: a source that ends every stream or connection at once is tried with growing backoff (it
 /// starts over only after 30 s of data), a flapping adapter writes one UNAVAILABLE set (after the grace period, stamped
 /// with the first loss) instead of one per disconnect, and an over-long SHDR line is skipped and counted, not a reason to
 /// drop the connection.

@@ -7,7 +7,7 @@ using static Mtc.Edge.Tests.Hostile.HostileEdge;
 namespace Mtc.Edge.Tests.Hostile;
 
 /// <summary>
-/// Issue 16, a hang that looks healthy: an answer that starts and then says nothing holds no request past its timeout
+/// A hang that looks healthy: an answer that starts and then says nothing holds no request past its timeout
 /// (the silence limit, 3× heartbeat + interval, for a sample; the request timeout, whole body included, for a probe),
 /// and the source is failing with the reason meanwhile.
 /// </summary>

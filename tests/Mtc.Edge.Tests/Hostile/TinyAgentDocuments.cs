@@ -44,6 +44,25 @@ internal static class TinyAgentDocuments
     }
 
     /// <summary>
+    /// A sample page of machine M1 as the test dictates it: the header's <paramref name="next"/> and <paramref name="last"/>
+    /// whatever they should be, and one Execution observation per entry of <paramref name="sequences"/> (repeats included).
+    /// </summary>
+    public static string Sample(long next, long last, IEnumerable<long> sequences)
+    {
+        var now = Now;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <MTConnectStreams xmlns="urn:mtconnect.org:MTConnectStreams:2.5"><Header creationTime="{now}" sender="hostile" instanceId="{InstanceId}" version="2.5.0.0" bufferSize="131072" firstSequence="1" lastSequence="{last}" nextSequence="{next}"/><Streams><DeviceStream name="M1" uuid="u-1"><ComponentStream component="Device" name="M1" componentId="d1"><Events>
+            """);
+        foreach (var s in sequences)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<Execution dataItemId=\"d1_exec\" timestamp=\"{now}\" sequence=\"{s}\">ACTIVE</Execution>");
+        }
+        return sb.Append("</Events></ComponentStream></DeviceStream></Streams></MTConnectStreams>").ToString();
+    }
+
+    /// <summary>
     /// Answers probe and current as a valid agent of <paramref name="devices"/> machines; a sample request goes to
     /// <paramref name="sample"/>.
     /// </summary>

@@ -7,7 +7,7 @@ using static Mtc.Edge.Tests.Hostile.HostileEdge;
 namespace Mtc.Edge.Tests.Hostile;
 
 /// <summary>
-/// Issue 16, unbounded memory: answers far larger than the document limit (a 1.5 GB probe, chunked or declared; a
+/// Unbounded memory: answers far larger than the document limit (a 1.5 GB probe, chunked or declared; a
 /// sample "stream" with no boundary that keeps sending; stream parts over the limit) are refused while they arrive,
 /// the source is failing with the reason, the edge's peak RSS stays under 500 MB, and it collects again as soon as the
 /// source behaves (the hostile agent then proxies a real simulator).
