@@ -92,18 +92,16 @@ internal sealed partial class AgentCollector
         }
     }
 
+    /// <summary>How long to wait before asking an agent that had nothing new again: <c>Interval</c>, at least 100 ms.</summary>
+    private TimeSpan PollInterval => options.Interval < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : options.Interval;
+
+    /// <summary>Polls: each backlog is followed page after page at once (<see cref="CatchUpAsync"/>), then every interval.</summary>
     private async Task PollAsync(CancellationToken ct)
     {
-        var interval = options.Interval < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : options.Interval;
         while (!ct.IsCancellationRequested)
         {
-            var (doc, _) = await agent.GetAsync(SampleQuery(stream: false), ct).ConfigureAwait(false);
-            var got = await HandleAsync(doc, streaming: false, ct).ConfigureAwait(false);
-            if (got < _count)
-            {
-                // A short page (or nothing new): caught up. A full page is followed at once from its last observation.
-                await Task.Delay(interval, time, ct).ConfigureAwait(false);
-            }
+            await CatchUpAsync(ct).ConfigureAwait(false);
+            await Task.Delay(PollInterval, time, ct).ConfigureAwait(false);
         }
     }
 

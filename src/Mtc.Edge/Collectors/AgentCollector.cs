@@ -81,7 +81,6 @@ internal sealed partial class AgentCollector(
     /// </summary>
     private async Task<bool> StreamUntilFailureAsync(CancellationToken ct)
     {
-        var idle = options.Interval < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : options.Interval;
         while (!ct.IsCancellationRequested)
         {
             StreamEnd end;
@@ -101,7 +100,7 @@ internal sealed partial class AgentCollector(
                     await CatchUpAsync(ct).ConfigureAwait(false);
                     break;
                 case StreamEnd.Idle:
-                    await Task.Delay(idle, time, ct).ConfigureAwait(false);
+                    await Task.Delay(PollInterval, time, ct).ConfigureAwait(false);
                     break;
                 default:
                     _source.State = "reconnecting";
