@@ -62,8 +62,14 @@ public sealed class AgentSourceOptions
     /// <summary>The agent's base URL, e.g. http://127.0.0.1:5000 (a device path such as /M1 may follow).</summary>
     public string Url { get; set; } = "";
 
-    /// <summary>The <c>interval</c> of the streaming sample request: the agent sends at most one part per interval.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// The <c>interval</c> of the streaming sample request: the agent sends new data at once, then waits at most this long
+    /// before the next part. Short, as cppagent advises for streaming: data reaches the edge within it.
+    /// </summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long to wait before asking an agent that had nothing new again, when polling (or after an idle stream ended).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The <c>heartbeat</c> the agent is asked for; silence beyond three heartbeats means the connection is dead.</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(10);

@@ -96,6 +96,10 @@ public static class EdgeOptionsValidator
         {
             errors.Add($"{at}:Interval must not be negative.");
         }
+        if (a.PollInterval < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add($"{at}:PollInterval must be at least 100 ms.");
+        }
         if (a.Heartbeat < TimeSpan.FromMilliseconds(100))
         {
             errors.Add($"{at}:Heartbeat must be at least 100 ms.");

@@ -92,8 +92,8 @@ internal sealed partial class AgentCollector
         }
     }
 
-    /// <summary>How long to wait before asking an agent that had nothing new again: <c>Interval</c>, at least 100 ms.</summary>
-    private TimeSpan PollInterval => options.Interval < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : options.Interval;
+    /// <summary>How long to wait before asking an agent that had nothing new again.</summary>
+    private TimeSpan PollInterval => options.PollInterval;
 
     /// <summary>Polls: each backlog is followed page after page at once (<see cref="CatchUpAsync"/>), then every interval.</summary>
     private async Task PollAsync(CancellationToken ct)

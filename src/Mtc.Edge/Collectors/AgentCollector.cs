@@ -75,7 +75,7 @@ internal sealed partial class AgentCollector(
 
     /// <summary>
     /// Streams from the cursor, request after request, until one fails (it throws) or the agent cannot stream (returns
-    /// false: poll instead). An idle agent's "nothing new" is asked again after <c>Interval</c>; a stream the agent ended is
+    /// false: poll instead). An idle agent's "nothing new" is asked again after <c>PollInterval</c>; a stream the agent ended is
     /// asked again after the reconnect backoff (so an agent that ends every stream at once is not stormed); a stream that
     /// left out sequences the agent still holds is caught up by polling before streaming again.
     /// </summary>

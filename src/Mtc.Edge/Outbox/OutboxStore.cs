@@ -19,6 +19,7 @@ internal sealed partial class OutboxStore : IDisposable
     private readonly string _walPath;
     private long _lastSeq;
     private long _pinnedThrough;
+    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private OutboxStore(SqliteConnection db, QuotaBudget budget, TimeProvider time, string streamId)
     {
@@ -34,6 +35,15 @@ internal sealed partial class OutboxStore : IDisposable
     public string StreamId { get; }
 
     public string Path => _db.DataSource;
+
+    /// <summary>
+    /// Completes when records are appended after it was read: the uplink reads it before a batch, so an append that comes
+    /// after the batch was read wakes it at once, with no polling.
+    /// </summary>
+    public Task Appended
+    {
+        get { lock (_gate) { return _appended.Task; } }
+    }
 
     /// <summary>The highest seq ever assigned (0 when none).</summary>
     public long LastSeq
@@ -115,6 +125,9 @@ internal sealed partial class OutboxStore : IDisposable
             if (last > _lastSeq)
             {
                 _lastSeq = last;
+                var appended = _appended;
+                _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                appended.SetResult();
             }
             return _lastSeq;
         }

@@ -17,7 +17,8 @@ internal sealed class UplinkService(
     OutboxStore outbox, CloudClient cloud, EdgeState state, EdgeMetrics metrics, IOptions<EdgeOptions> options,
     TimeProvider time, ILogger<UplinkService> log) : BackgroundService
 {
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
+    /// <summary>An idle uplink wakes when records are appended; this only bounds how late a changed machine list registers.</summary>
+    private static readonly TimeSpan IdleWake = TimeSpan.FromSeconds(1);
     private readonly EdgeOptions _options = options.Value;
     private readonly Backoff _backoff = new(TimeSpan.FromSeconds(1), options.Value.Cloud.MaxBackoff);
     private int _registeredVersion = -1;
@@ -108,15 +109,21 @@ internal sealed class UplinkService(
             }
         }
 
+        // Read before the batch: an append after the read completes it, so an empty outbox is waited on without a gap.
+        var appended = outbox.Appended;
         // The batch stays pinned (out of the quota's reach) from its reading until the cloud's answer is handled.
         var batch = outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true);
+        if (batch.Count == 0)
+        {
+            outbox.Unpin();
+            up.State = "idle";
+            // Whatever arrives while idle goes at once, in a small batch; under load, records gather while a batch is in flight.
+            await Task.WhenAny(appended, Task.Delay(IdleWake, time, ct)).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            return TimeSpan.Zero;
+        }
         try
         {
-            if (batch.Count == 0)
-            {
-                up.State = "idle";
-                return IdlePoll;
-            }
             return await SendAsync(batch, ct).ConfigureAwait(false);
         }
         finally

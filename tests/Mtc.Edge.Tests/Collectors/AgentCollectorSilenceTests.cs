@@ -35,7 +35,7 @@ public sealed class AgentCollectorSilenceTests : IDisposable
             {
                 Id = "e1",
                 DataDirectory = "./data",
-                Agents = new[] { new { Url = sim.BaseAddress.ToString(), Interval = "00:00:00.1", Heartbeat = "00:00:01", Count = 1000 } },
+                Agents = new[] { new { Url = sim.BaseAddress.ToString(), Interval = "00:00:00.1", PollInterval = "00:00:00.1", Heartbeat = "00:00:01", Count = 1000 } },
                 Http = new { Urls = "http://127.0.0.1:0" },
             },
         }));

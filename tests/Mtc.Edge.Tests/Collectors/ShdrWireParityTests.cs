@@ -133,7 +133,7 @@ public sealed class ShdrWireParityTests : IDisposable
             Adapter = $"127.0.0.1:{((IPEndPoint)agentAdapter.LocalEndpoint).Port}",
         });
         var direct = await StartEdgeAsync("direct", new { Host = "127.0.0.1", Port = ((IPEndPoint)edgeAdapter.LocalEndpoint).Port, Devices = devices, Timeout = "00:00:30" }, null);
-        var viaAgent = await StartEdgeAsync("agent", null, new { Url = simulator.BaseAddress.ToString(), Interval = "00:00:00.1", Heartbeat = "00:00:02", Count = 1000 });
+        var viaAgent = await StartEdgeAsync("agent", null, new { Url = simulator.BaseAddress.ToString(), Interval = "00:00:00.1", PollInterval = "00:00:00.1", Heartbeat = "00:00:02", Count = 1000 });
         try
         {
             // The agent collector has stored the device model and the current snapshot: what it collects from now on is the adapter's.

@@ -67,17 +67,54 @@ internal sealed partial class Pipeline : IAsyncDisposable
                 Id = "plant-1",
                 DataDirectory = "./edge-data",
                 Cloud = new { Url = cloudUrl ?? CloudUri.ToString(), BatchMaxRecords = batchMaxRecords, Timeout = "00:00:10", MaxBackoff = "00:00:02" },
-                Agents = new[] { new { Url = SimUri.ToString(), Interval = "00:00:00.1", Heartbeat = heartbeat, Count = count, Streaming = streaming } },
+                Agents = new[] { new { Url = SimUri.ToString(), Interval = "00:00:00.1", PollInterval = "00:00:00.1", Heartbeat = heartbeat, Count = count, Streaming = streaming } },
                 Outbox = new { MaxBytes = maxBytes, Synchronous = "NORMAL" },
                 Http = new { Urls = "http://127.0.0.1:0" },
             },
         };
+        return await StartEdgeOnAsync(config);
+    }
+
+    private async Task<Uri> StartEdgeOnAsync(object config)
+    {
         var path = _dir.Sub("edge.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config));
         Edge = Track(ChildProcess.Start("edge", "mtc.dll", ["edge", "--config", path],
             new Dictionary<string, string> { ["Edge__Cloud__ApiKey"] = _apiKey ?? "none" }));
         EdgeUri = await Edge.ListeningOnAsync(StartTimeout);
         return EdgeUri;
+    }
+
+    /// <summary>Starts the edge with every setting a user need not give at its default: the agent's URL and the cloud's only.</summary>
+    public async Task<Uri> StartEdgeWithDefaultsAsync()
+    {
+        var config = new
+        {
+            Edge = new
+            {
+                Id = "plant-1",
+                Cloud = new { Url = CloudUri.ToString() },
+                Agents = new[] { new { Url = SimUri.ToString() } },
+                Http = new { Urls = "http://127.0.0.1:0" },
+            },
+        };
+        return await StartEdgeOnAsync(config);
+    }
+
+    /// <summary>Starts the edge at default settings on one SHDR adapter (the edge is the agent of <paramref name="device"/>).</summary>
+    public async Task<Uri> StartEdgeOnAdapterAsync(int port, string devices, string device)
+    {
+        var config = new
+        {
+            Edge = new
+            {
+                Id = "plant-1",
+                Cloud = new { Url = CloudUri.ToString() },
+                Adapters = new[] { new { Host = "127.0.0.1", Port = port, Devices = devices, Device = device } },
+                Http = new { Urls = "http://127.0.0.1:0" },
+            },
+        };
+        return await StartEdgeOnAsync(config);
     }
 
     public async Task<JsonElement> EdgeStatusAsync() =>

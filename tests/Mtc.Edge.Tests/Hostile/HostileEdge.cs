@@ -32,7 +32,7 @@ internal sealed class HostileEdge : IAsyncDisposable
         Uri agent, long maxBytes = 1L << 30, string requestTimeout = "00:00:30", string heartbeat = "00:00:01", long? maxDocumentBytes = null) =>
         StartAsync(new
         {
-            Agents = new[] { new { Url = agent.ToString(), Interval = "00:00:00.1", Heartbeat = heartbeat, Count = 1000, RequestTimeout = requestTimeout } },
+            Agents = new[] { new { Url = agent.ToString(), Interval = "00:00:00.1", PollInterval = "00:00:00.1", Heartbeat = heartbeat, Count = 1000, RequestTimeout = requestTimeout } },
             Outbox = new { MaxBytes = maxBytes, Synchronous = "NORMAL" },
         }, maxDocumentBytes);
 

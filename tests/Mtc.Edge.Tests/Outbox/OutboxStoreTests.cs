@@ -64,6 +64,24 @@ public sealed class OutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public void Appended_completes_on_the_next_append_of_records_only()
+    {
+        using var store = OutboxStore.Open(_dir.Path, 1L << 30);
+        var before = store.Appended;
+        store.Append("agent", new SourceCursor("7", 5), []); // a cursor alone is nothing to send
+        Assert.False(before.IsCompleted);
+        store.Append("agent", new SourceCursor("7", 6), [Sample("M1", 5)]);
+        Assert.True(before.IsCompletedSuccessfully);
+        // The uplink reads it again before its next batch: that one waits for the next append.
+        var after = store.Appended;
+        Assert.False(after.IsCompleted);
+        store.DeleteThrough(store.LastSeq);
+        Assert.False(after.IsCompleted);
+        store.Append("agent", new SourceCursor("7", 7), [Sample("M1", 6)]);
+        Assert.True(after.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void Cursor_keeps_analytics_state()
     {
         using (var store = OutboxStore.Open(_dir.Path, 1L << 30))
