@@ -67,7 +67,16 @@ internal sealed class ApiKeyAuthentication(
             .ExecuteAsync(Context).ConfigureAwait(false);
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => Problems.Forbidden().ExecuteAsync(Context);
+    /// <summary>403 naming the scopes the route needs (its policies are named after them) and those the key has.</summary>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var needed = (Context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() ?? [])
+            .Select(a => a.Policy).OfType<string>()
+            .SelectMany(p => p == AuthSetup.SetupPolicy ? [Scopes.EdgeIngest, Scopes.ExtWrite] : new[] { p })
+            .Distinct(StringComparer.Ordinal).ToList();
+        var has = Context.User.FindAll(ScopeClaim).Select(c => c.Value).ToList();
+        return Problems.Forbidden(needed, has).ExecuteAsync(Context);
+    }
 }
 
 internal static class ClaimsPrincipalExtensions

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -37,14 +39,15 @@ internal static class EventsApi
     }
 
     internal static async Task<Results<Ok<EventPage>, ProblemHttpResult>> GetAsync(
-        ClaimsPrincipal user, ICloudStore store, string? cursor, string? type, int? limit, CancellationToken ct)
+        ClaimsPrincipal user, ICloudStore store, string? cursor, string? type,
+        [Range(1, QueryParsing.MaxLimit), DefaultValue(QueryParsing.DefaultLimit)] int? limit, CancellationToken ct)
     {
         long after = 0;
         if (!string.IsNullOrEmpty(cursor) && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
         {
             return Problems.Invalid($"cursor: '{cursor}' is not a cursor this API gave out.", QueryParsing.Param("cursor"));
         }
-        if (!QueryParsing.TryLimit(limit, 100, 1000, out var take, out var problem))
+        if (!QueryParsing.TryLimit(limit, QueryParsing.DefaultLimit, QueryParsing.MaxLimit, out var take, out var problem))
         {
             return problem!;
         }

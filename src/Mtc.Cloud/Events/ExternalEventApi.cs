@@ -43,14 +43,19 @@ internal static class ExternalEventApi
         HttpRequest request, ICloudStore store, TimeProvider time, IOptions<CloudOptions> options, CancellationToken ct)
     {
         var key = request.Headers["Idempotency-Key"].ToString();
-        if (key.Length is 0 or > 255 || key.Any(ch => ch is < '!' or > '~'))
+        if (key.Length == 0)
         {
             return Problems.IdempotencyKeyMissing();
+        }
+        if (key.Length > 255 || key.Any(ch => ch is < '!' or > '~'))
+        {
+            return Problems.IdempotencyKeyInvalid(key.Length);
         }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct).ConfigureAwait(false);
         var body = buffer.ToArray();
         ExternalEvent ev;
+        string fingerprint;
         try
         {
             using var doc = JsonDocument.Parse(body);
@@ -59,6 +64,7 @@ internal static class ExternalEventApi
                 return problem;
             }
             ev = parsed!;
+            fingerprint = Fingerprint(Route, doc.RootElement);
         }
         catch (JsonException e)
         {
@@ -68,7 +74,7 @@ internal static class ExternalEventApi
         var tenant = request.HttpContext.User.Tenant();
         var now = time.GetUtcNow();
         var lease = TimeSpan.FromSeconds(options.Value.IdempotencyInFlightLeaseSeconds);
-        var begin = await store.BeginIdempotentAsync(tenant, key, Fingerprint(Route, body), now,
+        var begin = await store.BeginIdempotentAsync(tenant, key, fingerprint, now,
             now.AddHours(-options.Value.IdempotencyKeyHours), now - lease, ct).ConfigureAwait(false);
         switch (begin.State)
         {
@@ -105,21 +111,31 @@ internal static class ExternalEventApi
     }
 
     /// <summary>
-    /// 409 for a key another request holds, with <c>Retry-After</c>: the seconds until that claim's lease ends, at most
-    /// one lease (a claim made after this request read the clock is younger than "now").
+    /// 409 for a key another request holds. <c>Retry-After</c> is one second: the first request usually ends within it, and
+    /// a retry then gets its stored response. <c>leaseEndsInSeconds</c> says when a claim whose request died is taken over
+    /// (at most one lease: a claim made after this request read the clock is younger than "now").
     /// </summary>
     private static ProblemHttpResult InFlight(HttpRequest request, TimeSpan untilLeaseEnds, TimeSpan lease)
     {
-        var seconds = Math.Clamp((long)Math.Ceiling(untilLeaseEnds.TotalSeconds), 1, Math.Max(1, (long)Math.Ceiling(lease.TotalSeconds)));
-        request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return Problems.IdempotencyInFlight(seconds);
+        var leaseEnds = Math.Clamp((long)Math.Ceiling(untilLeaseEnds.TotalSeconds), 1, Math.Max(1, (long)Math.Ceiling(lease.TotalSeconds)));
+        const long retryAfter = 1;
+        request.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        return Problems.IdempotencyInFlight(retryAfter, leaseEnds);
     }
 
-    /// <summary>What makes two requests "the same": route and exact body bytes.</summary>
-    internal static string Fingerprint(string route, byte[] body)
+    /// <summary>
+    /// What makes two requests "the same": the route and the body compared as JSON (property order and whitespace do not
+    /// matter; names, values and array order do): SHA-256 of the route and the body written canonically.
+    /// </summary>
+    internal static string Fingerprint(string route, JsonElement body)
     {
-        var routeBytes = Encoding.UTF8.GetBytes(route + "\n");
-        return Convert.ToHexStringLower(SHA256.HashData([.. routeBytes, .. body]));
+        using var buffer = new MemoryStream();
+        buffer.Write(Encoding.UTF8.GetBytes(route + "\n"));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            CanonicalJson.Write(writer, body);
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
     }
 
     /// <summary>Reads {machineId, type, timestamp?, data?}, or the older {machineId, eventType, timestamp, data}.</summary>

@@ -59,17 +59,22 @@ internal static class Problems
 
     public static ProblemHttpResult IdempotencyKeyMissing() =>
         Create(StatusCodes.Status400BadRequest, "idempotency-key-missing", "An Idempotency-Key header is required.",
-            "Send a unique Idempotency-Key (1-255 visible ASCII characters) with every request that creates something.");
+            "Send a unique Idempotency-Key (1-255 visible ASCII characters, e.g. a UUID) with every request that creates something.");
 
+    public static ProblemHttpResult IdempotencyKeyInvalid(int length) =>
+        Create(StatusCodes.Status400BadRequest, "idempotency-key-invalid", "The Idempotency-Key is not valid.",
+            $"The Idempotency-Key has {length} characters; it must be 1-255 visible ASCII characters (U+0021-U+007E, no spaces), e.g. a UUID.");
+
+    /// <summary>The same key with another body: 422, as the IETF Idempotency-Key draft says.</summary>
     public static ProblemHttpResult IdempotencyKeyReused() =>
-        Create(StatusCodes.Status409Conflict, "idempotency-key-reused", "The Idempotency-Key was used with another request.",
-            "This key was already used with a different body; use a new key for a new request.");
+        Create(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used with another request.",
+            "This key was already used with a different body (compared as JSON); use a new key for a new request.");
 
-    public static ProblemHttpResult IdempotencyInFlight(long retryAfterSeconds) =>
+    public static ProblemHttpResult IdempotencyInFlight(long retryAfterSeconds, long leaseEndsInSeconds) =>
         Create(StatusCodes.Status409Conflict, "idempotency-in-flight", "A request with this Idempotency-Key is still running.",
-            "Retry after the first request has finished; at the latest after the Retry-After delay the key answers its stored " +
-            "response or, when the first request died, is taken over by the retry.",
-            new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds });
+            "Retry after the Retry-After delay: once the first request has finished, the key answers its stored response; if the " +
+            $"first request died, a retry takes the key over once its lease ends, in {leaseEndsInSeconds} s at the latest.",
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds, ["leaseEndsInSeconds"] = leaseEndsInSeconds });
 
     public static ProblemHttpResult MachineTaken(string machineId) =>
         Create(StatusCodes.Status409Conflict, "machine-taken", "A machine is registered to another edge.",
@@ -88,8 +93,11 @@ internal static class Problems
     public static ProblemHttpResult Unauthorized(string detail) =>
         Create(StatusCodes.Status401Unauthorized, "unauthorized", "A valid API key is required.", detail);
 
-    public static ProblemHttpResult Forbidden() =>
-        Create(StatusCodes.Status403Forbidden, "forbidden", "The API key lacks the scope this route needs.", null);
+    public static ProblemHttpResult Forbidden(IReadOnlyList<string> needed, IReadOnlyList<string> has) =>
+        Create(StatusCodes.Status403Forbidden, "forbidden", "The API key lacks the scope this route needs.",
+            $"This route needs a key with the scope {(needed.Count == 0 ? "admin" : string.Join(" or ", needed))} (admin may do everything); " +
+            $"this key has {(has.Count == 0 ? "no scope" : string.Join(", ", has))}. Create one with: mtc keys create --tenant ... --scopes {(needed.Count == 0 ? "admin" : needed[0])}",
+            new Dictionary<string, object?> { ["requiredScopes"] = needed, ["keyScopes"] = has });
 
     /// <summary>The stable slug for a status when nothing more specific was given (routing's 404, 405, 500...).</summary>
     public static string SlugFor(int status) => status switch

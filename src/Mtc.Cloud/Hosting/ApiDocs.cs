@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 
 namespace Mtc.Cloud.Hosting;
@@ -13,9 +14,11 @@ internal static class ApiDocs
             doc.Info.Version = "v1";
             doc.Info.Description = "Edge ingest (exactly once) and the external API for integrators. Authenticate with " +
                 "'Authorization: Bearer mtc_<id>_<secret>' or 'X-API-Key'. Errors are RFC 9457 problem details with a stable type.";
-            doc.Servers = [];
             return Task.CompletedTask;
-        }).AddTextFieldDocs());
+        }).AddTextFieldDocs().AddApiContract());
+        // Numbers are JSON numbers: the web default also reads them from strings, which makes every number in the document
+        // "integer or string" and generated clients type them as such.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         return builder;
     }
 

@@ -9,6 +9,9 @@ namespace Mtc.Cloud.Hosting;
 /// <summary>Query values shared by the read routes, each parsed with a clear 400 naming the parameter.</summary>
 internal static class QueryParsing
 {
+    /// <summary>Page sizes: the default and the largest <c>limit</c> of the lists, and of the observations.</summary>
+    public const int DefaultLimit = 100, MaxLimit = 1000, DefaultObservationLimit = 1000, MaxObservationLimit = 10_000;
+
     public static bool TryRange(string? from, string? to, out TimeRange range, out ProblemHttpResult? problem)
     {
         range = new TimeRange(null, null);

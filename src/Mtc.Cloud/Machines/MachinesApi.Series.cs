@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mtc.Cloud.Auth;
@@ -29,7 +31,7 @@ internal static partial class MachinesApi
         new(c.Start, c.End, c.DurationSeconds, c.ActiveSeconds, c.InterruptedSeconds, c.Program, c.Parts, c.Completion);
 
     internal static Task<Results<Ok<CyclePage>, ProblemHttpResult>> CyclesByQueryAsync(
-        string? machineId, string? from, string? to, int? limit, string? cursor, ClaimsPrincipal user, ICloudStore store, CancellationToken ct) =>
+        string? machineId, string? from, string? to, [Range(1, QueryParsing.MaxLimit), DefaultValue(QueryParsing.DefaultLimit)] int? limit, string? cursor, ClaimsPrincipal user, ICloudStore store, CancellationToken ct) =>
         string.IsNullOrEmpty(machineId)
             ? Task.FromResult<Results<Ok<CyclePage>, ProblemHttpResult>>(Problems.Invalid("machineId is required.", QueryParsing.Param("machineId")))
             : CyclesAsync(machineId, from, to, limit, cursor, user, store, ct);
@@ -39,10 +41,10 @@ internal static partial class MachinesApi
     /// shift a page; the summary covers the whole range, not only the page.
     /// </summary>
     internal static async Task<Results<Ok<CyclePage>, ProblemHttpResult>> CyclesAsync(
-        string id, string? from, string? to, int? limit, string? cursor, ClaimsPrincipal user, ICloudStore store, CancellationToken ct)
+        string id, string? from, string? to, [Range(1, QueryParsing.MaxLimit), DefaultValue(QueryParsing.DefaultLimit)] int? limit, string? cursor, ClaimsPrincipal user, ICloudStore store, CancellationToken ct)
     {
         if (!QueryParsing.TryRange(from, to, out var range, out var problem) ||
-            !QueryParsing.TryLimit(limit, 100, 1000, out var take, out problem) ||
+            !QueryParsing.TryLimit(limit, QueryParsing.DefaultLimit, QueryParsing.MaxLimit, out var take, out problem) ||
             !QueryParsing.TryCursor(cursor, out var after, out problem))
         {
             return problem!;
@@ -60,11 +62,12 @@ internal static partial class MachinesApi
     }
 
     internal static async Task<Results<Ok<ObservationPage>, ProblemHttpResult>> ObservationsAsync(
-        string id, string? from, string? to, string? dataItemId, int? limit, string? cursor, ClaimsPrincipal user, ICloudStore store,
+        string id, string? from, string? to, string? dataItemId,
+        [Range(1, QueryParsing.MaxObservationLimit), DefaultValue(QueryParsing.DefaultObservationLimit)] int? limit, string? cursor, ClaimsPrincipal user, ICloudStore store,
         CancellationToken ct)
     {
         if (!QueryParsing.TryRange(from, to, out var range, out var problem) ||
-            !QueryParsing.TryLimit(limit, 1000, 10_000, out var take, out problem) ||
+            !QueryParsing.TryLimit(limit, QueryParsing.DefaultObservationLimit, QueryParsing.MaxObservationLimit, out var take, out problem) ||
             !QueryParsing.TryCursor(cursor, out var after, out problem))
         {
             return problem!;

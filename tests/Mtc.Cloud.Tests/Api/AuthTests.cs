@@ -63,17 +63,23 @@ public abstract class AuthTests(IBackend backend) : ApiTestBase(backend)
     [Fact]
     public async Task A_key_without_the_scope_is_a_403()
     {
+        // Each 403 names the scope the route needs and those the key has.
         using (var r = await Edge.GetAsync("/api/ext/machines"))
         {
-            await Batches.ProblemAsync(r, 403, "forbidden");
+            var problem = await Batches.ProblemAsync(r, 403, "forbidden");
+            Assert.Equal(["ext:read"], problem.GetProperty("requiredScopes").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(["edge:ingest"], problem.GetProperty("keyScopes").EnumerateArray().Select(e => e.GetString()));
+            Assert.Contains("needs a key with the scope ext:read", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
         using (var r = await Batches.PostAsync(Reader, Batches.Observations("e", "s", 1, 1)))
         {
-            await Batches.ProblemAsync(r, 403, "forbidden");
+            var problem = await Batches.ProblemAsync(r, 403, "forbidden");
+            Assert.Equal(["edge:ingest"], problem.GetProperty("requiredScopes").EnumerateArray().Select(e => e.GetString()));
         }
         using (var r = await Reader.PostAsync("/api/ext/setup", new StringContent("""{"edgeId":"e","machines":[]}""", Encoding.UTF8, "application/json")))
         {
-            await Batches.ProblemAsync(r, 403, "forbidden");
+            var problem = await Batches.ProblemAsync(r, 403, "forbidden");
+            Assert.Equal(["edge:ingest", "ext:write"], problem.GetProperty("requiredScopes").EnumerateArray().Select(e => e.GetString()));
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ext/event")
         {

@@ -108,7 +108,7 @@ public abstract class SetupAndEventTests(IBackend backend) : ApiTestBase(backend
         Assert.Equal(id, JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString());
 
         using var other = await PostEventAsync("3f2c-0001", SetupStart.Replace("J-17", "J-18", StringComparison.Ordinal));
-        await Batches.ProblemAsync(other, 409, "idempotency-key-reused");
+        await Batches.ProblemAsync(other, 422, "idempotency-key-reused");
 
         var events = await Batches.GetJsonAsync(Reader, "/api/ext/events?type=setup_start");
         var stored = Assert.Single(events.GetProperty("items").EnumerateArray());
@@ -116,6 +116,28 @@ public abstract class SetupAndEventTests(IBackend backend) : ApiTestBase(backend
         Assert.Equal("external", stored.GetProperty("source").GetString());
         Assert.Equal("J-17", stored.GetProperty("data").GetProperty("job").GetString());
         Assert.Equal("plant-1", stored.GetProperty("edgeId").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_key_with_the_same_json_written_otherwise_is_a_replay_and_a_bad_key_is_its_own_problem()
+    {
+        await SetupAsync(Edge, """{"edgeId":"plant-1","machines":["m1"]}""");
+        using var first = await PostEventAsync("k-json", """{"machineId":"m1","type":"scrap","data":{"parts":2,"reason":"burr"}}""");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        // Other property order, whitespace and number spelling: the same JSON, so the stored response again.
+        using var same = await PostEventAsync("k-json", """{ "data": { "reason": "burr", "parts": 2.0 }, "type": "scrap", "machineId": "m1" }""");
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Equal("true", same.Headers.GetValues(ExternalEventApi.ReplayedHeader).Single());
+        using var other = await PostEventAsync("k-json", """{"machineId":"m1","type":"scrap","data":{"parts":3,"reason":"burr"}}""");
+        var reused = await Batches.ProblemAsync(other, 422, "idempotency-key-reused");
+        Assert.Contains("new key", reused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var spaced = await PostEventAsync("has a space", SetupStart);
+        var invalid = await Batches.ProblemAsync(spaced, 400, "idempotency-key-invalid");
+        Assert.Contains("1-255 visible ASCII", invalid.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var tooLong = await PostEventAsync(new string('k', 256), SetupStart);
+        await Batches.ProblemAsync(tooLong, 400, "idempotency-key-invalid");
+        Assert.Single((await Batches.GetJsonAsync(Reader, "/api/ext/events?type=scrap")).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
@@ -143,7 +165,7 @@ public abstract class SetupAndEventTests(IBackend backend) : ApiTestBase(backend
         await using (store)
         {
             var begin = await store.BeginIdempotentAsync("acme", "k-running",
-                ExternalEventApi.Fingerprint(ExternalEventApi.Route, Encoding.UTF8.GetBytes(SetupStart)),
+                ExternalEventApi.Fingerprint(ExternalEventApi.Route, JsonDocument.Parse(SetupStart).RootElement),
                 DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(-24), DateTimeOffset.UtcNow.AddMinutes(-1), CancellationToken.None);
             Assert.Equal(IdempotencyState.Started, begin.State);
         }
