@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Mtc.Cloud.Auth;
 using Mtc.Cloud.Events;
+using Mtc.Core.Wire;
 
 namespace Mtc.Cloud.Hosting;
 
@@ -61,7 +62,7 @@ internal static class ApiContract
             }
             return Task.CompletedTask;
         })
-        .AddDocumentTransformer((doc, _, _) =>
+        .AddDocumentTransformer(async (doc, context, ct) =>
         {
             doc.Servers = [new OpenApiServer
             {
@@ -97,7 +98,16 @@ internal static class ApiContract
             };
             doc.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
             doc.Components.Schemas[ProblemSchema] = Problem();
-            return Task.CompletedTask;
+            // The data of a cycle event is checked by the cloud: its shape is part of the contract.
+            doc.Components.Schemas[nameof(CycleData)] = await context.GetOrCreateSchemaAsync(typeof(CycleData), null, ct).ConfigureAwait(false);
+            if (doc.Components.Schemas.TryGetValue(nameof(DerivedEvent), out var derived) && derived is OpenApiSchema { Properties: { } eventProperties })
+            {
+                eventProperties["data"] = new OpenApiSchema
+                {
+                    Description = "The event's data, a JSON object or null. For type cycle it is a CycleData object, checked by the cloud.",
+                    AnyOf = [new OpenApiSchemaReference(nameof(CycleData), doc), new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Null }],
+                };
+            }
         })
         .AddOperationTransformer((operation, context, _) =>
         {
