@@ -21,7 +21,11 @@ internal static class EventsApi
         string Cursor, string Id, string Source, string Type, string? MachineId, string? EdgeId,
         DateTimeOffset Start, DateTimeOffset? End, JsonElement? Data);
 
-    public sealed record EventPage(IReadOnlyList<EventItem> Items, string NextCursor);
+    /// <summary>
+    /// A page of the feed. <c>nextCursor</c> follows the list convention (null when this page holds the last events stored
+    /// so far); <c>resumeCursor</c> is never null: pass it later to get only what was stored since.
+    /// </summary>
+    public sealed record EventPage(IReadOnlyList<EventItem> Items, string? NextCursor, string ResumeCursor);
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
@@ -31,7 +35,8 @@ internal static class EventsApi
             .WithName("GetEvents")
             .WithTags("Events")
             .WithSummary("Events after a cursor")
-            .WithDescription("Pass the nextCursor of the previous page to get only newer events; filter by type (cycle, setup, alarm, gap, note...). " +
+            .WithDescription("Pages: pass nextCursor to get the next page; it is null on the page with the newest events stored so far. " +
+                "To follow the feed, keep resumeCursor (never null) and pass it later as cursor to get only newer events. Filter by type (cycle, setup, alarm, gap, note...). " +
                 "Events the edge derived (source edge) keep one id per machine. One still running (a status interval, cycle, setup or alarm) " +
                 "is listed with end null; when it ends, the ended version replaces it under the same id and moves to a new, higher cursor, " +
                 "so a client following the cursor sees it again: keep the latest version per (machineId, id). An ended event never reopens.");
@@ -51,10 +56,12 @@ internal static class EventsApi
         {
             return problem!;
         }
-        var rows = await store.GetEventsAsync(user.Tenant(), after, string.IsNullOrEmpty(type) ? null : type, take, ct).ConfigureAwait(false);
+        var rows = await store.GetEventsAsync(user.Tenant(), after, string.IsNullOrEmpty(type) ? null : type, take + 1, ct).ConfigureAwait(false);
+        var more = rows.Count > take;
+        rows = [.. rows.Take(take)];
         var items = rows.Select(r => new EventItem(r.Cursor.ToString(CultureInfo.InvariantCulture), r.Id, r.Source, r.Type, r.MachineId,
             r.EdgeId, r.Start, r.End, CloudJson.Element(r.DataJson))).ToList();
-        var next = rows.Count > 0 ? rows[^1].Cursor : after;
-        return TypedResults.Ok(new EventPage(items, next.ToString(CultureInfo.InvariantCulture)));
+        var resume = (rows.Count > 0 ? rows[^1].Cursor : after).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Ok(new EventPage(items, more ? resume : null, resume));
     }
 }

@@ -40,6 +40,24 @@ internal static class QueryParsing
         return false;
     }
 
+    /// <summary><c>order</c>: asc (the default) or desc.</summary>
+    public static bool TryOrder(string? order, out bool descending, out ProblemHttpResult? problem)
+    {
+        descending = string.Equals(order, "desc", StringComparison.Ordinal);
+        problem = null;
+        if (string.IsNullOrEmpty(order) || descending || order == "asc")
+        {
+            return true;
+        }
+        problem = Problems.Invalid($"order: '{order}' is neither asc nor desc.", Param("order"));
+        return false;
+    }
+
+    /// <summary>What a cursor is bound to: the route's name and what its query asked for, times normalized.</summary>
+    public static string Scope(string route, string machineId, TimeRange range, string rest) =>
+        string.Join('\n', route, machineId, range.From?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "",
+            range.To?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "", rest);
+
     public static bool TryLimit(int? limit, int defaultLimit, int max, out int value, out ProblemHttpResult? problem)
     {
         value = limit ?? defaultLimit;
@@ -52,12 +70,18 @@ internal static class QueryParsing
         return true;
     }
 
-    /// <summary>Cursors are opaque to clients: base64url of "microseconds:id".</summary>
-    public static string EncodeCursor(DateTimeOffset time, long id) =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"{(time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10}:{id}"))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>
+    /// Cursors are opaque to clients: base64url of "microseconds:id:query", the last part a short hash of what the query
+    /// asked for (<paramref name="query"/>: route, machine, range, order, filters; not the page size), so that a cursor
+    /// used with another query is refused instead of silently paging something else.
+    /// </summary>
+    public static string EncodeCursor(DateTimeOffset time, long id, string query) =>
+        Base64Url(string.Create(CultureInfo.InvariantCulture, $"{(time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10}:{id}:{QueryHash(query)}"));
 
-    public static bool TryCursor(string? text, out TimeCursor? cursor, out ProblemHttpResult? problem)
+    /// <summary>A cursor after a key (a machine id) in key order, bound to <paramref name="query"/> like the time cursors.</summary>
+    public static string EncodeKeyCursor(string key, string query) => Base64Url(QueryHash(query) + ":" + key);
+
+    public static bool TryCursor(string? text, string query, out TimeCursor? cursor, out ProblemHttpResult? problem)
     {
         cursor = null;
         problem = null;
@@ -65,23 +89,70 @@ internal static class QueryParsing
         {
             return true;
         }
+        if (FromBase64Url(text)?.Split(':') is { Length: 3 } parts
+            && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var micros)
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            && micros is > -62135596800000000 and < 253402300800000000)
+        {
+            if (parts[2] != QueryHash(query))
+            {
+                problem = CursorMismatch();
+                return false;
+            }
+            cursor = new TimeCursor(new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + (micros * 10), TimeSpan.Zero), id);
+            return true;
+        }
+        problem = NotACursor(text);
+        return false;
+    }
+
+    public static bool TryKeyCursor(string? text, string query, out string? key, out ProblemHttpResult? problem)
+    {
+        key = null;
+        problem = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+        if (FromBase64Url(text) is { } decoded && decoded.IndexOf(':', StringComparison.Ordinal) is var colon and > 0)
+        {
+            if (decoded[..colon] != QueryHash(query))
+            {
+                problem = CursorMismatch();
+                return false;
+            }
+            key = decoded[(colon + 1)..];
+            return true;
+        }
+        problem = NotACursor(text);
+        return false;
+    }
+
+    private static ProblemHttpResult NotACursor(string text) =>
+        Problems.Invalid($"cursor: '{text}' is not a cursor this API gave out.", Param("cursor"));
+
+    private static ProblemHttpResult CursorMismatch() =>
+        Problems.Create(StatusCodes.Status400BadRequest, "cursor-mismatch", "The cursor belongs to another query.",
+            "cursor: it was given for another query (another machine, range, order or filter). Repeat the query it came from, " +
+            "or start again without a cursor.", Param("cursor"));
+
+    private static string QueryHash(string query) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(query)))[..8];
+
+    private static string Base64Url(string text) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? FromBase64Url(string text)
+    {
         try
         {
             var b64 = text.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(b64)).Split(':');
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var micros)
-                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                cursor = new TimeCursor(new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + (micros * 10), TimeSpan.Zero), id);
-                return true;
-            }
+            return Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=')));
         }
-        catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException or OverflowException)
+        catch (FormatException)
         {
+            return null;
         }
-        problem = Problems.Invalid($"cursor: '{text}' is not a cursor this API gave out.", Param("cursor"));
-        return false;
     }
 
     public static Dictionary<string, object?> Param(string name) => new() { ["parameter"] = name };

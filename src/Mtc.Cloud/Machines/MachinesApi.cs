@@ -12,9 +12,6 @@ namespace Mtc.Cloud.Machines;
 /// <summary>The machines of the caller's tenant and their current state.</summary>
 internal static partial class MachinesApi
 {
-    public sealed record MachineItem(string Id, string? Name, string? Uuid, string? EdgeId, DateTimeOffset? LastSeen);
-
-    public sealed record MachineList(IReadOnlyList<MachineItem> Items);
 
     public sealed record CurrentValue(
         string DataItemId, string? Name, string? Category, string? Type, string? Value, string? Level, DateTimeOffset Timestamp, long Sequence);
@@ -22,7 +19,7 @@ internal static partial class MachinesApi
     public sealed record MachineState(
         string Id, string? Name, string? Uuid, string? EdgeId, DateTimeOffset? LastSeen,
         string? Status, DateTimeOffset? StatusSince, string? Program, long? PartCount, double? IdleMinutes, CycleItem? LastCycle,
-        double? AverageCycleSeconds, int RecentCycles, bool HasDeviceModel, IReadOnlyList<CurrentValue> Values);
+        double? AverageCycleSeconds, int RecentCycles, bool HasDeviceModel, IReadOnlyList<CurrentValue> Values, CurrentAlarm? Alarm);
 
     /// <summary>How many of the latest cycles the average in a machine's state covers.</summary>
     public const int RecentCycleCount = 10;
@@ -48,12 +45,6 @@ internal static partial class MachinesApi
         return app;
     }
 
-    internal static async Task<Ok<MachineList>> ListAsync(ClaimsPrincipal user, ICloudStore store, CancellationToken ct)
-    {
-        var rows = await store.ListMachinesAsync(user.Tenant(), ct).ConfigureAwait(false);
-        return TypedResults.Ok(new MachineList(rows.Select(m => new MachineItem(m.Id, m.Name, m.Uuid, m.EdgeId, m.LastSeen)).ToList()));
-    }
-
     internal static async Task<Results<Ok<MachineState>, ProblemHttpResult>> GetAsync(
         string id, ClaimsPrincipal user, ICloudStore store, TimeProvider time, CancellationToken ct)
     {
@@ -63,10 +54,32 @@ internal static partial class MachinesApi
         {
             return Problems.NotFound("machine", id);
         }
+        var now = await SnapshotAsync(store, tenant, id, ct).ConfigureAwait(false);
+        var recent = await store.GetRecentCycleDurationsAsync(tenant, id, RecentCycleCount, ct).ConfigureAwait(false);
+        double? idle = null;
+        if (now.Status is not null && now.StatusSince is { } from && !string.Equals(now.Status, "ACTIVE", StringComparison.OrdinalIgnoreCase)
+            && (now.FromController || string.Equals(now.Status, "IDLE", StringComparison.OrdinalIgnoreCase)))
+        {
+            idle = Math.Round(Math.Max(0, (time.GetUtcNow() - from).TotalMinutes), 1);
+        }
+        return TypedResults.Ok(new MachineState(machine.Id, machine.Name, machine.Uuid, machine.EdgeId, machine.LastSeen,
+            now.Status, now.StatusSince, now.Program, now.PartCount, idle, now.LastCycle is null ? null : ToItem(now.LastCycle),
+            recent.Count == 0 ? null : recent.Average(), recent.Count, machine.HasDeviceModel,
+            now.Values.Select(v => new CurrentValue(v.DataItemId, v.Name, v.Category, v.Type, v.Value, v.Level, v.Timestamp, v.Sequence)).ToList(),
+            ToAlarm(now.Alarm)));
+    }
+
+    /// <summary>What a machine is doing now, the same for its state and for the list.</summary>
+    private sealed record Snapshot(
+        string? Status, DateTimeOffset? StatusSince, bool FromController, string? Program, long? PartCount, CycleRow? LastCycle,
+        IReadOnlyList<CurrentValueRow> Values, EventRow? Alarm);
+
+    private static async Task<Snapshot> SnapshotAsync(ICloudStore store, string tenant, string id, CancellationToken ct)
+    {
         var values = await store.GetCurrentValuesAsync(tenant, id, ct).ConfigureAwait(false);
         var last = await store.GetLastCycleAsync(tenant, id, ct).ConfigureAwait(false);
-        var recent = await store.GetRecentCycleDurationsAsync(tenant, id, RecentCycleCount, ct).ConfigureAwait(false);
         var derived = await DerivedStateAsync(store, tenant, id, ct).ConfigureAwait(false);
+        var alarm = await store.GetOpenAlarmAsync(tenant, id, ct).ConfigureAwait(false);
         var execution = Latest(values, "EXECUTION");
         var program = Latest(values, "PROGRAM")?.Value ?? last?.Program;
         var parts = Latest(values, "PART_COUNT");
@@ -74,16 +87,7 @@ internal static partial class MachinesApi
         // The analytics' latest status interval is the machine's status; without analytics, the controller's execution state.
         var status = derived.Status ?? execution?.Value;
         var since = derived.Status is null ? execution?.Timestamp : derived.Since;
-        double? idle = null;
-        if (status is not null && since is { } from && !string.Equals(status, "ACTIVE", StringComparison.OrdinalIgnoreCase)
-            && (derived.Status is null || string.Equals(status, "IDLE", StringComparison.OrdinalIgnoreCase)))
-        {
-            idle = Math.Round(Math.Max(0, (time.GetUtcNow() - from).TotalMinutes), 1);
-        }
-        return TypedResults.Ok(new MachineState(machine.Id, machine.Name, machine.Uuid, machine.EdgeId, machine.LastSeen,
-            status, since, program, partCount, idle, last is null ? null : ToItem(last),
-            recent.Count == 0 ? null : recent.Average(), recent.Count, machine.HasDeviceModel,
-            values.Select(v => new CurrentValue(v.DataItemId, v.Name, v.Category, v.Type, v.Value, v.Level, v.Timestamp, v.Sequence)).ToList()));
+        return new Snapshot(status, since, derived.Status is null, program, partCount, last, values, alarm);
     }
 
     private static async Task<(string? Status, DateTimeOffset? Since, long? Counter)> DerivedStateAsync(

@@ -32,14 +32,17 @@ internal interface ICloudStore : IAsyncDisposable
     Task<IReadOnlyList<CurrentValueRow>> GetCurrentValuesAsync(string tenant, string machineId, CancellationToken ct);
     Task<string?> GetDeviceModelAsync(string tenant, string machineId, CancellationToken ct);
 
+    /// <summary>Ended cycles by start time, oldest first or (<paramref name="newestFirst"/>) newest first, after the cursor.</summary>
     Task<IReadOnlyList<CycleRow>> GetCyclesAsync(
-        string tenant, string machineId, TimeRange range, TimeCursor? after, int limit, CancellationToken ct);
+        string tenant, string machineId, TimeRange range, TimeCursor? after, int limit, bool newestFirst, CancellationToken ct);
     Task<CycleRow?> GetLastCycleAsync(string tenant, string machineId, CancellationToken ct);
     /// <summary>The durations of a machine's most recent cycles, newest first.</summary>
     Task<IReadOnlyList<double>> GetRecentCycleDurationsAsync(string tenant, string machineId, int count, CancellationToken ct);
 
     /// <summary>A machine's event of one type stored last (e.g. its current status interval, open or ended), or null.</summary>
     Task<EventRow?> GetLatestEventAsync(string tenant, string machineId, string type, CancellationToken ct);
+    /// <summary>The machine's alarm open now (an alarm event with no end): the newest Fault, else the newest Warning.</summary>
+    Task<EventRow?> GetOpenAlarmAsync(string tenant, string machineId, CancellationToken ct);
 
     /// <summary>A machine's events of the given types that start before <paramref name="before"/> (all when null), by start time.</summary>
     Task<IReadOnlyList<EventRow>> GetMachineEventsAsync(

@@ -22,6 +22,25 @@ internal abstract partial class SqlCloudStore
         }
     }
 
+    public async Task<EventRow?> GetOpenAlarmAsync(string tenant, string machineId, CancellationToken ct)
+    {
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            var open = await QueryAsync(Command(c, null,
+                SelectEvents + "WHERE tenant = @t AND machine_id = @m AND type = 'alarm' AND end_ts IS NULL ORDER BY start_ts DESC, cursor DESC LIMIT 100",
+                ("@t", tenant), ("@m", machineId)),
+                ReadEvent,
+                ct).ConfigureAwait(false);
+            return open.FirstOrDefault(IsFault) ?? open.FirstOrDefault();
+        }
+    }
+
+    /// <summary>The analytics name an alarm's highest level FAULT or WARNING.</summary>
+    private static bool IsFault(EventRow alarm) =>
+        string.Equals(Hosting.CloudJson.String(Hosting.CloudJson.Element(alarm.DataJson), "level"), "FAULT",
+            StringComparison.OrdinalIgnoreCase);
+
     public async Task<IReadOnlyList<double>> GetRecentCycleDurationsAsync(string tenant, string machineId, int count, CancellationToken ct)
     {
         var c = await OpenAsync(ct).ConfigureAwait(false);

@@ -55,17 +55,16 @@ internal abstract partial class SqlCloudStore
     }
 
     public async Task<IReadOnlyList<CycleRow>> GetCyclesAsync(
-        string tenant, string machineId, TimeRange range, TimeCursor? after, int limit, CancellationToken ct)
+        string tenant, string machineId, TimeRange range, TimeCursor? after, int limit, bool newestFirst, CancellationToken ct)
     {
         var c = await OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
             var sql = new StringBuilder(
-                "SELECT id, start_ts, end_ts, duration_s, active_s, interrupted_s, program, parts, completion FROM cycles " +
-                "WHERE tenant = @t AND machine_id = @m");
+                "SELECT " + CycleColumns + " FROM cycles WHERE tenant = @t AND machine_id = @m");
             var ps = new List<(string, object?)> { ("@t", tenant), ("@m", machineId), ("@limit", (long)limit) };
-            AddRange(sql, ps, "start_ts", range, after);
-            sql.Append(" ORDER BY start_ts, id LIMIT @limit");
+            AddRange(sql, ps, "start_ts", range, after, newestFirst);
+            sql.Append(newestFirst ? " ORDER BY start_ts DESC, id DESC LIMIT @limit" : " ORDER BY start_ts, id LIMIT @limit");
             return await QueryAsync(Command(c, null, sql.ToString(), [.. ps]), ReadCycle, ct).ConfigureAwait(false);
         }
     }
@@ -76,15 +75,16 @@ internal abstract partial class SqlCloudStore
         await using (c.ConfigureAwait(false))
         {
             var rows = await QueryAsync(Command(c, null,
-                "SELECT id, start_ts, end_ts, duration_s, active_s, interrupted_s, program, parts, completion FROM cycles " +
-                "WHERE tenant = @t AND machine_id = @m ORDER BY start_ts DESC, id DESC LIMIT 1", ("@t", tenant), ("@m", machineId)),
+                "SELECT " + CycleColumns + " FROM cycles WHERE tenant = @t AND machine_id = @m ORDER BY start_ts DESC, id DESC LIMIT 1", ("@t", tenant), ("@m", machineId)),
                 ReadCycle, ct).ConfigureAwait(false);
             return rows.Count == 0 ? null : rows[0];
         }
     }
 
+    private const string CycleColumns = "id, event_id, start_ts, end_ts, duration_s, active_s, interrupted_s, program, parts, completion";
+
     private CycleRow ReadCycle(DbDataReader r) =>
-        new(r.GetInt64(0), ReadTime(r, 1), ReadTime(r, 2), r.GetDouble(3), Dbl(r, 4), Dbl(r, 5), Str(r, 6), Long(r, 7), Str(r, 8));
+        new(r.GetInt64(0), r.GetString(1), ReadTime(r, 2), ReadTime(r, 3), r.GetDouble(4), Dbl(r, 5), Dbl(r, 6), Str(r, 7), Long(r, 8), Str(r, 9));
 
     /// <summary>Count, mean, median, p90 (linear interpolation between ranks), min and max of cycle durations.</summary>
     public virtual async Task<CycleSummary> GetCycleSummaryAsync(string tenant, string machineId, TimeRange range, CancellationToken ct)
@@ -143,7 +143,7 @@ internal abstract partial class SqlCloudStore
         }
     }
 
-    private static void AddRange(StringBuilder sql, List<(string, object?)> ps, string column, TimeRange range, TimeCursor? after)
+    private static void AddRange(StringBuilder sql, List<(string, object?)> ps, string column, TimeRange range, TimeCursor? after, bool descending = false)
     {
         if (range.From is { } from)
         {
@@ -157,7 +157,8 @@ internal abstract partial class SqlCloudStore
         }
         if (after is { } a)
         {
-            sql.Append(" AND (").Append(column).Append(" > @ct OR (").Append(column).Append(" = @ct AND id > @cid))");
+            var beyond = descending ? " < " : " > ";
+            sql.Append(" AND (").Append(column).Append(beyond).Append("@ct OR (").Append(column).Append(" = @ct AND id").Append(beyond).Append("@cid))");
             ps.Add(("@ct", a.Time));
             ps.Add(("@cid", a.Id));
         }

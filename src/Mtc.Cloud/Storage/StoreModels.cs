@@ -44,6 +44,7 @@ internal sealed record CurrentValueRow(
 
 internal sealed record CycleRow(
     long Id,
+    string EventId,
     DateTimeOffset Start,
     DateTimeOffset End,
     double DurationSeconds,

@@ -108,6 +108,48 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
     }
 
     [Fact]
+    public async Task The_machine_list_pages_by_id_and_shows_each_machines_status_parts_program_and_open_alarm()
+    {
+        await SetUpMachinesAsync("m1", "m2", "m3");
+        // m1: the stretch above, then an open Fault (no end) and a Warning; the Fault is the alarm shown.
+        var open = new List<MachineEvent>
+        {
+            new AlarmPeriod { Id = "m1:1700000000:70:alarm", Start = T0.AddMinutes(50), StartSequence = 70, NativeCode = "1001", Level = "WARNING", Message = "Coolant low", DataItemId = "coolant_cond", DurationSeconds = 60 },
+            new AlarmPeriod { Id = "m1:1700000000:71:alarm", Start = T0.AddMinutes(49), StartSequence = 71, NativeCode = "2042", Level = "FAULT", Message = "Axis overtravel", DataItemId = "x_cond", DurationSeconds = 90 },
+        };
+        await Batches.PostOkAsync(Edge, Batch([.. Derived(), .. open]));
+
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await Batches.GetJsonAsync(Reader, "/api/ext/machines?limit=2" + (cursor is null ? "" : "&cursor=" + cursor));
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        Assert.Equal(["m1", "m2", "m3"], items.Select(i => i.GetProperty("id").GetString()));
+        var m1 = items[0];
+        Assert.Equal(MachineStatus.Idle, m1.GetProperty("status").GetString());
+        Assert.Equal(T0.AddMinutes(30), m1.GetProperty("statusSince").GetDateTimeOffset().UtcDateTime);
+        Assert.Equal(44, m1.GetProperty("partCount").GetInt64());
+        Assert.Equal("O1234", m1.GetProperty("program").GetString());
+        var alarm = m1.GetProperty("alarm");
+        Assert.Equal("2042", alarm.GetProperty("code").GetString());
+        Assert.Equal("FAULT", alarm.GetProperty("level").GetString());
+        Assert.Equal("Axis overtravel", alarm.GetProperty("message").GetString());
+        Assert.Equal(T0.AddMinutes(49), alarm.GetProperty("since").GetDateTimeOffset().UtcDateTime);
+        Assert.Equal(JsonValueKind.Null, items[1].GetProperty("alarm").ValueKind);
+        Assert.Equal(JsonValueKind.Null, items[1].GetProperty("status").ValueKind);
+        // The machine's own state shows the same alarm.
+        var state = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1");
+        Assert.Equal("2042", state.GetProperty("alarm").GetProperty("code").GetString());
+
+        using var bad = await Reader.GetAsync("/api/ext/machines?cursor=not-a-cursor");
+        await Batches.ProblemAsync(bad, 400, "invalid-request");
+    }
+
+    [Fact]
     public async Task Machine_state_reads_status_parts_program_and_recent_cycles_from_derived_events()
     {
         var t0 = DateTime.UtcNow.AddHours(-2);
@@ -153,9 +195,12 @@ public abstract class AnalyticsEventsTests(IBackend backend) : ApiTestBase(backe
     }
 
     /// <summary>Declares m1 on plant-1, so external events for it are accepted.</summary>
-    private async Task SetUpMachineAsync()
+    private Task SetUpMachineAsync() => SetUpMachinesAsync("m1");
+
+    private async Task SetUpMachinesAsync(params string[] machines)
     {
-        using var setup = await Edge.PostAsync("/api/ext/setup", new StringContent("""{"edgeId":"plant-1","machines":["m1"]}""", Encoding.UTF8, "application/json"));
+        var body = JsonSerializer.Serialize(new { edgeId = "plant-1", machines });
+        using var setup = await Edge.PostAsync("/api/ext/setup", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.True(setup.IsSuccessStatusCode);
     }
 

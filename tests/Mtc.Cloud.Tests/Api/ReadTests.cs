@@ -88,6 +88,43 @@ public abstract class ReadTests(IBackend backend) : ApiTestBase(backend)
     }
 
     [Fact]
+    public async Task Cycle_time_newest_first_pages_back_with_the_cycle_event_ids_and_a_cursor_is_bound_to_its_query()
+    {
+        await PostCyclesAsync(0, Durations.Length, 1);
+        var seen = new List<(string Id, double Seconds)>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/cycle-time?order=desc&limit=5" + (cursor is null ? "" : "&cursor=" + cursor));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => (i.GetProperty("id").GetString()!, i.GetProperty("durationSeconds").GetDouble())));
+            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("nextCursor").GetString();
+            pages++;
+        }
+        while (cursor is not null);
+        Assert.Equal(Durations.Reverse(), seen.Select(c => c.Seconds));
+        Assert.Equal((Durations.Length + 4) / 5, pages);
+        // Each item's id is its cycle event's id, as the events feed lists it.
+        Assert.Equal(Enumerable.Range(1, Durations.Length).Reverse().Select(k => "cycle-" + k), seen.Select(c => c.Id));
+        var events = await Batches.GetJsonAsync(Reader, "/api/ext/events?type=cycle&limit=100");
+        Assert.Equal(seen.Select(c => c.Id).Order(StringComparer.Ordinal),
+            events.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
+
+        var first = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/cycle-time?order=desc&limit=2");
+        var descCursor = first.GetProperty("nextCursor").GetString();
+        foreach (var other in new[] { "order=asc", "order=desc&from=2026-01-01T00:00:00Z", "" })
+        {
+            using var mismatch = await Reader.GetAsync($"/api/ext/machines/m1/cycle-time?{other}&limit=2&cursor={descCursor}");
+            var problem = await Batches.ProblemAsync(mismatch, 400, "cursor-mismatch");
+            Assert.Equal("cursor", problem.GetProperty("parameter").GetString());
+        }
+        using var observations = await Reader.GetAsync("/api/ext/machines/m1/observations?cursor=" + descCursor);
+        await Batches.ProblemAsync(observations, 400, "cursor-mismatch");
+        using var bad = await Reader.GetAsync("/api/ext/machines/m1/cycle-time?order=newest");
+        Assert.Equal("order", (await Batches.ProblemAsync(bad, 400, "invalid-request")).GetProperty("parameter").GetString());
+    }
+
+    [Fact]
     public async Task Observations_filter_by_data_item_and_time_and_page_by_cursor()
     {
         await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 1, 90));

@@ -215,10 +215,21 @@ public abstract class SetupAndEventTests(IBackend backend) : ApiTestBase(backend
         var page1 = await Batches.GetJsonAsync(Reader, "/api/ext/events?limit=3");
         Assert.Equal([0, 1, 2], page1.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("data").GetProperty("n").GetInt32()));
         var cursor = page1.GetProperty("nextCursor").GetString();
+        Assert.Equal(cursor, page1.GetProperty("resumeCursor").GetString());
         var page2 = await Batches.GetJsonAsync(Reader, "/api/ext/events?cursor=" + cursor);
         Assert.Equal([3, 4], page2.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("data").GetProperty("n").GetInt32()));
-        var page3 = await Batches.GetJsonAsync(Reader, "/api/ext/events?cursor=" + page2.GetProperty("nextCursor").GetString());
+        // The last page so far: no next page, but the feed resumes after it.
+        Assert.Equal(JsonValueKind.Null, page2.GetProperty("nextCursor").ValueKind);
+        var resume = page2.GetProperty("resumeCursor").GetString();
+        var page3 = await Batches.GetJsonAsync(Reader, "/api/ext/events?cursor=" + resume);
         Assert.Empty(page3.GetProperty("items").EnumerateArray());
+        Assert.Equal(resume, page3.GetProperty("resumeCursor").GetString());
+        using (var r = await PostEventAsync("note-5", """{"machineId":"m1","type":"note","data":{"n":5}}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var later = await Batches.GetJsonAsync(Reader, "/api/ext/events?cursor=" + resume);
+        Assert.Equal([5], later.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("data").GetProperty("n").GetInt32()));
         using var bad = await Reader.GetAsync("/api/ext/events?cursor=abc");
         await Batches.ProblemAsync(bad, 400, "invalid-request");
     }

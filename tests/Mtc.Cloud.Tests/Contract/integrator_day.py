@@ -261,20 +261,23 @@ def main():
     expect(forbidden["requiredScopes"] == ["ext:write"], f"403 names {forbidden.get('requiredScopes')}")
     step("an event once per key: replayed for the same JSON, 422 for another body, 400 for a bad key, 403 naming ext:write")
 
-    status, _, listed = client.call("ListMachines", reader)
-    listed = listed["items"]
+    listed, _ = pages(client, "ListMachines", reader, query={"limit": 1})
     expect({m["id"] for m in listed} == {"lathe-1", "mill-2"}, f"machines: {listed}")
     status, _, state = client.call("GetMachine", reader, path={"id": "lathe-1"})
     expect(status == 200 and state["partCount"] == 12, f"machine: {status} {state}")
     problem(client.call("GetMachine", reader, path={"id": "nope"}), 404, "not-found")
-    step(f"machines listed; lathe-1 has partCount {state['partCount']}")
+    expect(listed[0]["partCount"] == 12, f"the list's partCount: {listed[0]}")
+    step(f"machines listed one per page; lathe-1 has partCount {state['partCount']}")
 
     cycles, page_count = pages(client, "GetMachineCycleTime", reader, path={"id": "lathe-1"}, query={"from": t(0), "to": t(24 * 60), "limit": 5})
     expect(len(cycles) == 12 and page_count == 3, f"cycles: {len(cycles)} in {page_count} pages")
     expect(all(c["durationSeconds"] == 3000 for c in cycles), f"cycle durations: {[c['durationSeconds'] for c in cycles]}")
     status, _, by_query = client.call("GetCycleTime", reader, query={"machineId": "lathe-1", "from": t(0), "to": t(24 * 60)})
     expect(status == 200 and by_query["summary"]["count"] == 12, f"cycle-time by query: {by_query['summary']}")
-    step(f"{len(cycles)} cycles in {page_count} pages of 5, summary count {by_query['summary']['count']}")
+    status, _, newest = client.call("GetMachineCycleTime", reader, path={"id": "lathe-1"}, query={"order": "desc", "limit": 1})
+    expect(status == 200 and newest["items"][0]["id"] == "cycle-11", f"the last cycle first: {newest['items']}")
+    problem(client.call("GetMachineCycleTime", reader, path={"id": "lathe-1"}, query={"order": "asc", "cursor": newest["nextCursor"]}), 400, "cursor-mismatch")
+    step(f"{len(cycles)} cycles in {page_count} pages of 5, summary count {by_query['summary']['count']}; the last one first with order=desc")
 
     observations, _ = pages(client, "GetObservations", reader, path={"id": "lathe-1"}, query={"dataItemId": "pc", "limit": 5})
     expect([o["value"] for o in observations] == [str(i + 1) for i in range(12)], f"observations: {observations}")

@@ -152,7 +152,7 @@ public sealed class AnalyticsKillTests
             var page = await Get(p, "/api/ext/events?limit=1000&cursor=" + cursor);
             var items = page.GetProperty("items").EnumerateArray().ToList();
             all.AddRange(items.Where(i => i.GetProperty("source").GetString() == "edge" && i.GetProperty("type").GetString() != "gap"));
-            if (items.Count == 0)
+            if (page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null)
             {
                 return all;
             }

@@ -203,11 +203,11 @@ public sealed partial class QuotaTests(ITestOutputHelper output)
         {
             var page = await api.GetFromJsonAsync<JsonElement>($"/api/ext/events?type={type}&limit=1000&cursor={cursor}");
             var items = page.GetProperty("items").EnumerateArray().ToList();
-            if (items.Count == 0)
+            list.AddRange(items.Select(e => (e.TryGetProperty("machineId", out var m) ? m.GetString() : null, e.GetProperty("data").Clone())));
+            if (page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null)
             {
                 return list;
             }
-            list.AddRange(items.Select(e => (e.TryGetProperty("machineId", out var m) ? m.GetString() : null, e.GetProperty("data").Clone())));
             cursor = page.GetProperty("nextCursor").GetString()!;
         }
     }
