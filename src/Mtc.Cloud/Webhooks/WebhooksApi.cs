@@ -31,7 +31,8 @@ internal static class WebhooksApi
 
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/ext/webhooks").RequireAuthorization(Scopes.Admin).WithTags("Webhooks");
+        var group = app.MapGroup("/api/ext/webhooks").RequireAuthorization(Scopes.Admin).WithTags("Webhooks")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/", CreateAsync).WithName("CreateWebhook").WithSummary("Subscribe a URL to event types")
             .WithDescription("eventTypes are notification types (cycle, status, alarm, setup, gap, or an integrator's event type such as note), " +
                 "or \"*\" for all. The response holds the signing secret: it is shown this once and never again. Deliveries are POSTs of " +
@@ -39,24 +40,25 @@ internal static class WebhooksApi
                 "Webhook-Timestamp and Mtc-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>. " +
                 "A 2xx answer is success; anything else is retried with exponential backoff for 24 h, then the delivery is err. " +
                 "Private, loopback and link-local addresses are refused (unless Cloud:Webhooks:AllowPrivateNetworks).")
-            .Accepts<CreateRequest>("application/json");
-        group.MapGet("/", ListAsync).WithName("ListWebhooks").WithSummary("The tenant's webhook subscriptions (no secrets)");
-        group.MapGet("/{id}", GetAsync).WithName("GetWebhook").WithSummary("One subscription (no secret)");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteWebhook").WithSummary("Remove a subscription and its deliveries");
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", ListAsync).WithName("ListWebhooks").WithSummary("The tenant's webhook subscriptions (no secrets)")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{id}", GetAsync).WithName("GetWebhook").WithSummary("One subscription (no secret)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteWebhook").WithSummary("Remove a subscription and its deliveries")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/deliveries", DeliveriesAsync).WithName("ListWebhookDeliveries")
-            .WithSummary("A subscription's deliveries: pending, sent or err, with attempts and the last error");
+            .WithSummary("A subscription's deliveries: pending, sent or err, with attempts and the last error")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", RedeliverAsync).WithName("RedeliverWebhook")
-            .WithSummary("Send a delivery again now (with a fresh retry window), e.g. one that is err");
+            .WithSummary("Send a delivery again now (with a fresh retry window), e.g. one that is err")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     internal static async Task<Results<Created<WebhookCreated>, ProblemHttpResult>> CreateAsync(
-        ClaimsPrincipal user, CreateRequest? body, INotificationStore store, IOptions<WebhookOptions> options, TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, CreateRequest body, INotificationStore store, IOptions<WebhookOptions> options, TimeProvider time, CancellationToken ct)
     {
-        if (body is null)
-        {
-            return Problems.Invalid("The body must be a JSON object {url, eventTypes, description?}.");
-        }
         if (await WebhookAddresses.CheckUrlAsync(body.Url, options.Value.AllowPrivateNetworks, ct).ConfigureAwait(false) is { } refused)
         {
             return Problems.Create(StatusCodes.Status422UnprocessableEntity, "webhook-url-refused", "The webhook URL cannot be used.", refused,

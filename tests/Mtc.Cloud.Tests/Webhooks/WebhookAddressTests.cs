@@ -47,6 +47,11 @@ public sealed class WebhookAddressTests() : ApiTestBase(new SqliteBackend())
     {
         using var none = await Admin.PostAsJsonAsync("/api/ext/webhooks", new { url = "https://example.com/hook", eventTypes = Array.Empty<string>() });
         await Batches.ProblemAsync(none, 400, "invalid-request");
+        using var empty = await Admin.PostAsync("/api/ext/webhooks", new StringContent("", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)empty.StatusCode);
+        Assert.Equal("application/problem+json", empty.Content.Headers.ContentType?.MediaType);
+        using var notJson = await Admin.PostAsync("/api/ext/webhooks", new StringContent("{\"url\":", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)notJson.StatusCode);
         using var reader = await Reader.GetAsync("/api/ext/webhooks");
         Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
         using var writer = await Writer.PostAsJsonAsync("/api/ext/webhooks", new { url = "https://example.com/hook", eventTypes = new[] { "*" } });
