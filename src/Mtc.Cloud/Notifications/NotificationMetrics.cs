@@ -16,7 +16,7 @@ internal sealed class NotificationMetrics
 
     public NotificationMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = Meter = meters.Create(MeterName);
         meter.CreateObservableGauge("mtc.cloud.worker.queue_depth", () => Interlocked.Read(ref _pending), "{delivery}",
             "Deliveries waiting to be sent, and notifications not fanned out yet.");
         meter.CreateObservableGauge("mtc.cloud.worker.oldest_age", () => Volatile.Read(ref _oldestAge), "s",
@@ -24,6 +24,9 @@ internal sealed class NotificationMetrics
         _deliveries = meter.CreateCounter<long>("mtc.cloud.deliveries", "{attempt}",
             "Webhook delivery attempts by outcome: sent, retry (failed, tried again later), err (failed for good).");
     }
+
+    /// <summary>This host's meter (each host's IMeterFactory makes its own).</summary>
+    public Meter Meter { get; }
 
     public void Observe(long pending, double oldestAgeSeconds)
     {

@@ -21,6 +21,8 @@ internal static class NotificationSetup
         builder.Services.AddSingleton<NotificationMetrics>();
         builder.Services.AddSingleton<WebhookSender>();
         WebhookSender.Register(builder.Services);
+        // Four lines per delivery attempt from the client factory is noise; failures are in the deliveries list and the log.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient." + WebhookSender.ClientName, LogLevel.Warning);
         var enabled = builder.Configuration.GetSection(WorkerOptions.Section).GetValue(nameof(WorkerOptions.Enabled), true);
         if (alwaysRunWorker || enabled)
         {

@@ -47,40 +47,45 @@ internal sealed class NotificationWorker(
         }
     }
 
-    /// <summary>One round; true when it found work (so the next round should not wait).</summary>
+    /// <summary>
+    /// One round; true when it found work (so the next round should not wait). Fan-out takes more notifications per round
+    /// than deliveries are sent, as it is one cheap statement per notification batch.
+    /// </summary>
     internal async Task<bool> RoundAsync(WorkerOptions o, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var fanned = await store.FanOutAsync(o.BatchSize, now, ct).ConfigureAwait(false);
+        var fanned = await store.FanOutAsync(o.BatchSize * 8, now, ct).ConfigureAwait(false);
         var due = await store.ClaimDeliveriesAsync(o.BatchSize, now, now.AddSeconds(o.LeaseSeconds), ct).ConfigureAwait(false);
-        if (due.Count > 0)
+        if (due.Count == 0)
         {
-            await Task.WhenAll(due.Select(d => DeliverAsync(d, ct))).ConfigureAwait(false);
+            return fanned > 0;
         }
-        return fanned > 0 || due.Count > 0;
-    }
-
-    private async Task DeliverAsync(DueDelivery d, CancellationToken ct)
-    {
-        var outcome = await sender.SendAsync(d, ct).ConfigureAwait(false);
-        var result = DeliveryBackoff.After(d, outcome, time.GetUtcNow(), webhooks.Value, Random.Shared);
-        // The result is recorded even while stopping: a delivered webhook must not be sent again for want of a write.
-        var recorded = await store.RecordAttemptAsync(d, result, CancellationToken.None).ConfigureAwait(false);
-        var status = result.Status switch
+        var attempts = await Task.WhenAll(due.Select(async d =>
         {
-            DeliveryStatus.Sent => "sent",
-            DeliveryStatus.Err => "err",
-            _ => "retry",
-        };
-        metrics.Delivered(status);
-        if (!recorded)
+            var outcome = await sender.SendAsync(d, ct).ConfigureAwait(false);
+            return (Delivery: d, Outcome: outcome, Result: DeliveryBackoff.After(d, outcome, time.GetUtcNow(), webhooks.Value, Random.Shared));
+        })).ConfigureAwait(false);
+        // Results are recorded even while stopping: a delivered webhook must not be sent again for want of a write.
+        var recorded = await store.RecordAttemptsAsync(attempts.Select(a => (a.Delivery, a.Result)).ToList(), CancellationToken.None)
+            .ConfigureAwait(false);
+        foreach (var (d, outcome, result) in attempts)
         {
-            Hosting.Log.DeliveryLeaseLost(log, d.Id, d.NotificationId);
+            metrics.Delivered(result.Status switch
+            {
+                DeliveryStatus.Sent => "sent",
+                DeliveryStatus.Err => "err",
+                _ => "retry",
+            });
+            if (!recorded.Contains(d.Id))
+            {
+                Hosting.Log.DeliveryLeaseLost(log, d.Id, d.NotificationId);
+            }
+            else if (result.Status == DeliveryStatus.Err)
+            {
+                Hosting.Log.DeliveryFailed(log, d.Id, d.NotificationId, d.Attempts + 1, outcome.Error ?? "");
+            }
         }
-        else if (result.Status == DeliveryStatus.Err)
-        {
-            Hosting.Log.DeliveryFailed(log, d.Id, d.NotificationId, d.Attempts + 1, outcome.Error ?? "");
-        }
+        return true;
     }
 
     private async Task ObserveAsync(CancellationToken ct)

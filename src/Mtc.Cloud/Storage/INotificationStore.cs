@@ -30,8 +30,8 @@ internal interface INotificationStore
     /// <summary>Leases up to <paramref name="limit"/> due deliveries until <paramref name="leaseUntil"/> (a killed worker's come back after it).</summary>
     Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);
 
-    /// <summary>Records an attempt's result, if the lease is still this worker's; false otherwise.</summary>
-    Task<bool> RecordAttemptAsync(DueDelivery delivery, AttemptResult result, CancellationToken ct);
+    /// <summary>Records attempts' results in one transaction, each if its lease is still this worker's; returns the ids recorded.</summary>
+    Task<IReadOnlySet<long>> RecordAttemptsAsync(IReadOnlyList<(DueDelivery Delivery, AttemptResult Result)> attempts, CancellationToken ct);
 
     /// <summary>Work waiting: pending deliveries plus notifications not fanned out, and when the oldest of them was queued.</summary>
     Task<QueueStats> GetQueueStatsAsync(CancellationToken ct);

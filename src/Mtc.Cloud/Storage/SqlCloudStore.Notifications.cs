@@ -76,7 +76,7 @@ internal abstract partial class SqlCloudStore : INotificationStore
         }
     }
 
-    public async Task<bool> RecordAttemptAsync(DueDelivery delivery, AttemptResult result, CancellationToken ct)
+    public async Task<IReadOnlySet<long>> RecordAttemptsAsync(IReadOnlyList<(DueDelivery Delivery, AttemptResult Result)> attempts, CancellationToken ct)
     {
         var c = await OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
@@ -85,15 +85,17 @@ internal abstract partial class SqlCloudStore : INotificationStore
             await using (tx.ConfigureAwait(false))
             {
                 // The lease is the fencing token: a worker whose lease ran out (and whose row another worker took) records nothing.
-                var changed = await ExecuteAsync(Command(c, tx,
+                // One statement per attempt, sent in one round trip where the backend batches.
+                var recorded = await QueryBatchAsync(c, tx, attempts.Select(a => new Statement(
                     "UPDATE webhook_deliveries SET status = @s, attempts = attempts + 1, last_status = @code, last_error = @err, " +
-                    "next_attempt = @next, claimed_until = NULL, sent_at = CASE WHEN @s = 'sent' THEN @now ELSE sent_at END " +
-                    "WHERE id = @id AND status = 'pending' AND claimed_until = @lease",
-                    ("@s", result.Status), ("@code", result.StatusCode is { } code ? (long)code : null), ("@err", result.Error),
-                    ("@next", result.NextAttempt is { } next ? Normalize(next) : null), ("@now", Normalize(result.Now)),
-                    ("@id", delivery.Id), ("@lease", Normalize(delivery.LeaseUntil))), ct).ConfigureAwait(false);
+                    "next_attempt = @next, claimed_until = NULL, sent_at = @sent " +
+                    "WHERE id = @id AND status = 'pending' AND claimed_until = @lease RETURNING id",
+                    ("@s", a.Result.Status), ("@code", a.Result.StatusCode is { } code ? (long)code : null), ("@err", a.Result.Error),
+                    ("@next", a.Result.NextAttempt is { } next ? Normalize(next) : null),
+                    ("@sent", a.Result.Status == DeliveryStatus.Sent ? Normalize(a.Result.Now) : null),
+                    ("@id", a.Delivery.Id), ("@lease", Normalize(a.Delivery.LeaseUntil)))).ToList(), r => r.GetInt64(0), ct).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
-                return changed == 1;
+                return recorded.ToHashSet();
             }
         }
     }

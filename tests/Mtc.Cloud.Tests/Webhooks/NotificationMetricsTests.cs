@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Mtc.Cloud.Tests.Infrastructure;
 
 namespace Mtc.Cloud.Tests.Webhooks;
@@ -20,10 +21,12 @@ public sealed class NotificationMetricsTests() : ApiTestBase(new SqliteBackend()
     {
         var counts = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var gauges = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+        var meter = Factory.Services.GetRequiredService<Mtc.Cloud.Notifications.NotificationMetrics>().Meter;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Mtc.Cloud.Notifications")
+            // Only this host's meter: other test classes' hosts run their own workers in this process.
+            if (instrument.Meter.Name == "Mtc.Cloud.Notifications" && instrument.Meter == meter)
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Mtc.Cloud.Tests.Webhooks;
 
-/// <summary>One request as the receiver saw it, and what it answered.</summary>
-public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, string Signature, string Body, int Answered)
+/// <summary>One request as the receiver saw it, what it answered, and when it arrived (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
+public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, string Signature, string Body, int Answered, long At)
 {
     public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
 }
@@ -66,7 +66,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
         var status = Answer(path);
         _received.Enqueue(new ReceivedWebhook(path, context.Request.Headers["Webhook-Id"].ToString(),
-            context.Request.Headers["Webhook-Timestamp"].ToString(), context.Request.Headers["Mtc-Signature"].ToString(), body, status));
+            context.Request.Headers["Webhook-Timestamp"].ToString(), context.Request.Headers["Mtc-Signature"].ToString(), body, status,
+            System.Diagnostics.Stopwatch.GetTimestamp()));
         context.Response.StatusCode = status;
     }
 
