@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(53, LogLevel.Warning, "Delivery {DeliveryId} of {NotificationId} was sent after its lease ran out; another worker had taken it")]
     public static partial void DeliveryLeaseLost(ILogger logger, long deliveryId, string notificationId);
+
+    [LoggerMessage(54, LogLevel.Information, "Notification retention removed {Removed} sent deliveries and notifications")]
+    public static partial void DeliveriesPurged(ILogger logger, int removed);
 }

@@ -14,7 +14,9 @@ internal sealed class NotificationWorker(
     IOptions<WebhookOptions> webhooks, TimeProvider time, ILogger<NotificationWorker> log) : BackgroundService
 {
     private static readonly TimeSpan StatsEvery = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
     private DateTimeOffset _statsAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _purgedAt = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -96,6 +98,11 @@ internal sealed class NotificationWorker(
             return;
         }
         _statsAt = now;
+        if (worker.Value.KeepDays > 0 && now - _purgedAt >= PurgeEvery)
+        {
+            _purgedAt = now;
+            Hosting.Log.DeliveriesPurged(log, await store.PurgeDeliveredAsync(now.AddDays(-worker.Value.KeepDays), ct).ConfigureAwait(false));
+        }
         var stats = await store.GetQueueStatsAsync(ct).ConfigureAwait(false);
         metrics.Observe(stats.Pending, stats.OldestQueued is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0);
     }

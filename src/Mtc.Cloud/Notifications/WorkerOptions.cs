@@ -24,4 +24,8 @@ public sealed class WorkerOptions
     /// </summary>
     [Range(1, 86400)]
     public double LeaseSeconds { get; set; } = 60;
+
+    /// <summary>Days sent deliveries (and notifications with no delivery left) are kept for the deliveries list; 0 keeps them all.</summary>
+    [Range(0, 36500)]
+    public int KeepDays { get; set; } = 7;
 }

@@ -33,6 +33,12 @@ internal interface INotificationStore
     /// <summary>Records attempts' results in one transaction, each if its lease is still this worker's; returns the ids recorded.</summary>
     Task<IReadOnlySet<long>> RecordAttemptsAsync(IReadOnlyList<(DueDelivery Delivery, AttemptResult Result)> attempts, CancellationToken ct);
 
+    /// <summary>
+    /// Forgets deliveries sent before <paramref name="before"/> and fanned-out notifications older than it that no delivery
+    /// refers to; pending and err deliveries (and their notifications) stay. Returns the rows removed.
+    /// </summary>
+    Task<int> PurgeDeliveredAsync(DateTimeOffset before, CancellationToken ct);
+
     /// <summary>Work waiting: pending deliveries plus notifications not fanned out, and when the oldest of them was queued.</summary>
     Task<QueueStats> GetQueueStatsAsync(CancellationToken ct);
 }

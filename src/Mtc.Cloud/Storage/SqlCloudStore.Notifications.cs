@@ -100,6 +100,26 @@ internal abstract partial class SqlCloudStore : INotificationStore
         }
     }
 
+    public async Task<int> PurgeDeliveredAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            var tx = await BeginWriteAsync(c, ct).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
+            {
+                var removed = await ExecuteAsync(Command(c, tx,
+                    "DELETE FROM webhook_deliveries WHERE status = 'sent' AND sent_at < @b", ("@b", Normalize(before))), ct).ConfigureAwait(false);
+                removed += await ExecuteAsync(Command(c, tx,
+                    "DELETE FROM notifications WHERE fanned_at < @b AND NOT EXISTS " +
+                    "(SELECT 1 FROM webhook_deliveries d WHERE d.notification_seq = notifications.seq)", ("@b", Normalize(before))), ct)
+                    .ConfigureAwait(false);
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+                return removed;
+            }
+        }
+    }
+
     public async Task<QueueStats> GetQueueStatsAsync(CancellationToken ct)
     {
         var c = await OpenAsync(ct).ConfigureAwait(false);

@@ -148,6 +148,25 @@ public abstract class WebhookDeliveryTests(IBackend backend) : ApiTestBase(backe
     }
 
     [Fact]
+    public async Task Retention_forgets_sent_deliveries_and_keeps_the_ones_still_pending()
+    {
+        _receiver.Answer = path => path == "/kept-down" ? 503 : 200;
+        var (ok, _) = await Webhooks.SubscribeAsync(Admin, _receiver.Url("/kept-ok"), "cycle");
+        var (down, _) = await Webhooks.SubscribeAsync(Admin, _receiver.Url("/kept-down"), "cycle");
+        await Batches.PostOkAsync(Edge, Webhooks.Cycles("edge-5", "s1", 300, 2, "m5"));
+        await _receiver.WaitUntilAsync(r => r.DeliveredIds.Count == 2 && r.Received.Count(x => x.Path == "/kept-down") >= 2, Patience, "sent and retried");
+
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Mtc.Cloud.Storage.INotificationStore>(Factory.Services);
+        Assert.True(await store.PurgeDeliveredAsync(DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None) >= 2);
+        Assert.Empty(await Webhooks.DeliveriesAsync(Admin, ok));
+        var pending = await Webhooks.DeliveriesAsync(Admin, down);
+        Assert.Equal(2, pending.Count);
+        // Still failing: pending, or err once the 3 s window has passed; either way kept.
+        Assert.All(pending, d => Assert.NotEqual("sent", d.GetProperty("status").GetString()));
+    }
+
+    [Fact]
     public async Task An_integrators_event_is_delivered_to_subscriptions_of_its_type_only()
     {
         using (var setup = await Edge.PostAsJsonAsync("/api/ext/setup", new { edgeId = "edge-4", machines = new[] { new { id = "m4" } } }))
