@@ -15,6 +15,7 @@ internal static class MtcCommand
         root.Subcommands.Add(Commands.SimCommand.Build(stdout, stderr));
         root.Subcommands.Add(Commands.CloudCommand.Create());
         root.Subcommands.Add(Commands.CloudCommand.CreateDb());
+        root.Subcommands.Add(Commands.WorkerCommand.Create());
         root.Subcommands.Add(Commands.KeysCommand.Create());
         root.Subcommands.Add(Commands.DemoCommand.Create());
         root.Subcommands.Add(Commands.Doctor.DoctorCommand.Create());

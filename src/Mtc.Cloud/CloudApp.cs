@@ -5,7 +5,9 @@ using Mtc.Cloud.Hardening;
 using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Ingest;
 using Mtc.Cloud.Machines;
+using Mtc.Cloud.Notifications;
 using Mtc.Cloud.Storage;
+using Mtc.Cloud.Webhooks;
 
 namespace Mtc.Cloud;
 
@@ -17,6 +19,7 @@ public static class CloudApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddCloudSettings();
         builder.AddCloudStorage();
+        builder.AddNotifications();
         builder.AddApiKeyAuth();
         builder.AddHardening();
         builder.AddApiDocs();
@@ -33,6 +36,7 @@ public static class CloudApp
         app.MapEventsApi();
         app.MapMachinesApi();
         app.MapEdgesApi();
+        app.MapWebhooksApi();
         app.MapApiDocs();
         return app;
     }

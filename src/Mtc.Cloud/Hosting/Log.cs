@@ -14,4 +14,19 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Information, "Batch {EdgeId}/{StreamId} {FromSeq}..{ToSeq}: {Accepted} accepted, {Skipped} skipped, hwm {Hwm}")]
     public static partial void Ingested(ILogger logger, string edgeId, string streamId, long fromSeq, long toSeq, int accepted, int skipped, long hwm);
+
+    [LoggerMessage(50, LogLevel.Information, "Notification worker started: {BatchSize} per round, polling every {PollSeconds} s")]
+    public static partial void WorkerStarted(ILogger logger, int batchSize, double pollSeconds);
+
+    [LoggerMessage(51, LogLevel.Warning, "Notification worker round failed; retrying")]
+    public static partial void WorkerRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(52, LogLevel.Warning, "Delivery {DeliveryId} of {NotificationId} failed for good after {Attempts} attempts: {Error}")]
+    public static partial void DeliveryFailed(ILogger logger, long deliveryId, string notificationId, int attempts, string error);
+
+    [LoggerMessage(53, LogLevel.Warning, "Delivery {DeliveryId} of {NotificationId} was sent after its lease ran out; another worker had taken it")]
+    public static partial void DeliveryLeaseLost(ILogger logger, long deliveryId, string notificationId);
+
+    [LoggerMessage(54, LogLevel.Information, "Notification retention removed {Removed} sent deliveries and notifications")]
+    public static partial void DeliveriesPurged(ILogger logger, int removed);
 }

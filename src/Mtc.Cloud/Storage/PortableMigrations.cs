@@ -28,4 +28,26 @@ internal static class PortableMigrations
             PARTITION BY tenant, machine_id, coalesce(instance_id, ''), seq, ts ORDER BY id) AS copy FROM observations) numbered WHERE copy > 1);
         CREATE UNIQUE INDEX observations_identity ON observations (tenant, machine_id, (coalesce(instance_id, '')), seq, ts);
         """;
+
+    /// <summary>
+    /// Migration 5, after each store's <c>notifications</c> table (its surrogate key differs): a notification is one row per
+    /// (tenant, machine, id), so a resent batch adds none; the worker finds the ones not fanned out yet by a partial index.
+    /// A webhook subscription lists its event types in a table of its own; a delivery is one row per (subscription,
+    /// notification), and the worker finds due ones by status and next attempt. <c>{id}</c> and <c>{time}</c> are the
+    /// store's surrogate key (an auto-increment column in SQLite, where an INTEGER PRIMARY KEY is one) and time types.
+    /// </summary>
+    public const string NotificationsAndWebhooks = """
+        CREATE UNIQUE INDEX notifications_identity ON notifications (tenant, (coalesce(machine_id, '')), id);
+        CREATE INDEX notifications_unfanned ON notifications (seq) WHERE fanned_at IS NULL;
+        CREATE TABLE webhooks (id text PRIMARY KEY, tenant text NOT NULL, url text NOT NULL, description text, secret text NOT NULL,
+            created {time} NOT NULL);
+        CREATE INDEX webhooks_tenant ON webhooks (tenant, id);
+        CREATE TABLE webhook_event_types (webhook_id text NOT NULL, type text NOT NULL, PRIMARY KEY (webhook_id, type));
+        CREATE TABLE webhook_deliveries (id {id} PRIMARY KEY, tenant text NOT NULL, webhook_id text NOT NULL,
+            notification_seq bigint NOT NULL, status text NOT NULL, attempts integer NOT NULL, last_error text, last_status integer,
+            next_attempt {time}, claimed_until {time}, created {time} NOT NULL, sent_at {time});
+        CREATE UNIQUE INDEX webhook_deliveries_identity ON webhook_deliveries (webhook_id, notification_seq);
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt, id) WHERE status = 'pending';
+        CREATE INDEX webhook_deliveries_list ON webhook_deliveries (tenant, webhook_id, id);
+        """;
 }

@@ -82,7 +82,10 @@ internal abstract partial class SqlCloudStore
                 var cursor = await ReserveEventCursorsAsync(c, tx, tenant, 1, ct).ConfigureAwait(false);
                 await InsertEventAsync(c, tx, tenant, cursor, ev.Id, "external", ev.Type, ev.MachineId, edgeId,
                     ev.Timestamp, null, ev.DataJson, ct).ConfigureAwait(false);
+                await ExecuteBatchAsync(c, tx, Notifications.NotificationRows.Insert(tenant,
+                    [Notifications.NotificationPayloads.External(edgeId, ev)], ev.Timestamp), ct).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
+                Signal.Notify();
                 return true;
             }
         }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Mtc.Cloud.Ingest;
+using Mtc.Cloud.Notifications;
 using Mtc.Core.Wire;
 
 namespace Mtc.Cloud.Storage;
@@ -74,11 +75,16 @@ internal abstract partial class SqlCloudStore
                     }
                     repeated = offered - await InsertObservationsAsync(c, tx, tenant, batch, hwm, ct).ConfigureAwait(false);
                 }
+                var notified = 0;
                 if (freshOthers.Count > 0)
                 {
-                    await StoreOtherRecordsAsync(c, tx, tenant, batch, freshOthers, now, ct).ConfigureAwait(false);
+                    notified = await StoreOtherRecordsAsync(c, tx, tenant, batch, freshOthers, now, ct).ConfigureAwait(false);
                 }
                 await tx.CommitAsync(ct).ConfigureAwait(false);
+                if (notified > 0)
+                {
+                    Signal.Notify();
+                }
                 // Accepted: records stored now. Skipped: records at or below the hwm, and observations already stored.
                 return new IngestResult(newHwm, fresh - repeated, batch.Entries.Count - fresh + repeated);
             }
@@ -116,12 +122,16 @@ internal abstract partial class SqlCloudStore
     protected abstract Task<int> InsertObservationsAsync(
         DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct);
 
-    /// <summary>Device models, derived events, gaps and edge status, in record order.</summary>
-    private async Task StoreOtherRecordsAsync(
+    /// <summary>
+    /// Device models, derived events, gaps and edge status, in record order; the events' notifications after them in one
+    /// statement. Returns how many notifications it offered.
+    /// </summary>
+    private async Task<int> StoreOtherRecordsAsync(
         DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, List<WireRecord> fresh, DateTimeOffset now, CancellationToken ct)
     {
         var events = fresh.Where(r => r is DerivedEventRecord or GapRecord).ToList();
         var cursor = events.Count == 0 ? 0 : await ReserveEventCursorsAsync(c, tx, tenant, events.Count, ct).ConfigureAwait(false);
+        var notifications = new List<NotificationRow>(events.Count);
         foreach (var record in fresh)
         {
             switch (record)
@@ -134,6 +144,7 @@ internal abstract partial class SqlCloudStore
                     break;
                 case DerivedEventRecord derived:
                     await UpsertDerivedEventAsync(c, tx, tenant, cursor++, batch.EdgeId, derived, ct).ConfigureAwait(false);
+                    notifications.Add(NotificationPayloads.Derived(batch.EdgeId, derived));
                     break;
                 case GapRecord gap:
                     var gapData = StoredText.CleanJson(JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -143,6 +154,7 @@ internal abstract partial class SqlCloudStore
                     }, Hosting.CloudJson.Options))!;
                     await InsertEventAsync(c, tx, tenant, cursor++, $"{batch.StreamId}:{gap.Seq}", "edge", "gap", gap.MachineId,
                         batch.EdgeId, now, null, gapData, ct).ConfigureAwait(false);
+                    notifications.Add(new NotificationRow($"{batch.StreamId}:{gap.Seq}", "gap", gap.MachineId, now, gapData));
                     break;
                 case EdgeStatusRecord status:
                     await ExecuteAsync(Command(c, tx,
@@ -152,6 +164,11 @@ internal abstract partial class SqlCloudStore
                     break;
             }
         }
+        if (notifications.Count > 0)
+        {
+            await ExecuteBatchAsync(c, tx, NotificationRows.Insert(tenant, notifications, now), ct).ConfigureAwait(false);
+        }
+        return notifications.Count;
     }
 
     /// <summary>The gaps' missed counts added up, saturating at <see cref="long.MaxValue"/> (as the stream's total does).</summary>

@@ -39,7 +39,12 @@ public sealed partial class CloudProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<CloudProcess> StartAsync(DatabaseTarget db, params string[] settings)
+    public static Task<CloudProcess> StartAsync(DatabaseTarget db, params string[] settings) => StartAsync(null, db, settings);
+
+    /// <summary>The notification worker alone (<c>Mtc.Cloud.dll worker</c>, what <c>mtc worker</c> runs), listening for /health/live.</summary>
+    public static Task<CloudProcess> StartWorkerAsync(DatabaseTarget db, params string[] settings) => StartAsync("worker", db, settings);
+
+    private static async Task<CloudProcess> StartAsync(string? verb, DatabaseTarget db, string[] settings)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -49,7 +54,8 @@ public sealed partial class CloudProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         var target = db.Backend == "sqlite" ? "sqlite:" + db.ConnectionString : db.ConnectionString;
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Mtc.Cloud.dll"), "--db", target, "--urls", "http://127.0.0.1:0" }.Concat(settings))
+        string[] program = verb is null ? [Path.Combine(AppContext.BaseDirectory, "Mtc.Cloud.dll")] : [Path.Combine(AppContext.BaseDirectory, "Mtc.Cloud.dll"), verb];
+        foreach (var arg in program.Concat(["--db", target, "--urls", "http://127.0.0.1:0"]).Concat(settings))
         {
             psi.ArgumentList.Add(arg);
         }

@@ -41,5 +41,10 @@ internal static class PostgresMigrations
             """),
         new(3, "derived event identity", PortableMigrations.DerivedEventIdentity),
         new(4, "observation identity", PortableMigrations.ObservationIdentity),
+        new(5, "notifications and webhooks", """
+            CREATE TABLE notifications (seq bigserial PRIMARY KEY, tenant text NOT NULL, id text NOT NULL, type text NOT NULL,
+                machine_id text, occurred timestamptz NOT NULL, payload text, created timestamptz NOT NULL, fanned_at timestamptz);
+            """ + PortableMigrations.NotificationsAndWebhooks.Replace("{id}", "bigserial", StringComparison.Ordinal)
+                .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
     ];
 }

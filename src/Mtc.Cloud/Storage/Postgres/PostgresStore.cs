@@ -30,6 +30,8 @@ internal sealed partial class PostgresStore : SqlCloudStore
 
     protected override string ForUpdate => " FOR UPDATE";
 
+    protected override string SkipLocked => " FOR UPDATE SKIP LOCKED";
+
     protected override IReadOnlyList<Migration> Migrations => PostgresMigrations.All;
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) =>

@@ -39,5 +39,10 @@ internal static class SqliteMigrations
             """),
         new(3, "derived event identity", PortableMigrations.DerivedEventIdentity),
         new(4, "observation identity", PortableMigrations.ObservationIdentity),
+        new(5, "notifications and webhooks", """
+            CREATE TABLE notifications (seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,
+                machine_id TEXT, occurred INTEGER NOT NULL, payload TEXT, created INTEGER NOT NULL, fanned_at INTEGER);
+            """ + PortableMigrations.NotificationsAndWebhooks.Replace("{id}", "INTEGER", StringComparison.Ordinal)
+                .Replace("{time}", "INTEGER", StringComparison.Ordinal)),
     ];
 }

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Mtc.Cloud;
+
+namespace Mtc.Cli.Commands;
+
+/// <summary><c>mtc worker</c>: the notification worker alone, over the same database as <c>mtc cloud</c>.</summary>
+internal static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var db = new Option<string?>("--db")
+        {
+            Description = "postgres://user:pass@host:port/db, an Npgsql keyword string, or sqlite:PATH (default: DATABASE_URL, else sqlite:mtc-cloud.db)",
+        };
+        var urls = new Option<string?>("--urls") { Description = "Where /health/live listens (default: PORT on every interface, else http://localhost:5000)" };
+        var command = new Command("worker", "The notification worker: fans events out to webhook subscriptions and delivers them, signed, with retries. "
+            + "Shares the work with every other worker and cloud host on the same database. Further settings as --Cloud:Name=value "
+            + "(e.g. --Cloud:Webhooks:TimeoutSeconds=5).")
+        {
+            db, urls,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, ct) =>
+        {
+            var args = new List<string>(parse.UnmatchedTokens);
+            if (parse.GetValue(db) is { } d)
+            {
+                args.AddRange(["--db", d]);
+            }
+            if (parse.GetValue(urls) is { } u)
+            {
+                args.AddRange(["--urls", u]);
+            }
+            return await CloudCommand.RunGuardedAsync(parse, async () =>
+            {
+                var app = WorkerApp.Create([.. args]);
+                await using (app.ConfigureAwait(false))
+                {
+                    await app.StartAsync(ct).ConfigureAwait(false);
+                    await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+                }
+                return 0;
+            }).ConfigureAwait(false);
+        });
+        return command;
+    }
+}
