@@ -39,5 +39,11 @@ internal static class SqliteMigrations
             """),
         new(3, "derived event identity", PortableMigrations.DerivedEventIdentity),
         new(4, "observation identity", PortableMigrations.ObservationIdentity),
+        new(6, "alerts", """
+            CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, rule TEXT NOT NULL, subject TEXT NOT NULL,
+                machine_id TEXT, edge_id TEXT, opened_at INTEGER NOT NULL, resolved_at INTEGER, resolution TEXT, evidence TEXT NOT NULL);
+            CREATE TABLE alert_settings (tenant TEXT NOT NULL, rule TEXT NOT NULL, enabled INTEGER NOT NULL, threshold REAL NOT NULL,
+                updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, rule));
+            """ + PortableMigrations.AlertIndexes),
     ];
 }
