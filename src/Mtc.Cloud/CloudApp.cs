@@ -1,3 +1,4 @@
+using Mtc.Cloud.Alerts;
 using Mtc.Cloud.Auth;
 using Mtc.Cloud.Edges;
 using Mtc.Cloud.Events;
@@ -20,6 +21,7 @@ public static class CloudApp
         builder.AddApiKeyAuth();
         builder.AddHardening();
         builder.AddApiDocs();
+        builder.AddAlerts();
 
         var app = builder.Build();
         app.UseHardening();
@@ -33,6 +35,7 @@ public static class CloudApp
         app.MapEventsApi();
         app.MapMachinesApi();
         app.MapEdgesApi();
+        app.MapAlertsApi();
         app.MapApiDocs();
         return app;
     }
