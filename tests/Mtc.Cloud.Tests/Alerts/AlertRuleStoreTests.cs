@@ -148,7 +148,7 @@ public abstract class AlertRuleStoreTests(IBackend backend) : IAsyncLifetime
         var feed = new AlertFeed(_store, "acme");
         var slowStart = T.AddMinutes(10);
         // m2 has four cycles only: too few to judge.
-        await feed.SendAsync(T, [.. Enumerable.Range(0, 5).Select(i => Cycle("m1", "c" + i, T.AddMinutes(i), 60)),
+        await feed.SendAsync(T, [.. Enumerable.Range(0, 5).Select(i => Cycle("m1", "c" + i, T.AddMinutes(i), 70 - (5 * i))),
             .. Enumerable.Range(0, 4).Select(i => Cycle("m2", "d" + i, T.AddMinutes(i), 60))]);
         await feed.SendAsync(slowStart, Cycle("m1", "slow", slowStart, null), Cycle("m2", "slow2", slowStart, null));
         await _rules.EvaluateAsync(slowStart.AddSeconds(170), None);
