@@ -43,7 +43,7 @@ public sealed partial class ContractTests() : ApiTestBase(new SqliteBackend())
                  {
                      "/api/ext/data", "/api/ext/setup", "/api/ext/event", "/api/ext/events", "/api/ext/machines", "/api/ext/machines/{id}",
                      "/api/ext/machines/{id}/cycle-time", "/api/ext/cycle-time", "/api/ext/machines/{id}/observations", "/api/ext/edges",
-                     "/api/ext/edges/{id}", "/api/ext/health",
+                     "/api/ext/edges/{id}", "/api/ext/health", "/api/ext/alerts", "/api/ext/alerts/{id}", "/api/ext/alerts/settings",
                  })
         {
             Assert.True(paths.ContainsKey(route), route + " is not in the document");
