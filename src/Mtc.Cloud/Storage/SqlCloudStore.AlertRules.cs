@@ -15,10 +15,13 @@ internal abstract partial class SqlCloudStore
     /// <summary>SQL for a top-level integer field of a JSON text column as a 64-bit integer (null when absent).</summary>
     protected abstract string JsonLong(string column, string field);
 
-    /// <summary>The latest (highest cursor) event of a type per machine, for an <c>events e</c> in the outer query.</summary>
+    /// <summary>
+    /// The latest (highest cursor) event of a type per machine as <c>events e</c>: grouped once, then joined by primary key,
+    /// so the cost is one pass over the tenant's events of that type whatever plan statistics suggest.
+    /// </summary>
     private static string LatestOfType(string type) =>
-        $"e.tenant = @t AND e.type = '{type}' AND e.cursor = (SELECT max(x.cursor) FROM events x " +
-        $"WHERE x.tenant = e.tenant AND x.machine_id = e.machine_id AND x.type = '{type}')";
+        $"(SELECT machine_id, max(cursor) AS last FROM events WHERE tenant = @t AND type = '{type}' AND machine_id IS NOT NULL " +
+        "GROUP BY machine_id) l JOIN events e ON e.tenant = @t AND e.cursor = l.last";
 
     public async Task<IReadOnlyList<EdgeContactRow>> GetEdgeContactsAsync(string tenant, CancellationToken ct)
     {
@@ -26,9 +29,10 @@ internal abstract partial class SqlCloudStore
         await using (c.ConfigureAwait(false))
         {
             var rows = await QueryAsync(Command(c, null,
-                "SELECT e.id, e.last_seen, (SELECT max(s.last_seen) FROM streams s WHERE s.tenant = e.tenant AND s.edge_id = e.id), " +
-                "(SELECT max(v.ts) FROM current_values v JOIN machines m ON m.tenant = v.tenant AND m.id = v.machine_id " +
-                "WHERE m.tenant = e.tenant AND m.edge_id = e.id) FROM edges e WHERE e.tenant = @t ORDER BY e.id", ("@t", tenant)),
+                "SELECT e.id, e.last_seen, s.last, v.newest FROM edges e " +
+                "LEFT JOIN (SELECT edge_id, max(last_seen) AS last FROM streams WHERE tenant = @t GROUP BY edge_id) s ON s.edge_id = e.id " +
+                "LEFT JOIN (SELECT m.edge_id, max(v.ts) AS newest FROM current_values v JOIN machines m ON m.tenant = v.tenant AND m.id = v.machine_id " +
+                "WHERE v.tenant = @t GROUP BY m.edge_id) v ON v.edge_id = e.id WHERE e.tenant = @t ORDER BY e.id", ("@t", tenant)),
                 r => (Id: r.GetString(0), Edge: Time(r, 1), Streams: Time(r, 2), Newest: Time(r, 3)), ct).ConfigureAwait(false);
             return rows.Where(r => r.Edge is not null || r.Streams is not null)
                 .Select(r => new EdgeContactRow(r.Id, Later(r.Edge, r.Streams)!.Value, r.Newest)).ToList();
@@ -43,10 +47,10 @@ internal abstract partial class SqlCloudStore
         await using (c.ConfigureAwait(false))
         {
             var rows = await QueryAsync(Command(c, null,
-                $"SELECT e.machine_id, m.edge_id, {JsonText("e.data", "status")}, e.start_ts, " +
-                "(SELECT max(p.start_ts) FROM events p WHERE p.tenant = e.tenant AND p.machine_id = e.machine_id AND p.type = 'part') " +
-                "FROM events e LEFT JOIN machines m ON m.tenant = e.tenant AND m.id = e.machine_id " +
-                "WHERE " + LatestOfType("status") + " ORDER BY e.machine_id", ("@t", tenant)),
+                $"SELECT e.machine_id, m.edge_id, {JsonText("e.data", "status")}, e.start_ts, p.last_part " +
+                "FROM " + LatestOfType("status") + " LEFT JOIN machines m ON m.tenant = e.tenant AND m.id = e.machine_id " +
+                "LEFT JOIN (SELECT machine_id, max(start_ts) AS last_part FROM events WHERE tenant = @t AND type = 'part' GROUP BY machine_id) p " +
+                "ON p.machine_id = e.machine_id ORDER BY e.machine_id", ("@t", tenant)),
                 r => (Machine: r.GetString(0), Edge: Str(r, 1), Status: Str(r, 2), Since: ReadTime(r, 3), Part: Time(r, 4)), ct).ConfigureAwait(false);
             return rows.Where(r => r.Status is not null).Select(r => new MachineStatusRow(r.Machine, r.Edge, r.Status!, r.Since, r.Part)).ToList();
         }
@@ -95,9 +99,8 @@ internal abstract partial class SqlCloudStore
                 "count(*) OVER (PARTITION BY machine_id) AS n FROM recent WHERE rn <= @window), " +
                 "med AS (SELECT machine_id, avg(duration_s) AS median, max(n) AS n FROM ranked WHERE k = (n + 1) / 2 OR k = (n + 2) / 2 " +
                 "GROUP BY machine_id HAVING max(n) >= @min) " +
-                "SELECT e.machine_id, m.edge_id, e.id, e.start_ts, e.end_ts, e.data, med.median, med.n FROM med " +
-                "JOIN events e ON e.machine_id = med.machine_id AND " + LatestOfType("cycle") + " " +
-                "LEFT JOIN machines m ON m.tenant = e.tenant AND m.id = e.machine_id ORDER BY e.machine_id",
+                "SELECT e.machine_id, m.edge_id, e.id, e.start_ts, e.end_ts, e.data, med.median, med.n FROM " + LatestOfType("cycle") + " " +
+                "JOIN med ON med.machine_id = e.machine_id LEFT JOIN machines m ON m.tenant = e.tenant AND m.id = e.machine_id ORDER BY e.machine_id",
                 ("@t", tenant), ("@window", (long)window), ("@min", (long)minCycles)),
                 r => new LatestCycleRow(r.GetString(0), Str(r, 1), r.GetString(2), ReadTime(r, 3), Time(r, 4), Str(r, 5),
                     Convert.ToDouble(r.GetValue(6), CultureInfo.InvariantCulture), Int64(r, 7)), ct).ConfigureAwait(false);
