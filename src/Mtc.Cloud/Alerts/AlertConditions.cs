@@ -12,7 +12,7 @@ namespace Mtc.Cloud.Alerts;
 internal static class AlertConditions
 {
     public static async Task<IReadOnlyList<AlertCondition>> FindAsync(
-        ICloudStore store, string tenant, AlertRule rule, double threshold, DateTimeOffset now, CancellationToken ct)
+        TenantReads store, string tenant, AlertRule rule, double threshold, DateTimeOffset now, CancellationToken ct)
     {
         var limit = TimeSpan.FromMinutes(threshold);
         return rule.Name switch
@@ -33,7 +33,7 @@ internal static class AlertConditions
                     ["lagMinutes"] = Minutes(now - e.NewestRecord!.Value),
                 }))
                 .ToList(),
-            AlertRules.MachineAlarm => (await store.GetOpenFaultsAsync(tenant, now - limit, ct).ConfigureAwait(false))
+            AlertRules.MachineAlarm => (await store.Store.GetOpenFaultsAsync(tenant, now - limit, ct).ConfigureAwait(false))
                 .Select(a => new AlertCondition($"{a.MachineId}/{a.EventId}", a.MachineId, a.EdgeId, a.Since, Json(new JsonObject
                 {
                     ["alarmId"] = a.EventId, ["nativeCode"] = a.NativeCode, ["level"] = a.Level, ["message"] = a.Message,
@@ -51,13 +51,13 @@ internal static class AlertConditions
                     ["activeSince"] = s.Since, ["lastPartAt"] = s.LastPartAt, ["minutesWithoutPart"] = Minutes(now - Latest(s.Since, s.LastPartAt)),
                 }))
                 .ToList(),
-            AlertRules.DataGap => (await store.GetRecentGapsAsync(tenant, now - limit, ct).ConfigureAwait(false))
+            AlertRules.DataGap => (await store.Store.GetRecentGapsAsync(tenant, now - limit, ct).ConfigureAwait(false))
                 .Select(g => new AlertCondition(g.MachineId ?? "edge:" + g.EdgeId, g.MachineId, g.EdgeId, g.First, Json(new JsonObject
                 {
                     ["gaps"] = g.Gaps, ["missed"] = g.Missed, ["firstGapAt"] = g.First, ["lastGapAt"] = g.Last, ["edgeId"] = g.EdgeId,
                 })))
                 .ToList(),
-            AlertRules.SlowCycle => (await store.GetLatestCyclesAsync(tenant, AlertRules.SlowCycleMinimumCycles, AlertRules.SlowCycleWindow, ct)
+            AlertRules.SlowCycle => (await store.Store.GetLatestCyclesAsync(tenant, AlertRules.SlowCycleMinimumCycles, AlertRules.SlowCycleWindow, ct)
                     .ConfigureAwait(false))
                 .Select(c => (Cycle: c, Seconds: CycleSeconds(c, now)))
                 .Where(x => x.Seconds > threshold * x.Cycle.Median)
@@ -73,7 +73,7 @@ internal static class AlertConditions
     }
 
     private static async Task<IReadOnlyList<AlertCondition>> StatusAsync(
-        ICloudStore store, string tenant, DateTimeOffset now, CancellationToken ct, Func<MachineStatusRow, bool> holds) =>
+        TenantReads store, string tenant, DateTimeOffset now, CancellationToken ct, Func<MachineStatusRow, bool> holds) =>
         (await store.GetMachineStatusesAsync(tenant, ct).ConfigureAwait(false))
             .Where(holds)
             .Select(s => Machine(s.MachineId, s.EdgeId, s.Since, new JsonObject

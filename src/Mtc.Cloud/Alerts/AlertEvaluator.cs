@@ -41,13 +41,14 @@ internal sealed class AlertEvaluator(ICloudStore store, ILogger<AlertEvaluator> 
     {
         var settings = AlertRules.Effective(await store.GetAlertSettingsAsync(tenant, ct).ConfigureAwait(false));
         var open = await store.ListOpenAlertsAsync(tenant, ct).ConfigureAwait(false);
+        var reads = new TenantReads(store, tenant);
         var opened = 0;
         var resolved = 0;
         foreach (var (rule, enabled, threshold) in settings)
         {
             var openOfRule = open.Where(a => string.Equals(a.Rule, rule.Name, StringComparison.Ordinal)).ToList();
             var holding = enabled
-                ? await AlertConditions.FindAsync(store, tenant, rule, threshold, now, ct).ConfigureAwait(false)
+                ? await AlertConditions.FindAsync(reads, tenant, rule, threshold, now, ct).ConfigureAwait(false)
                 : [];
             var subjects = holding.Select(h => h.Subject).ToHashSet(StringComparer.Ordinal);
             foreach (var alert in openOfRule.Where(a => !subjects.Contains(a.Subject)))
