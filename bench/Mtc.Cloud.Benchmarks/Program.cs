@@ -1,7 +1,7 @@
 using Mtc.Cloud.Benchmarks;
 
 // Macro benchmarks of the cloud against a real PostgreSQL, each with its baseline measured in the same run.
-//   dotnet run -c Release --project bench/Mtc.Cloud.Benchmarks -- [ingest|cycle-time|auth|all] [--rows N] [--batch N] [--streams N] [--rounds N] [--cycles N] [--requests N]
+//   dotnet run -c Release --project bench/Mtc.Cloud.Benchmarks -- [ingest|cycle-time|auth|alerts|all] [--rows N] [--batch N] [--streams N] [--rounds N] [--cycles N] [--requests N] [--machines N]
 // The server is a throwaway one (durable settings) unless MTC_BENCH_POSTGRES names one.
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Arg(string name, int fallback)
@@ -21,4 +21,8 @@ if (mode is "auth" or "all")
 if (mode is "cycle-time" or "all")
 {
     await CycleTimeBenchmark.RunAsync(server, Arg("--cycles", 1_000_000), Arg("--requests", 300));
+}
+if (mode is "alerts" or "all")
+{
+    await AlertsBenchmark.RunAsync(server, Arg("--machines", 2_000), Arg("--rounds", 20));
 }

@@ -1,3 +1,4 @@
+using Mtc.Cloud.Alerts;
 using Mtc.Cloud.Auth;
 using Mtc.Cloud.Edges;
 using Mtc.Cloud.Events;
@@ -23,6 +24,7 @@ public static class CloudApp
         builder.AddApiKeyAuth();
         builder.AddHardening();
         builder.AddApiDocs();
+        builder.AddAlerts();
 
         var app = builder.Build();
         app.UseHardening();
@@ -37,6 +39,7 @@ public static class CloudApp
         app.MapMachinesApi();
         app.MapEdgesApi();
         app.MapWebhooksApi();
+        app.MapAlertsApi();
         app.MapApiDocs();
         return app;
     }

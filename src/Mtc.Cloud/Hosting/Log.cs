@@ -29,4 +29,16 @@ internal static partial class Log
 
     [LoggerMessage(54, LogLevel.Information, "Notification retention removed {Removed} sent deliveries and notifications")]
     public static partial void DeliveriesPurged(ILogger logger, int removed);
+
+    [LoggerMessage(60, LogLevel.Information, "Alert {Id} opened: {Rule} for {Subject} (tenant {Tenant})")]
+    public static partial void AlertOpened(ILogger logger, string tenant, string rule, string subject, long id);
+
+    [LoggerMessage(61, LogLevel.Information, "Alert {Id} resolved: {Rule} for {Subject} (tenant {Tenant})")]
+    public static partial void AlertResolved(ILogger logger, string tenant, string rule, string subject, long id);
+
+    [LoggerMessage(62, LogLevel.Warning, "Alert rules of tenant {Tenant} failed; retrying next round")]
+    public static partial void AlertTenantFailed(ILogger logger, string tenant, Exception exception);
+
+    [LoggerMessage(63, LogLevel.Warning, "Alert evaluation failed; retrying next round")]
+    public static partial void AlertRoundFailed(ILogger logger, Exception exception);
 }

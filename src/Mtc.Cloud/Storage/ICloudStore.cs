@@ -6,7 +6,7 @@ namespace Mtc.Cloud.Storage;
 /// Everything the cloud keeps. Two backends implement it (SQLite, PostgreSQL) and one conformance suite
 /// tests both. Every method is scoped to a tenant: another tenant's objects do not exist for it.
 /// </summary>
-internal interface ICloudStore : IAsyncDisposable
+internal partial interface ICloudStore : IAsyncDisposable
 {
     /// <summary>A short name of the backend (<c>sqlite</c>, <c>postgres</c>).</summary>
     string Backend { get; }

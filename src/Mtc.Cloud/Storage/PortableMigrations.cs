@@ -50,4 +50,14 @@ internal static class PortableMigrations
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt, id) WHERE status = 'pending';
         CREATE INDEX webhook_deliveries_list ON webhook_deliveries (tenant, webhook_id, id);
         """;
+
+    /// <summary>
+    /// Migration 6 (after its tables): at most one open alert per (tenant, rule, subject), which is what lets two cloud
+    /// instances evaluate at once (the second insert does nothing); alerts listed newest first.
+    /// </summary>
+    public const string AlertIndexes = """
+        CREATE UNIQUE INDEX alerts_open_subject ON alerts (tenant, rule, subject) WHERE resolved_at IS NULL;
+        CREATE INDEX alerts_tenant_opened ON alerts (tenant, opened_at, id);
+        CREATE INDEX events_tenant_type_start ON events (tenant, type, start_ts);
+        """;
 }

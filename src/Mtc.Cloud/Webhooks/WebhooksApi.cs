@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -90,15 +92,18 @@ internal static class WebhooksApi
     }
 
     internal static async Task<Results<Ok<WebhookPage>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, INotificationStore store, string? cursor, int? limit, CancellationToken ct)
+        ClaimsPrincipal user, INotificationStore store, string? cursor,
+        [Range(1, QueryParsing.MaxLimit), DefaultValue(QueryParsing.DefaultLimit)] int? limit, CancellationToken ct)
     {
-        if (!QueryParsing.TryLimit(limit, 100, 1000, out var take, out var problem))
+        const string query = "webhooks";
+        if (!QueryParsing.TryLimit(limit, QueryParsing.DefaultLimit, QueryParsing.MaxLimit, out var take, out var problem)
+            || !QueryParsing.TryKeyCursor(cursor, query, out var after, out problem))
         {
             return problem!;
         }
-        var rows = await store.ListWebhooksAsync(user.Tenant(), string.IsNullOrEmpty(cursor) ? null : cursor, take + 1, ct).ConfigureAwait(false);
+        var rows = await store.ListWebhooksAsync(user.Tenant(), after, take + 1, ct).ConfigureAwait(false);
         var page = rows.Take(take).Select(ToItem).ToList();
-        return TypedResults.Ok(new WebhookPage(page, rows.Count > take ? page[^1].Id : null));
+        return TypedResults.Ok(new WebhookPage(page, rows.Count > take ? QueryParsing.EncodeKeyCursor(page[^1].Id, query) : null));
     }
 
     internal static async Task<Results<Ok<WebhookItem>, ProblemHttpResult>> GetAsync(
@@ -114,16 +119,19 @@ internal static class WebhooksApi
             : Problems.NotFound("webhook", id);
 
     internal static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> DeliveriesAsync(
-        string id, ClaimsPrincipal user, INotificationStore store, string? cursor, int? limit, CancellationToken ct)
+        string id, ClaimsPrincipal user, INotificationStore store, string? cursor,
+        [Range(1, QueryParsing.MaxLimit), DefaultValue(QueryParsing.DefaultLimit)] int? limit, CancellationToken ct)
     {
-        long after = 0;
-        if (!string.IsNullOrEmpty(cursor) && !long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after))
-        {
-            return Problems.Invalid($"cursor: '{cursor}' is not a cursor this API gave out.", QueryParsing.Param("cursor"));
-        }
-        if (!QueryParsing.TryLimit(limit, 100, 1000, out var take, out var problem))
+        var query = "deliveries\n" + id;
+        if (!QueryParsing.TryLimit(limit, QueryParsing.DefaultLimit, QueryParsing.MaxLimit, out var take, out var problem)
+            || !QueryParsing.TryKeyCursor(cursor, query, out var afterKey, out problem))
         {
             return problem!;
+        }
+        long after = 0;
+        if (afterKey is not null && !long.TryParse(afterKey, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            return Problems.Invalid($"cursor: '{cursor}' is not a cursor this API gave out.", QueryParsing.Param("cursor"));
         }
         if (await store.GetWebhookAsync(user.Tenant(), id, ct).ConfigureAwait(false) is null)
         {
@@ -131,7 +139,7 @@ internal static class WebhooksApi
         }
         var rows = await store.ListDeliveriesAsync(user.Tenant(), id, after, take + 1, ct).ConfigureAwait(false);
         var page = rows.Take(take).Select(ToItem).ToList();
-        return TypedResults.Ok(new DeliveryPage(page, rows.Count > take ? page[^1].Id : null));
+        return TypedResults.Ok(new DeliveryPage(page, rows.Count > take ? QueryParsing.EncodeKeyCursor(page[^1].Id, query) : null));
     }
 
     internal static async Task<Results<Accepted<DeliveryItem>, ProblemHttpResult>> RedeliverAsync(

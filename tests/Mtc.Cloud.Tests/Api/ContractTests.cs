@@ -45,6 +45,7 @@ public sealed partial class ContractTests() : ApiTestBase(new SqliteBackend())
                      "/api/ext/machines/{id}/cycle-time", "/api/ext/cycle-time", "/api/ext/machines/{id}/observations", "/api/ext/edges",
                      "/api/ext/edges/{id}", "/api/ext/health", "/api/ext/webhooks", "/api/ext/webhooks/{id}",
                      "/api/ext/webhooks/{id}/deliveries", "/api/ext/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+                     "/api/ext/alerts", "/api/ext/alerts/{id}", "/api/ext/alerts/settings",
                  })
         {
             Assert.True(paths.ContainsKey(route), route + " is not in the document");

@@ -167,6 +167,29 @@ public abstract class WebhookDeliveryTests(IBackend backend) : ApiTestBase(backe
     }
 
     [Fact]
+    public async Task An_alert_that_opens_and_resolves_is_delivered_twice_with_its_evidence_written_with_the_alert()
+    {
+        await Webhooks.SubscribeAsync(Admin, _receiver.Url("/alerts"), "alert.opened", "alert.resolved");
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Mtc.Cloud.Storage.ICloudStore>(Factory.Services);
+        var opened = await store.OpenAlertAsync("acme", "edge_silent",
+            new Mtc.Cloud.Storage.AlertCondition("edge-9", null, "edge-9", null, """{"lastContact":"2026-12-01T08:00:00Z"}"""),
+            DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.NotNull(opened);
+        Assert.NotNull(await store.ResolveAlertAsync("acme", opened.Id, "edge back", DateTimeOffset.UtcNow, CancellationToken.None));
+        var ids = new[] { $"alert-{opened.Id}:opened", $"alert-{opened.Id}:resolved" };
+        await _receiver.WaitUntilAsync(r => ids.All(r.DeliveredIds.Contains), Patience, "the alert's opening and resolution delivered");
+
+        var open = _receiver.Received.Single(r => r.Id == ids[0]).Json;
+        Assert.Equal("alert.opened", open.GetProperty("type").GetString());
+        Assert.Equal("edge_silent", open.GetProperty("data").GetProperty("rule").GetString());
+        Assert.Equal("2026-12-01T08:00:00Z", open.GetProperty("data").GetProperty("evidence").GetProperty("lastContact").GetString());
+        var resolved = _receiver.Received.Single(r => r.Id == ids[1]).Json;
+        Assert.Equal("alert.resolved", resolved.GetProperty("type").GetString());
+        Assert.Equal("edge back", resolved.GetProperty("data").GetProperty("resolution").GetString());
+    }
+
+    [Fact]
     public async Task An_integrators_event_is_delivered_to_subscriptions_of_its_type_only()
     {
         using (var setup = await Edge.PostAsJsonAsync("/api/ext/setup", new { edgeId = "edge-4", machines = new[] { new { id = "m4" } } }))

@@ -46,5 +46,12 @@ internal static class PostgresMigrations
                 machine_id text, occurred timestamptz NOT NULL, payload text, created timestamptz NOT NULL, fanned_at timestamptz);
             """ + PortableMigrations.NotificationsAndWebhooks.Replace("{id}", "bigserial", StringComparison.Ordinal)
                 .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
+        new(6, "alerts", """
+            CREATE TABLE alerts (id bigserial PRIMARY KEY, tenant text NOT NULL, rule text NOT NULL, subject text NOT NULL,
+                machine_id text, edge_id text, opened_at timestamptz NOT NULL, resolved_at timestamptz, resolution text,
+                evidence text NOT NULL);
+            CREATE TABLE alert_settings (tenant text NOT NULL, rule text NOT NULL, enabled boolean NOT NULL,
+                threshold double precision NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (tenant, rule));
+            """ + PortableMigrations.AlertIndexes),
     ];
 }

@@ -32,6 +32,10 @@ internal sealed partial class PostgresStore : SqlCloudStore
 
     protected override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    protected override string JsonText(string column, string field) => $"({column}::jsonb ->> '{field}')";
+
+    protected override string JsonLong(string column, string field) => $"(({column}::jsonb ->> '{field}')::bigint)";
+
     protected override IReadOnlyList<Migration> Migrations => PostgresMigrations.All;
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) =>

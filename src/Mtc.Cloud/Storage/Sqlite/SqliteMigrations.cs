@@ -44,5 +44,11 @@ internal static class SqliteMigrations
                 machine_id TEXT, occurred INTEGER NOT NULL, payload TEXT, created INTEGER NOT NULL, fanned_at INTEGER);
             """ + PortableMigrations.NotificationsAndWebhooks.Replace("{id}", "INTEGER", StringComparison.Ordinal)
                 .Replace("{time}", "INTEGER", StringComparison.Ordinal)),
+        new(6, "alerts", """
+            CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, rule TEXT NOT NULL, subject TEXT NOT NULL,
+                machine_id TEXT, edge_id TEXT, opened_at INTEGER NOT NULL, resolved_at INTEGER, resolution TEXT, evidence TEXT NOT NULL);
+            CREATE TABLE alert_settings (tenant TEXT NOT NULL, rule TEXT NOT NULL, enabled INTEGER NOT NULL, threshold REAL NOT NULL,
+                updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, rule));
+            """ + PortableMigrations.AlertIndexes),
     ];
 }

@@ -38,6 +38,10 @@ internal sealed class SqliteStore : SqlCloudStore
 
     protected override string ForUpdate => "";
 
+    protected override string JsonText(string column, string field) => $"json_extract({column}, '$.{field}')";
+
+    protected override string JsonLong(string column, string field) => $"CAST(json_extract({column}, '$.{field}') AS INTEGER)";
+
     protected override IReadOnlyList<Migration> Migrations => SqliteMigrations.All;
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
