@@ -5,6 +5,7 @@ using Mtc.Cloud.Hardening;
 using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Ingest;
 using Mtc.Cloud.Machines;
+using Mtc.Cloud.Observability;
 using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud;
@@ -20,9 +21,12 @@ public static class CloudApp
         builder.AddApiKeyAuth();
         builder.AddHardening();
         builder.AddApiDocs();
+        builder.AddCloudObservability();
+        builder.AddHealth();
 
         var app = builder.Build();
         app.UseHardening();
+        app.UseCloudMetrics();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

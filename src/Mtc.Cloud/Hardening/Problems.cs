@@ -91,6 +91,12 @@ internal static class Problems
     public static ProblemHttpResult Forbidden() =>
         Create(StatusCodes.Status403Forbidden, "forbidden", "The API key lacks the scope this route needs.", null);
 
+    /// <summary>The database does not answer for now (server down or restarting, connection lost, SQLite busy).</summary>
+    public static ProblemHttpResult DatabaseUnavailable(int retryAfterSeconds) =>
+        Create(StatusCodes.Status503ServiceUnavailable, "database-unavailable", "The database is unavailable.",
+            "The cloud cannot reach its database for now; nothing of this request was stored. Retry after the Retry-After delay.",
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds });
+
     /// <summary>The stable slug for a status when nothing more specific was given (routing's 404, 405, 500...).</summary>
     public static string SlugFor(int status) => status switch
     {

@@ -14,4 +14,10 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Information, "Batch {EdgeId}/{StreamId} {FromSeq}..{ToSeq}: {Accepted} accepted, {Skipped} skipped, hwm {Hwm}")]
     public static partial void Ingested(ILogger logger, string edgeId, string streamId, long fromSeq, long toSeq, int accepted, int skipped, long hwm);
+
+    [LoggerMessage(50, LogLevel.Warning, "Edge activity for metrics could not be read: {Reason}")]
+    public static partial void EdgeActivityFailed(ILogger logger, string reason);
+
+    [LoggerMessage(51, LogLevel.Warning, "The database is unavailable ({Method} {Path}): {Reason}")]
+    public static partial void DatabaseUnavailable(ILogger logger, string method, string path, string reason);
 }
