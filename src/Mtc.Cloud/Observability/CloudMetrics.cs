@@ -14,6 +14,12 @@ internal sealed class CloudMetrics : IDisposable
     /// <summary>Meters of other cloud components (<c>Mtc.Cloud.Notifications</c>...) are exported with this one.</summary>
     public const string ComponentMeters = "Mtc.Cloud.*";
 
+    // The exporter's default boundaries are for milliseconds; these suit calls of a millisecond to ten seconds.
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
     private readonly Meter _meter;
     private readonly Counter<long> _batches;
     private readonly Counter<long> _observations;
@@ -28,11 +34,11 @@ internal sealed class CloudMetrics : IDisposable
             "Edge batches received, per result (accepted, duplicate, rejected, failed).");
         _observations = _meter.CreateCounter<long>("mtc.cloud.ingest.observations", "{observation}",
             "Records in edge batches (observations, and the device models, events, gaps and status among them), per result (accepted: stored; skipped: already stored).");
-        _ingestDuration = _meter.CreateHistogram<double>("mtc.cloud.ingest.duration", "s", "Time of one ingest request.");
+        _ingestDuration = _meter.CreateHistogram<double>("mtc.cloud.ingest.duration", "s", "Time of one ingest request.", null, Seconds);
         _problems = _meter.CreateCounter<long>("mtc.cloud.http.problems", "{problem}",
             "Error responses (problem details), per problem type and status.");
         _databaseDuration = _meter.CreateHistogram<double>("mtc.cloud.database.duration", "s",
-            "Time of database calls, per operation (ingest, ping, edge_activity) and outcome.");
+            "Time of database calls, per operation (ingest, ping, edge_activity) and outcome.", null, Seconds);
         _meter.CreateObservableGauge("mtc.cloud.edge.lag", () => edges.Snapshot().Select(e => Measure(e.LagSeconds, e)), "s",
             "Age of the newest observation an edge sent (now minus its timestamp).");
         _meter.CreateObservableGauge("mtc.cloud.edge.last_contact", () => edges.Snapshot().Select(e => Measure(e.LastContactUnixSeconds, e)), "s",
