@@ -7,6 +7,7 @@ using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Ingest;
 using Mtc.Cloud.Machines;
 using Mtc.Cloud.Notifications;
+using Mtc.Cloud.Observability;
 using Mtc.Cloud.Storage;
 using Mtc.Cloud.Webhooks;
 
@@ -25,9 +26,12 @@ public static class CloudApp
         builder.AddHardening();
         builder.AddApiDocs();
         builder.AddAlerts();
+        builder.AddCloudObservability();
+        builder.AddHealth();
 
         var app = builder.Build();
         app.UseHardening();
+        app.UseCloudMetrics();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

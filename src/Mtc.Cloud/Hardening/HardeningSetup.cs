@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Mtc.Cloud.Auth;
 using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Observability;
 
 namespace Mtc.Cloud.Hardening;
 
@@ -20,7 +21,11 @@ internal static class HardeningSetup
             {
                 problem.Type = Problems.TypePrefix + Problems.SlugFor(problem.Status ?? ctx.HttpContext.Response.StatusCode);
             }
+            // Every problem the cloud answers passes here, so this is where rejected requests are counted.
+            ctx.HttpContext.RequestServices.GetService<CloudMetrics>()?.Problem(problem.Type[Problems.TypePrefix.Length..],
+                problem.Status ?? ctx.HttpContext.Response.StatusCode);
         });
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<CloudOptions>>((o, cloud) =>
         {

@@ -99,6 +99,12 @@ internal static class Problems
             $"this key has {(has.Count == 0 ? "no scope" : string.Join(", ", has))}. Create one with: mtc keys create --tenant ... --scopes {(needed.Count == 0 ? "admin" : needed[0])}",
             new Dictionary<string, object?> { ["requiredScopes"] = needed, ["keyScopes"] = has });
 
+    /// <summary>The database does not answer for now (server down or restarting, connection lost, SQLite busy).</summary>
+    public static ProblemHttpResult DatabaseUnavailable(int retryAfterSeconds) =>
+        Create(StatusCodes.Status503ServiceUnavailable, "database-unavailable", "The database is unavailable.",
+            "The cloud cannot reach its database for now; nothing of this request was stored. Retry after the Retry-After delay.",
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds });
+
     /// <summary>The stable slug for a status when nothing more specific was given (routing's 404, 405, 500...).</summary>
     public static string SlugFor(int status) => status switch
     {

@@ -41,6 +41,8 @@ internal static class ApiContract
         ["Edge"] = "Edge gateways: the registration of their machines, batches applied exactly once, and each edge's last contact and gaps.",
         ["Events"] = "Integrators' events (exactly once per Idempotency-Key) and the feed of every event, derived or posted.",
         ["Machines"] = "Each machine's state, cycles, observations, setups and status timeline.",
+        ["Webhooks"] = "Subscriptions that get events pushed as signed HTTP POSTs, and their deliveries.",
+        ["Alerts"] = "Alerts the cloud's rules open and resolve, with their evidence, and each tenant's rule settings.",
     };
 
     /// <summary>Request bodies whose nullable properties may be left out (the cloud reads a missing one as null).</summary>

@@ -41,4 +41,10 @@ internal static partial class Log
 
     [LoggerMessage(63, LogLevel.Warning, "Alert evaluation failed; retrying next round")]
     public static partial void AlertRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(70, LogLevel.Warning, "Edge activity for metrics could not be read: {Reason}")]
+    public static partial void EdgeActivityFailed(ILogger logger, string reason);
+
+    [LoggerMessage(71, LogLevel.Warning, "The database is unavailable ({Method} {Path}): {Reason}")]
+    public static partial void DatabaseUnavailable(ILogger logger, string method, string path, string reason);
 }

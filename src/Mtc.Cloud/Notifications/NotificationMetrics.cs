@@ -10,7 +10,9 @@ internal sealed class NotificationMetrics
 {
     public const string MeterName = "Mtc.Cloud.Notifications";
 
-    private readonly Counter<long> _deliveries;
+    /// <summary>Delivery attempts by outcome, observed rather than added: each outcome is exported from the start, at 0.</summary>
+    private readonly long[] _deliveries = new long[Outcomes.Length];
+    private static readonly string[] Outcomes = ["sent", "retry", "err"];
     private long _pending;
     private double _oldestAge;
 
@@ -21,7 +23,8 @@ internal sealed class NotificationMetrics
             "Deliveries waiting to be sent, and notifications not fanned out yet.");
         meter.CreateObservableGauge("mtc.cloud.worker.oldest_age", () => Volatile.Read(ref _oldestAge), "s",
             "Age of the oldest waiting delivery or notification; 0 when nothing waits.");
-        _deliveries = meter.CreateCounter<long>("mtc.cloud.deliveries", "{attempt}",
+        meter.CreateObservableCounter("mtc.cloud.deliveries", () => Outcomes.Select((o, i) =>
+                new Measurement<long>(Interlocked.Read(ref _deliveries[i]), new KeyValuePair<string, object?>("status", o))), "{attempt}",
             "Webhook delivery attempts by outcome: sent, retry (failed, tried again later), err (failed for good).");
     }
 
@@ -34,5 +37,13 @@ internal sealed class NotificationMetrics
         Volatile.Write(ref _oldestAge, oldestAgeSeconds);
     }
 
-    public void Delivered(string status) => _deliveries.Add(1, new KeyValuePair<string, object?>("status", status));
+    public void Delivered(string status)
+    {
+        var i = Array.IndexOf(Outcomes, status);
+        if (i < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "a delivery outcome is sent, retry or err");
+        }
+        Interlocked.Increment(ref _deliveries[i]);
+    }
 }

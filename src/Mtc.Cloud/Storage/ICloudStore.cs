@@ -77,6 +77,12 @@ internal partial interface ICloudStore : IAsyncDisposable
     /// <summary>Forgets a key whose request did not complete, so that it can be retried (only while the claim is still this one).</summary>
     Task ReleaseIdempotencyAsync(string tenant, string key, DateTimeOffset claimedAt, CancellationToken ct);
 
+    /// <summary>A trivial query: throws when the database does not answer.</summary>
+    Task PingAsync(CancellationToken ct);
+
+    /// <summary>Every tenant's edges with their last contact and newest record time (for metrics).</summary>
+    Task<IReadOnlyList<EdgeActivityRow>> ListEdgeActivityAsync(CancellationToken ct);
+
     /// <summary>Removes observations older than the cutoff and idempotency keys older than their lifetime.</summary>
     Task<int> ApplyRetentionAsync(DateTimeOffset observationsBefore, DateTimeOffset keysBefore, CancellationToken ct);
 }

@@ -121,3 +121,6 @@ internal enum IdempotencyState
 /// </summary>
 internal sealed record IdempotencyBegin(
     IdempotencyState State, int Status = 0, string? Body = null, DateTimeOffset? ClaimedAt = null, bool TakenOver = false);
+
+/// <summary>An edge's last contact (its newest batch) and the time of the newest observation it sent, if any.</summary>
+internal sealed record EdgeActivityRow(string Tenant, string EdgeId, DateTimeOffset LastContact, DateTimeOffset? NewestRecord);

@@ -15,12 +15,23 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     private readonly string _dir;
     private readonly bool _asPostgresUser;
 
+    private string _settings = "";
+
     private ThrowawayPostgres(string dir, bool asPostgresUser, int port)
     {
         _dir = dir;
         _asPostgresUser = asPostgresUser;
         Port = port;
     }
+
+    /// <summary>Stops the server as an operator would (fast shutdown: sessions are cut), keeping its data.</summary>
+    public Task StopAsync() => RunPgAsync("pg_ctl", ["-D", Path.Combine(_dir, "data"), "-m", "fast", "-w", "stop"]);
+
+    /// <summary>Starts the server again on the same port and data.</summary>
+    public Task RestartAsync() => StartServerAsync();
+
+    private Task StartServerAsync() =>
+        RunPgAsync("pg_ctl", ["-D", Path.Combine(_dir, "data"), "-l", Path.Combine(_dir, "log"), "-w", "-t", "120", "-o", _settings, "start"]);
 
     public int Port { get; }
 
@@ -45,9 +56,9 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         var server = new ThrowawayPostgres(dir, asPostgres, port);
         var data = Path.Combine(dir, "data");
         await server.RunPgAsync("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
-        var settings = $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=300" +
+        server._settings = $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=300" +
             (durable ? " -c shared_buffers=256MB" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
-        await server.RunPgAsync("pg_ctl", ["-D", data, "-l", Path.Combine(dir, "log"), "-w", "-t", "120", "-o", settings, "start"]);
+        await server.StartServerAsync();
         return server;
     }
 
