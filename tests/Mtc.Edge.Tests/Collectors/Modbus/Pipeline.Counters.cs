@@ -20,4 +20,23 @@ internal sealed partial class Pipeline
         };
         return await StartEdgeOnAsync(config);
     }
+
+    /// <summary>Starts the edge offline (outbox only) on <paramref name="units"/> modules: units 1..N of one server, <paramref name="channels"/> channels each.</summary>
+    public async Task<Uri> StartEdgeOnModulesAsync(int port, int units, int channels, string pollInterval)
+    {
+        var config = new
+        {
+            Edge = new
+            {
+                Id = "plant-1",
+                Counters = Enumerable.Range(1, units).Select(u => new
+                {
+                    Host = "127.0.0.1", Port = port, UnitId = u, PollInterval = pollInterval,
+                    Channels = Enumerable.Range(0, channels).Select(c => new { MachineId = $"m{u}-{c}", Channel = c }).ToArray(),
+                }).ToArray(),
+                Http = new { Urls = "http://127.0.0.1:0" },
+            },
+        };
+        return await StartEdgeOnAsync(config);
+    }
 }
