@@ -115,6 +115,10 @@ public sealed class ModbusCollectorTests : IDisposable
         var source = (await StatusAsync(app)).GetProperty("sources").EnumerateArray().Single();
         Assert.Contains("exception 04 (server device failure)", source.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Equal("OFFLINE", Status(Machine(await StatusAsync(app), "press-2")));
+        // The status page lists the module with the sources, and why it fails.
+        var page = await _http.GetStringAsync(app.Urls.First().TrimEnd('/') + "/");
+        Assert.Contains($"<tr data-source=\"modbus:127.0.0.1:{server.Port}/1\"><td>127.0.0.1:{server.Port} unit 1</td>", page, StringComparison.Ordinal);
+        Assert.Contains("server device failure", page, StringComparison.Ordinal);
 
         await server.ModeAsync("normal");
         var back = await WaitForAsync(app, "press-1", m => Parts(m) == 5);
