@@ -95,6 +95,17 @@ public sealed class ModbusTcpClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_request_is_an_MBAP_header_and_a_PDU_big_endian_and_a_header_that_is_not_Modbus_is_refused()
+    {
+        Assert.Equal(Convert.FromHexString("BEEF00000006110400000018"), ModbusFrames.ReadRequest(0xBEEF, 0x11, 4, 0, 24));
+        Assert.Equal((ushort)7, ModbusFrames.ReadHeader(Convert.FromHexString("00070000000b01")).Transaction);
+        Assert.Contains("protocol id 1", Assert.Throws<ModbusProtocolException>(() => ModbusFrames.ReadHeader(Convert.FromHexString("00070001000b01"))).Message,
+            StringComparison.Ordinal);
+        Assert.Contains("length 1 ", Assert.Throws<ModbusProtocolException>(() => ModbusFrames.ReadHeader(Convert.FromHexString("00070000000101"))).Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_closed_port_is_a_socket_error_not_a_hang()
     {
         using var client = new ModbusTcpClient("127.0.0.1", ModbusServer.FreePort(), 1, TimeSpan.FromSeconds(5));
