@@ -57,10 +57,10 @@ public sealed class ModbusEndToEndTests
         Assert.Equal([1L, 1L, 2L], cycles.Select(c => c.GetProperty("parts").GetInt64()));
         for (var i = 0; i < 3; i++)
         {
-            // Each increment is seen at the first poll after it: a cycle is the test's interval within two poll intervals.
+            // Each increment is seen at the first poll after it (every 0.1 s): a cycle is the test's interval within two polls and some scheduling.
             var made = setAt[i + 1] - setAt[i];
             var seen = cycles[i].GetProperty("durationSeconds").GetDouble();
-            Assert.True(Math.Abs(seen - made) <= 0.25, $"cycle {i}: {seen} s in the cloud, {made:0.000} s made");
+            Assert.True(Math.Abs(seen - made) <= 0.35, $"cycle {i}: {seen} s in the cloud, {made:0.000} s made");
         }
         Assert.Equal(42, PartCount(await Machine("counter-2")));
         Assert.Empty((await api.GetFromJsonAsync<JsonElement>("/api/ext/machines/counter-2/cycle-time")).GetProperty("items").EnumerateArray());
