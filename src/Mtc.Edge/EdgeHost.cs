@@ -55,7 +55,16 @@ public static class EdgeHost
         }
         catch (InvalidOperationException e)
         {
-            throw new EdgeConfigurationException((e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" "));
+            // A setting inside a list item (Counters[]:Channels[]) fails a level deeper: the innermost binder error names it.
+            var named = e;
+            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is InvalidOperationException invalid)
+                {
+                    named = invalid;
+                }
+            }
+            throw new EdgeConfigurationException((named == e ? e.InnerException?.Message ?? e.Message : named.Message).ReplaceLineEndings(" "));
         }
         Resolve(options, baseDir);
         var errors = EdgeOptionsValidator.Validate(options);

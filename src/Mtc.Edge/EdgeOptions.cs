@@ -17,6 +17,9 @@ public sealed class EdgeOptions
 
     public List<AdapterSourceOptions> Adapters { get; set; } = [];
 
+    /// <summary>Part counters on Modbus TCP I/O modules (ADAM-6050 layout), each channel a counter-only machine.</summary>
+    public List<CounterSourceOptions> Counters { get; set; } = [];
+
     public OutboxOptions Outbox { get; set; } = new();
 
     public HttpOptions Http { get; set; } = new();
@@ -104,6 +107,47 @@ public sealed class AdapterSourceOptions
     /// has stayed away this long without delivering data again: a short flap writes nothing.
     /// </summary>
     public TimeSpan UnavailableAfter { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// One Modbus TCP I/O module (one unit id) whose input channels count parts, ADAM-6050 layout: function 04 from address 0,
+/// two input registers per channel as a 32-bit counter, low word first; function 02 for the channels' input states.
+/// </summary>
+public sealed class CounterSourceOptions
+{
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; } = 502;
+
+    /// <summary>The Modbus unit id (slave address) to read; 0-255.</summary>
+    public int UnitId { get; set; } = 1;
+
+    /// <summary>How often the module is read.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one request may take (connecting included) before the poll counts as failed.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Once the module has not answered for this long, its machines' data items are recorded UNAVAILABLE (stamped with
+    /// the first failed poll), so the machines are OFFLINE; a shorter interruption writes nothing.
+    /// </summary>
+    public TimeSpan UnavailableAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    public List<CounterChannelOptions> Channels { get; set; } = [];
+}
+
+/// <summary>One counting input of a module: the machine it counts for.</summary>
+public sealed class CounterChannelOptions
+{
+    /// <summary>The machine's id in the cloud (1-128 characters).</summary>
+    public string MachineId { get; set; } = "";
+
+    /// <summary>The machine's name for people; the machine id when empty.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The module's channel (0 = registers 0 and 1, 1 = registers 2 and 3, ...; discrete input of the same number).</summary>
+    public int Channel { get; set; } = -1;
 }
 
 public sealed class OutboxOptions

@@ -46,4 +46,13 @@ internal static partial class Log
 
     [LoggerMessage(1204, LogLevel.Warning, "{Source}: malformed SHDR line skipped ({Count} so far): {Error}")]
     public static partial void MalformedShdrLine(ILogger log, string source, long count, string error);
+
+    [LoggerMessage(1300, LogLevel.Warning, "{Source}: {Error}; polling on")]
+    public static partial void ModbusFailed(ILogger log, string source, string error);
+
+    [LoggerMessage(1301, LogLevel.Information, "{Source}: answering again (after: {Error})")]
+    public static partial void ModbusAnswering(ILogger log, string source, string error);
+
+    [LoggerMessage(1302, LogLevel.Warning, "{Source}: counter of {MachineId} went from {Previous} to {Current}: {Change}, {Parts} parts counted")]
+    public static partial void CounterWentDown(ILogger log, string source, string machineId, uint previous, uint current, string change, long parts);
 }

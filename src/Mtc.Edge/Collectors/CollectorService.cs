@@ -28,6 +28,17 @@ internal sealed class CollectorService(
             var collector = new ShdrCollector(a, outbox, state, metrics, time, log, options.Value.SourceLimits());
             runs.Add(Task.Run(() => collector.RunAsync(stoppingToken), stoppingToken));
         }
+        foreach (var c in options.Value.Counters)
+        {
+            var collector = new Modbus.ModbusCollector(c, outbox, state, metrics, time, log);
+            runs.Add(Task.Run(async () =>
+            {
+                using (collector)
+                {
+                    await collector.RunAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }, stoppingToken));
+        }
         return Task.WhenAll(runs);
     }
 }
