@@ -33,15 +33,7 @@ internal static class CloudCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
-            var args = new List<string>(parse.UnmatchedTokens);
-            if (parse.GetValue(db) is { } d)
-            {
-                args.AddRange(["--db", d]);
-            }
-            if (parse.GetValue(urls) is { } u)
-            {
-                args.AddRange(["--urls", u]);
-            }
+            var args = HostArgs(parse, db, urls);
             return await RunGuardedAsync(parse, async () =>
             {
                 var app = CloudApp.Create([.. args]);
@@ -73,6 +65,21 @@ internal static class CloudCommand
     }
 
     /// <summary>Bad settings exit 2 with one line; an unreachable database exits 1.</summary>
+    /// <summary>The host's arguments: the settings given as --Cloud:Name=value, then --db and --urls when given.</summary>
+    internal static List<string> HostArgs(ParseResult parse, Option<string?> db, Option<string?> urls)
+    {
+        var args = new List<string>(parse.UnmatchedTokens);
+        if (parse.GetValue(db) is { } d)
+        {
+            args.AddRange(["--db", d]);
+        }
+        if (parse.GetValue(urls) is { } u)
+        {
+            args.AddRange(["--urls", u]);
+        }
+        return args;
+    }
+
     internal static async Task<int> RunGuardedAsync(ParseResult parse, Func<Task<int>> run)
     {
         var error = parse.InvocationConfiguration.Error;

@@ -23,15 +23,7 @@ internal static class WorkerCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
-            var args = new List<string>(parse.UnmatchedTokens);
-            if (parse.GetValue(db) is { } d)
-            {
-                args.AddRange(["--db", d]);
-            }
-            if (parse.GetValue(urls) is { } u)
-            {
-                args.AddRange(["--urls", u]);
-            }
+            var args = CloudCommand.HostArgs(parse, db, urls);
             return await CloudCommand.RunGuardedAsync(parse, async () =>
             {
                 var app = WorkerApp.Create([.. args]);
