@@ -118,7 +118,12 @@ internal sealed class UplinkService(
             outbox.Unpin();
             up.State = "idle";
             // Whatever arrives while idle goes at once, in a small batch; under load, records gather while a batch is in flight.
-            await Task.WhenAny(appended, Task.Delay(IdleWake, time, ct)).ConfigureAwait(false);
+            using (var wake = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                // The fallback timer goes with the wait: appends every few ms must not leave a live timer each.
+                await Task.WhenAny(appended, Task.Delay(IdleWake, time, wake.Token)).ConfigureAwait(false);
+                await wake.CancelAsync().ConfigureAwait(false);
+            }
             ct.ThrowIfCancellationRequested();
             return TimeSpan.Zero;
         }

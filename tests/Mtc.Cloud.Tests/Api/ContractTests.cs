@@ -9,16 +9,7 @@ namespace Mtc.Cloud.Tests.Api;
 /// <summary>The served OpenAPI document is the checked-in <c>api/openapi.json</c>, and the reference UI works offline.</summary>
 public sealed partial class ContractTests() : ApiTestBase(new SqliteBackend())
 {
-    private static string CheckedInPath()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MtcCore.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        Assert.NotNull(dir);
-        return Path.Combine(dir.FullName, "api", "openapi.json");
-    }
+    private static string CheckedInPath() => Path.Combine(Contract.ToolProcess.RepositoryRoot(), "api", "openapi.json");
 
     [Fact]
     public async Task The_served_openapi_document_matches_the_checked_in_one()
