@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Mtc.Core.Hosting;
 using Mtc.Edge.Collectors;
 using Mtc.Edge.Outbox;
 using Mtc.Edge.Status;
@@ -24,6 +26,8 @@ public static class EdgeHost
     public static WebApplication Build(string? configPath, IDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Below every other source: the config file, an environment variable or --log-format changes any of these.
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource { InitialData = ConsoleLogDefaults.Settings });
         var baseDir = Directory.GetCurrentDirectory();
         if (configPath is not null)
         {
@@ -79,11 +83,12 @@ public static class EdgeHost
         }
 
         builder.WebHost.UseUrls(options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        // The uplink logs each failed attempt in one line; the HTTP client's own log of it is a stack trace per retry,
-        // which during a long outage buries everything else.
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddConsole();
         var services = builder.Services;
+        // Under systemd: READY=1 once started (Type=notify), the journal's log format, stop on SIGTERM; as a Windows
+        // service: the service lifetime. Elsewhere neither does anything.
+        services.AddSystemd();
+        services.AddWindowsService();
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => OutboxStore.Open(options.DataDirectory, options.Outbox.MaxBytes, options.Outbox.Synchronous, sp.GetRequiredService<TimeProvider>()));

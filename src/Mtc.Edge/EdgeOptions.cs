@@ -89,8 +89,10 @@ public sealed class AgentSourceOptions
 
 public sealed class AdapterSourceOptions
 {
+    /// <summary>The adapter's host name or address.</summary>
     public string Host { get; set; } = "";
 
+    /// <summary>The adapter's SHDR port.</summary>
     public int Port { get; set; } = 7878;
 
     /// <summary>A Devices.xml that maps the adapter's keys to data items. Relative paths are relative to the config file.</summary>
@@ -115,8 +117,10 @@ public sealed class AdapterSourceOptions
 /// </summary>
 public sealed class CounterSourceOptions
 {
+    /// <summary>The I/O module's host name or address (required).</summary>
     public string Host { get; set; } = "";
 
+    /// <summary>The module's Modbus TCP port.</summary>
     public int Port { get; set; } = 502;
 
     /// <summary>The Modbus unit id (slave address) to read; 0-255.</summary>

@@ -69,8 +69,10 @@ public sealed partial class CloudCommandTests : IDisposable
         Assert.Equal(2, (await RunAsync("db", "migrate", "--db", "mysql://x")).Code);
     }
 
-    [Fact]
-    public async Task Mtc_cloud_runs_as_a_process_on_PORT_and_takes_a_batch()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("json")]
+    public async Task Mtc_cloud_runs_as_a_process_on_PORT_and_takes_a_batch(string? logFormat)
     {
         var key = (await RunAsync("keys", "create", "--db", Db, "--tenant", "acme", "--scopes", "edge:ingest,ext:read")).Out.Trim();
         int port;
@@ -80,7 +82,7 @@ public sealed partial class CloudCommandTests : IDisposable
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mtc.dll"), "cloud", "--db", Db })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mtc.dll"), "cloud", "--db", Db }.Concat(logFormat is null ? [] : ["--log-format", logFormat]))
         {
             start.ArgumentList.Add(a);
         }
@@ -128,7 +130,34 @@ public sealed partial class CloudCommandTests : IDisposable
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+        string[] lines;
+        lock (log)
+        {
+            lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        Assert.Contains(lines, l => l.Contains("Now listening on", StringComparison.Ordinal));
+        // Every line has the date and time (UTC); the requests made above wrote no line of their own.
+        foreach (var line in lines)
+        {
+            if (logFormat == "json")
+            {
+                var entry = JsonDocument.Parse(line).RootElement;
+                Assert.Matches(UtcTime(), entry.GetProperty("Timestamp").GetString()!);
+                Assert.True(entry.TryGetProperty("Message", out _), line);
+            }
+            else
+            {
+                Assert.Matches(SimpleLine(), line);
+            }
+            Assert.DoesNotContain("Request starting", line, StringComparison.Ordinal);
+        }
     }
+
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (trce|dbug|info|warn|fail|crit): ")]
+    private static partial Regex SimpleLine();
+
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")]
+    private static partial Regex UtcTime();
 
     [GeneratedRegex("^mtc_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$")]
     private static partial Regex KeyShape();

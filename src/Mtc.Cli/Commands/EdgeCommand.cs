@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Mtc.Edge;
 
 namespace Mtc.Cli.Commands;
@@ -18,21 +20,33 @@ internal static class EdgeCommand
     public static Command Create()
     {
         var config = new Option<string?>("--config") { Description = "The JSON config file (its Edge section); relative paths in it are relative to the file." };
-        var command = new Command("edge", Description) { config };
+        var logFormat = CloudCommand.LogFormatOption();
+        var command = new Command("edge", Description) { config, logFormat };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                await using var app = EdgeHost.Build(parse.GetValue(config));
+                var overrides = parse.GetValue(logFormat) is { } format ? new Dictionary<string, string?>([Mtc.Core.Hosting.ConsoleLogDefaults.Format(format)]) : null;
+                await using var app = EdgeHost.Build(parse.GetValue(config), overrides);
+                if (Mtc.Core.Hosting.ListenAddresses.FirstInUse(app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.Http.Urls) is { } url)
+                {
+                    await error.WriteLineAsync(Mtc.Core.Text.Printable.Escape($"mtc edge: {Mtc.Core.Hosting.ListenAddresses.InUseMessage(url, "Edge:Http:Urls")}")).ConfigureAwait(false);
+                    return 1;
+                }
                 await EdgeHost.RunAsync(app, output, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
-            catch (EdgeConfigurationException e)
+            catch (Exception e) when (e is EdgeConfigurationException or FormatException)
             {
                 await error.WriteLineAsync(Mtc.Core.Text.Printable.Escape($"mtc edge: {e.Message.ReplaceLineEndings(" ")}")).ConfigureAwait(false);
                 return 2;
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await error.WriteLineAsync(Mtc.Core.Text.Printable.Escape($"mtc edge: {e.Message.ReplaceLineEndings(" ")}")).ConfigureAwait(false);
+                return 1;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -15,6 +15,7 @@ public sealed class CloudOptions
     [Range(1024, long.MaxValue)]
     public long MaxDecompressedBytes { get; set; } = 128 * 1024 * 1024;
 
+    /// <summary>Most records one ingest batch may hold; a larger batch is refused (400 invalid-request), which the edge quarantines.</summary>
     [Range(1, 1_000_000)]
     public int MaxRecordsPerBatch { get; set; } = 100_000;
 

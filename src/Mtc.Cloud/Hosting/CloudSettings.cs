@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration.Memory;
+using Mtc.Core.Hosting;
 
 namespace Mtc.Cloud.Hosting;
 
@@ -10,10 +12,15 @@ internal static class CloudSettings
     /// </summary>
     public static WebApplicationBuilder AddCloudSettings(this WebApplicationBuilder builder)
     {
+        // Below every other source: a setting or an environment variable changes any of these.
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource { InitialData = ConsoleLogDefaults.Settings });
+        SettingsCatalog.Check(builder.Configuration);
         builder.Services.AddOptions<CloudOptions>().BindConfiguration(CloudOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        // One line per request is too much for a service taking batches all day; the ingest log says what matters.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Under systemd: READY=1 once started, the journal's log format; as a Windows service: the service lifetime.
+        // Elsewhere neither does anything.
+        builder.Services.AddSystemd();
+        builder.Services.AddWindowsService();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && builder.Configuration["PORT"] is { Length: > 0 } port)
         {
             if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 65535)

@@ -5,6 +5,8 @@ namespace Mtc.Cloud.Observability;
 /// <summary>Health and metrics settings (configuration section <c>Cloud</c>, e.g. <c>Cloud__MetricsKey</c>).</summary>
 public sealed class ObservabilityOptions
 {
+    public const string Section = Hosting.CloudOptions.Section;
+
     /// <summary>Whether <c>/metrics</c> is served at all.</summary>
     public bool MetricsEnabled { get; set; } = true;
 

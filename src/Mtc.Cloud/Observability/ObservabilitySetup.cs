@@ -12,7 +12,7 @@ internal static class ObservabilitySetup
     /// <summary>The cloud's meter and the OpenTelemetry pipeline exporting it (and every <c>Mtc.Cloud.*</c> meter) to Prometheus.</summary>
     public static WebApplicationBuilder AddCloudObservability(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ObservabilityOptions>().BindConfiguration(CloudOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ObservabilityOptions>().BindConfiguration(ObservabilityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<EdgeActivityCache>();
         builder.Services.AddSingleton<CloudMetrics>();
         builder.Services.AddHostedService<EdgeActivityRefresher>();
