@@ -19,6 +19,7 @@ internal static class MtcCommand
         root.Subcommands.Add(Commands.KeysCommand.Create());
         root.Subcommands.Add(Commands.DemoCommand.Create());
         root.Subcommands.Add(Commands.Doctor.DoctorCommand.Create());
+        root.Subcommands.Add(Commands.HealthCommand.Create());
         return root;
     }
 

@@ -65,13 +65,16 @@ public static class SettingsCatalog
     {
         foreach (var child in section.GetChildren())
         {
-            if (child.Value is not null)
-            {
-                yield return child;
-            }
+            // A section with children is not a setting itself, whatever value a provider gives it (an empty one, as some do).
+            var any = false;
             foreach (var leaf in Leaves(child))
             {
+                any = true;
                 yield return leaf;
+            }
+            if (!any && child.Value is not null)
+            {
+                yield return child;
             }
         }
     }

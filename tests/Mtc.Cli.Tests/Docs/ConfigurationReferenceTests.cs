@@ -15,7 +15,7 @@ namespace Mtc.Cli.Tests.Docs;
 /// </summary>
 public sealed partial class ConfigurationReferenceTests
 {
-    private static string ReferencePath() => Path.Combine(RepositoryRoot(), "docs", "configuration.md");
+    private static string ReferencePath() => Path.Combine(Repository.Root(), "docs", "configuration.md");
 
     [Fact]
     public void Every_bound_setting_is_in_the_reference_with_its_default()
@@ -127,14 +127,4 @@ public sealed partial class ConfigurationReferenceTests
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MtcCore.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("the repository root (MtcCore.slnx) is not above " + AppContext.BaseDirectory);
-    }
 }
