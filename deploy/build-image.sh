@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the mtc container image: publishes mtc self-contained for linux-x64 (or --arch arm64), then builds
-# deploy/Dockerfile with that folder as the context.
+# Builds the mtc container image: publishes mtc self-contained for linux-x64 (or --arch arm64) on this machine, then
+# builds deploy/Dockerfile with it (MTC=prebuilt), so no .NET SDK image is needed.
 #
 #   deploy/build-image.sh                                  # tag mtc:latest, official .NET base, podman or docker
 #   deploy/build-image.sh --tag ghcr.io/acme/mtc:1.2.0 --base localhost/debian-base:bookworm --engine podman
@@ -29,8 +29,8 @@ out="artifacts/image/linux-$arch"
 rm -rf "$out"
 dotnet publish src/Mtc.Cli -c Release -r "linux-$arch" --self-contained -p:PublishSingleFile=true \
   -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none -o "$out" >&2
-args=(build -f deploy/Dockerfile -t "$tag" --platform "linux/${arch/x64/amd64}")
+args=(build -f deploy/Dockerfile -t "$tag" --platform "linux/${arch/x64/amd64}" --build-arg MTC=prebuilt --build-arg "ARCH=$arch")
 [ "$engine" = podman ] && args+=(--format docker)   # keeps the HEALTHCHECK (OCI images have none)
 [ -n "$base" ] && args+=(--build-arg "BASE=$base")
-"$engine" "${args[@]}" "$out" >&2
+"$engine" "${args[@]}" . >&2
 echo "$tag"

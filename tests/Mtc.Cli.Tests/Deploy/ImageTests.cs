@@ -27,12 +27,20 @@ public sealed class ImageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_image_runs_the_cloud_as_a_non_root_user_with_a_health_check_and_serves_from_PORT()
+    public async Task The_image_runs_the_cloud_as_railway_starts_it_as_a_non_root_user_with_a_health_check()
     {
+        // As railway.toml says: its start command, PORT and DATABASE_URL from the platform, its health path.
+        var railway = JsonDocument.Parse(await Tool.RunAsync("/usr/bin/python3",
+            ["-c", "import json, sys, tomllib; print(json.dumps(tomllib.load(open('railway.toml', 'rb'))))"], TimeSpan.FromSeconds(30))).RootElement;
+        Assert.Equal("DOCKERFILE", railway.GetProperty("build").GetProperty("builder").GetString());
+        Assert.True(File.Exists(Path.Combine(Repository.Root(), railway.GetProperty("build").GetProperty("dockerfilePath").GetString()!)));
+        var start = railway.GetProperty("deploy").GetProperty("startCommand").GetString()!.Split(' ');
+        var health = railway.GetProperty("deploy").GetProperty("healthcheckPath").GetString()!;
+
         var port = FreePort();
-        var cloud = await StartAsync("cloud", ["-e", $"PORT={port}", "-e", "DATABASE_URL=sqlite:/data/cloud.db"], "cloud");
+        var cloud = await StartAsync("cloud", ["-e", $"PORT={port}", "-e", "DATABASE_URL=sqlite:/data/cloud.db", "--entrypoint", start[0]], "cloud", start[1..]);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-        await WaitForAsync(client, "/health/ready", cloud);
+        await WaitForAsync(client, health, cloud);
 
         Assert.Equal("10001", await Podman.Run("exec", cloud, "id", "-u"));
         Assert.Contains("/app/mtc health", await Podman.Run("inspect", "--format", "{{join .Config.Healthcheck.Test \" \"}}", cloud), StringComparison.Ordinal);
@@ -139,7 +147,7 @@ public sealed class ImageTests : IAsyncLifetime
         var all = new List<string>();
         foreach (var c in containers)
         {
-            all.Add($"--- {c}\n" + await Podman.RunAsync("podman", ["logs", "--tail", "40", c], TimeSpan.FromSeconds(30), check: false));
+            all.Add($"--- {c}\n" + await Tool.RunAsync("podman", ["logs", "--tail", "40", c], TimeSpan.FromSeconds(30), check: false));
         }
         return string.Join('\n', all);
     }
@@ -157,8 +165,8 @@ public sealed class ImageTests : IAsyncLifetime
     {
         foreach (var c in _containers)
         {
-            await Podman.RunAsync("podman", ["rm", "-f", "-t", "2", c], TimeSpan.FromMinutes(1), check: false);
+            await Tool.RunAsync("podman", ["rm", "-f", "-t", "2", c], TimeSpan.FromMinutes(1), check: false);
         }
-        await Podman.RunAsync("rm", ["-rf", _dir], TimeSpan.FromMinutes(1), check: false);
+        await Tool.RunAsync("rm", ["-rf", _dir], TimeSpan.FromMinutes(1), check: false);
     }
 }

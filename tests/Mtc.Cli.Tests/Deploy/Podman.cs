@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Mtc.Cli.Tests.Deploy;
 
 /// <summary>
-/// Runs podman (and the other tools the container tests need) to its end. The image under test is built once per run
+/// Runs podman. The image under test is built once per run
 /// from this checkout by deploy/build-image.sh, on a Debian base built here with debootstrap (no registry is reachable
 /// from the test machines), and cached by tag.
 /// </summary>
@@ -15,35 +15,7 @@ internal static class Podman
     private static readonly SemaphoreSlim Once = new(1, 1);
     private static bool _built;
 
-    public static async Task<string> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, bool check = true, string? workingDirectory = null)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? Repository.Root() };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', psi.ArgumentList)} took longer than {timeout}: {await stderr}");
-        }
-        var output = await stdout;
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', psi.ArgumentList)} exited {process.ExitCode}: {await stderr}{output}");
-        }
-        return output.Trim();
-    }
-
-    public static Task<string> Run(params string[] args) => RunAsync("podman", args, TimeSpan.FromMinutes(3));
+    public static Task<string> Run(params string[] args) => Tool.RunAsync("podman", args, TimeSpan.FromMinutes(3));
 
     /// <summary>The image of this checkout, built once per test run.</summary>
     public static async Task EnsureImageAsync()
@@ -60,15 +32,15 @@ internal static class Podman
                 var root = Directory.CreateTempSubdirectory("mtc-debian-base-").FullName;
                 try
                 {
-                    await RunAsync("debootstrap", ["--variant=minbase", "bookworm", root], TimeSpan.FromMinutes(15));
-                    await RunAsync("bash", ["-c", $"tar -C '{root}' -c . | podman import - {BaseImage}"], TimeSpan.FromMinutes(5));
+                    await Tool.RunAsync("debootstrap", ["--variant=minbase", "bookworm", root], TimeSpan.FromMinutes(15));
+                    await Tool.RunAsync("bash", ["-c", $"tar -C '{root}' -c . | podman import - {BaseImage}"], TimeSpan.FromMinutes(5));
                 }
                 finally
                 {
-                    await RunAsync("rm", ["-rf", root], TimeSpan.FromMinutes(2), check: false);
+                    await Tool.RunAsync("rm", ["-rf", root], TimeSpan.FromMinutes(2), check: false);
                 }
             }
-            await RunAsync("bash", ["deploy/build-image.sh", "--tag", Image, "--base", BaseImage, "--engine", "podman"], TimeSpan.FromMinutes(15));
+            await Tool.RunAsync("bash", ["deploy/build-image.sh", "--tag", Image, "--base", BaseImage, "--engine", "podman"], TimeSpan.FromMinutes(15));
             _built = true;
         }
         finally

