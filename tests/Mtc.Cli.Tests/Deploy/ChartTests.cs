@@ -22,6 +22,7 @@ public sealed class ChartTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("mtc-chart-").FullName;
     private string _helm = "";
     private string? _played;
+    private string? _secret;
 
     public async Task InitializeAsync()
     {
@@ -48,6 +49,9 @@ public sealed class ChartTests : IAsyncLifetime
         Assert.Contains("path: /health/ready", plain, StringComparison.Ordinal);
         Assert.Contains("path: /health/live", plain, StringComparison.Ordinal);
         Assert.DoesNotContain("kind: Ingress", plain, StringComparison.Ordinal);
+        var withUrl = await Tool.RunAsync(_helm, ["template", "mtc", Chart, "--set-string", "database.url=postgres://u:p@db:5432/mtc"], TimeSpan.FromMinutes(1));
+        Assert.Contains("kind: Secret", withUrl, StringComparison.Ordinal);
+        Assert.Contains($"DATABASE_URL: \"{Convert.ToBase64String("postgres://u:p@db:5432/mtc"u8)}\"", withUrl, StringComparison.Ordinal);
 
         var staging = await Tool.RunAsync(_helm, ["template", "mtc", Chart, "-f", Path.Combine(Chart, "values-staging.yaml")], TimeSpan.FromMinutes(1));
         Assert.Contains("namespace: mtc-staging", staging, StringComparison.Ordinal);
@@ -65,11 +69,17 @@ public sealed class ChartTests : IAsyncLifetime
         await using var postgres = await ThrowawayPostgres.StartAsync(durable: false);
         var database = postgres.ConnectionString();
         var (apiPort, workerPort) = (FreePort(), FreePort());
+        // The database URL in an existing Secret, as the staging values do. Podman 4.3's kube play keeps a Secret document in a
+        // form its own secretKeyRef lookup cannot read, so the secret is made as podman reads it: JSON of base64 values.
+        _secret = "kp-db-" + Guid.NewGuid().ToString("N")[..8];
+        var secretFile = Path.Combine(_dir, "secret.json");
+        await File.WriteAllTextAsync(secretFile, JsonSerializer.Serialize(new Dictionary<string, byte[]> { ["DATABASE_URL"] = System.Text.Encoding.UTF8.GetBytes(database) }));
+        await Tool.RunAsync("podman", ["secret", "create", _secret, secretFile], TimeSpan.FromMinutes(1));
         var rendered = await Tool.RunAsync(_helm, ["template", "kp", Chart,
             "--set", "image.repository=localhost/mtc", "--set", "image.tag=test", "--set", "image.pullPolicy=Never",
             "--set", "hostNetwork=true", "--set", "api.replicas=1",
             "--set", $"api.port={apiPort}", "--set", $"worker.port={workerPort}",
-            "--set-string", $"database.url={database}",
+            "--set-string", $"database.existingSecret={_secret}",
             "--set-string", "settings.Cloud__Webhooks__AllowPrivateNetworks=true",
             "--set-string", "settings.Cloud__Worker__PollIntervalSeconds=0.2"], TimeSpan.FromMinutes(1));
         _played = Path.Combine(_dir, "rendered.yaml");
@@ -161,6 +171,10 @@ public sealed class ChartTests : IAsyncLifetime
         if (_played is not null)
         {
             await Tool.RunAsync("podman", ["kube", "down", _played], TimeSpan.FromMinutes(2), check: false);
+        }
+        if (_secret is not null)
+        {
+            await Tool.RunAsync("podman", ["secret", "rm", _secret], TimeSpan.FromMinutes(1), check: false);
         }
         Directory.Delete(_dir, recursive: true);
     }
