@@ -23,6 +23,7 @@ public static class EdgeHost
     /// </summary>
     public static WebApplication Build(string? configPath, IDictionary<string, string?>? overrides = null)
     {
+        ReserveThreads();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         var baseDir = Directory.GetCurrentDirectory();
         if (configPath is not null)
@@ -119,6 +120,22 @@ public static class EdgeHost
         }
         await stdout.FlushAsync(ct).ConfigureAwait(false);
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Collectors and the uplink commit to SQLite synchronously on pool threads, one each while they work; with the
+    /// runtime's minimum of one worker per core, a busy two-core edge had no free worker for a status request until the
+    /// pool added one (about every half second), so the status page took up to a second while the edge collected.
+    /// Enough workers are kept ready for every loop plus the local API.
+    /// </summary>
+    private static void ReserveThreads()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = Environment.ProcessorCount + 16;
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, io);
+        }
     }
 
     /// <summary>Paths in the config file are relative to the file.</summary>
