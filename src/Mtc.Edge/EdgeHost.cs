@@ -25,6 +25,7 @@ public static class EdgeHost
     /// </summary>
     public static WebApplication Build(string? configPath, IDictionary<string, string?>? overrides = null)
     {
+        ReserveThreads();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Below every other source: the config file, an environment variable or --log-format changes any of these.
         ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource { InitialData = ConsoleLogDefaults.Settings });
@@ -100,6 +101,7 @@ public static class EdgeHost
         services.AddHttpClient(CollectorService.AgentHttpClient, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHostedService<CollectorService>();
         services.AddHostedService<UplinkService>();
+        services.AddHostedService<OutboxStatsRefresher>();
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(EdgeMetrics.MeterName).AddPrometheusExporter());
 
         var app = builder.Build();
@@ -123,6 +125,22 @@ public static class EdgeHost
         }
         await stdout.FlushAsync(ct).ConfigureAwait(false);
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Collectors and the uplink commit to SQLite synchronously on pool threads, one each while they work; with the
+    /// runtime's minimum of one worker per core, a busy two-core edge had no free worker for a status request until the
+    /// pool added one (about every half second), so the status page took up to a second while the edge collected.
+    /// Enough workers are kept ready for every loop plus the local API.
+    /// </summary>
+    private static void ReserveThreads()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = Environment.ProcessorCount + 16;
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, io);
+        }
     }
 
     /// <summary>Paths in the config file are relative to the file.</summary>

@@ -77,8 +77,12 @@ public sealed class AgentSourceOptions
     /// <summary>The <c>heartbeat</c> the agent is asked for; silence beyond three heartbeats means the connection is dead.</summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The <c>count</c> of observations per sample part.</summary>
-    public int Count { get; set; } = 1000;
+    /// <summary>
+    /// The <c>count</c> of observations per sample part. Each stored part also writes the cursor and the analytics state of
+    /// every machine it changed, so an edge that is behind (after a restart, or with hundreds of machines on one agent)
+    /// catches up in large parts; an edge that keeps up gets small parts anyway (whatever came within the interval).
+    /// </summary>
+    public int Count { get; set; } = 10_000;
 
     /// <summary>Stream with one long request (true) or poll <c>/sample</c> (false). Streaming falls back to polling when it fails.</summary>
     public bool Streaming { get; set; } = true;

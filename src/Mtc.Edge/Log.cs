@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(1102, LogLevel.Error, "Uplink: batch {From}..{To} refused with HTTP {Status}, moved to quarantine: {Body}")]
     public static partial void Quarantined(ILogger log, long from, long to, int status, string body);
 
+    [LoggerMessage(1001, LogLevel.Warning, "Counting the outbox statistics failed: {Error}; counting again shortly")]
+    public static partial void StatsFailed(ILogger log, string error);
+
     [LoggerMessage(1103, LogLevel.Information, "Registered {Machines} machines with the cloud: {Status}")]
     public static partial void Registered(ILogger log, int machines, string status);
 

@@ -12,7 +12,8 @@ namespace Mtc.Edge.Analytics;
 /// outbox transaction as the observations and the cursor, so after a crash the analyzers resume exactly where the cursor
 /// does: nothing derived is lost or derived twice (event ids are deterministic, so a resent batch changes nothing).
 /// The saved state is a JSON object <c>{ machineId: { "model": fingerprint of the device model, "state": analyzer state,
-/// "ended": [derivedEvent payloads not appended yet] } }</c>.
+/// "ended": [derivedEvent payloads not appended yet] } }</c>; <see cref="SaveChanges"/> gives the same per-machine objects,
+/// only those of the machines that changed since the last call, so a commit costs what changed, not every machine.
 /// A collector builds one from the stored blob whenever it (re)connects, so the analyzers always continue from what was committed.
 /// </summary>
 internal sealed class SourceAnalytics
@@ -27,9 +28,13 @@ internal sealed class SourceAnalytics
     // Machines whose analyzer changed since the last Publish.
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
 
-    // Per machine, its analyzer's state as of the last Save; dropped when the analyzer changes, so Save serializes only
-    // the machines observed since (it runs once per stored batch).
-    private readonly Dictionary<string, string> _savedStates = new(StringComparer.Ordinal);
+    // Per machine, its saved object ({model, state, ended}) as of the last save; dropped when the analyzer changes, so a
+    // save serializes only the machines observed since (it runs once per stored batch).
+    private readonly Dictionary<string, byte[]> _rows = new(StringComparer.Ordinal);
+
+    // Machines whose saved object changed since the last SaveChanges; until the first one, every machine is written.
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private bool _savedAll;
 
     /// <summary>Starts from the state stored with the collector's cursor (null on a first start).</summary>
     public SourceAnalytics(byte[]? saved)
@@ -81,7 +86,7 @@ internal sealed class SourceAnalytics
         }
         _machines[machineId] = new Machine(fingerprint, Build(device, state));
         _changed.Add(machineId);
-        _savedStates.Remove(machineId);
+        Touch(machineId);
     }
 
     private void End(string machineId, MachineAnalyzer old)
@@ -89,6 +94,13 @@ internal sealed class SourceAnalytics
         old.Finish();
         var ended = _ended.TryGetValue(machineId, out var list) ? list : _ended[machineId] = [];
         ended.AddRange(old.TakeEvents().Select(e => System.Text.Encoding.UTF8.GetString(RecordPayloads.DerivedEvent(machineId, e))));
+        Touch(machineId);
+    }
+
+    private void Touch(string machineId)
+    {
+        _rows.Remove(machineId);
+        _dirty.Add(machineId);
     }
 
     public bool Has(string machineId) => _machines.ContainsKey(machineId);
@@ -111,7 +123,7 @@ internal sealed class SourceAnalytics
         }
         machine.Analyzer.Observe(observation, instanceId);
         _changed.Add(machineId);
-        _savedStates.Remove(machineId);
+        Touch(machineId);
         foreach (var e in machine.Analyzer.TakeEvents())
         {
             entries.Add(new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e)));
@@ -142,39 +154,75 @@ internal sealed class SourceAnalytics
     /// <summary>Every machine's state (and the stored states of machines not seen since the start), as one blob.</summary>
     public byte[] Save()
     {
-        var all = new Dictionary<string, Saved>(_saved, StringComparer.Ordinal);
-        foreach (var (id, m) in _machines)
-        {
-            if (!_savedStates.TryGetValue(id, out var state))
-            {
-                state = m.Analyzer.SaveState();
-                _savedStates[id] = state;
-            }
-            all[id] = new Saved(m.Fingerprint, state);
-        }
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            foreach (var (id, state) in all.OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var id in AllIds())
             {
-                w.WriteStartObject(id);
-                w.WriteString("model", state.Model);
-                w.WriteString("state", state.State);
-                if (_ended.TryGetValue(id, out var ended) && ended.Count > 0)
-                {
-                    w.WriteStartArray("ended");
-                    foreach (var payload in ended)
-                    {
-                        w.WriteStringValue(payload);
-                    }
-                    w.WriteEndArray();
-                }
-                w.WriteEndObject();
+                w.WritePropertyName(id);
+                w.WriteRawValue(Row(id), skipInputValidation: true);
             }
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The saved objects of the machines that changed since the last call (all of them, <see cref="AnalyticsStates.Full"/>,
+    /// on the first), for the outbox to store with the cursor: the blob <see cref="Save"/> would give is the stored objects
+    /// with these replaced. A collector whose commit fails builds a new instance from what is stored, so nothing is skipped.
+    /// </summary>
+    public AnalyticsStates SaveChanges()
+    {
+        var full = !_savedAll;
+        var ids = full ? AllIds() : _dirty.Order(StringComparer.Ordinal);
+        var rows = ids.Select(id => new KeyValuePair<string, byte[]>(id, Row(id))).ToList();
+        _savedAll = true;
+        _dirty.Clear();
+        return new AnalyticsStates(full, rows);
+    }
+
+    private IEnumerable<string> AllIds() => _saved.Keys.Concat(_machines.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+
+    /// <summary>A machine's saved object: <c>{"model": .., "state": {analyzer state}, "ended": [..]}</c>.</summary>
+    private byte[] Row(string id)
+    {
+        if (_rows.TryGetValue(id, out var row))
+        {
+            return row;
+        }
+        string model, state;
+        if (_machines.TryGetValue(id, out var m))
+        {
+            (model, state) = (m.Fingerprint, m.Analyzer.SaveState());
+        }
+        else
+        {
+            (model, state) = (_saved[id].Model, _saved[id].State);
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(state.Length + 256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("model", model);
+            // The analyzer's state is JSON already: kept as an object, not escaped into a string.
+            w.WritePropertyName("state");
+            w.WriteRawValue(state, skipInputValidation: true);
+            if (_ended.TryGetValue(id, out var ended) && ended.Count > 0)
+            {
+                w.WriteStartArray("ended");
+                foreach (var payload in ended)
+                {
+                    w.WriteStringValue(payload);
+                }
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
+        row = buffer.WrittenSpan.ToArray();
+        _rows[id] = row;
+        return row;
     }
 
     private MachineAnalyzer Build(Device device, string? state)
@@ -219,9 +267,10 @@ internal sealed class SourceAnalytics
                 {
                     if (p.Value.ValueKind == JsonValueKind.Object
                         && p.Value.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String
-                        && p.Value.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String)
+                        && p.Value.TryGetProperty("state", out var state) && state.ValueKind is JsonValueKind.String or JsonValueKind.Object)
                     {
-                        map[p.Name] = new Saved(model.GetString()!, state.GetString()!);
+                        // An object since states are stored per machine; a string (the same JSON, escaped) before.
+                        map[p.Name] = new Saved(model.GetString()!, state.ValueKind == JsonValueKind.String ? state.GetString()! : state.GetRawText());
                         if (p.Value.TryGetProperty("ended", out var ended) && ended.ValueKind == JsonValueKind.Array)
                         {
                             _ended[p.Name] = [.. ended.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)];

@@ -166,7 +166,7 @@ internal sealed partial class AgentCollector
         var n = AddObservations(streams, entries, from);
         if (entries.Count > 0 || page.Next != _session.Next)
         {
-            outbox.Append(Key, new SourceCursor(_session.InstanceId, page.Next, _analytics.Save()), entries);
+            outbox.Append(Key, new SourceCursor(_session.InstanceId, page.Next, Machines: _analytics.SaveChanges()), entries);
         }
         _session.Next = page.Next;
         _source.NextSequence = page.Next;
@@ -223,7 +223,7 @@ internal sealed partial class AgentCollector
         {
             throw new InvalidDataException($"the agent refused from={_session.Next} although it holds {first}..{next - 1}");
         }
-        outbox.Append(Key, new SourceCursor(_session.InstanceId, resumeAt, _analytics.Save()), entries);
+        outbox.Append(Key, new SourceCursor(_session.InstanceId, resumeAt, Machines: _analytics.SaveChanges()), entries);
         _session.Next = resumeAt;
         _source.InstanceId = _session.InstanceId;
         _source.NextSequence = resumeAt;

@@ -182,7 +182,7 @@ internal sealed partial class AgentCollector(
         {
             next = StartOfNewInstance(current, entries);
         }
-        outbox.Append(Key, new SourceCursor(_session.InstanceId, next, _analytics.Save()), entries);
+        outbox.Append(Key, new SourceCursor(_session.InstanceId, next, Machines: _analytics.SaveChanges()), entries);
         _session.Next = next;
         Received(observations, entries.Count(e => e.Kind == "gap"));
         Connected();

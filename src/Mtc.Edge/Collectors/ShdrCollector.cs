@@ -184,7 +184,7 @@ internal sealed class ShdrCollector
         _instance = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         _next = 1;
         var model = DeviceModelDocuments.Split(Encoding.UTF8.GetBytes(_devicesText)).GetValueOrDefault(DeviceModelDocuments.Key(_device.Name, _device.Uuid), "");
-        _outbox.Append(Key, new SourceCursor(_instance, _next, _analytics.Save()), [new OutboxEntry("deviceModel", _machineId, null, false,
+        _outbox.Append(Key, new SourceCursor(_instance, _next, Machines: _analytics.SaveChanges()), [new OutboxEntry("deviceModel", _machineId, null, false,
             RecordPayloads.DeviceModel(_machineId, _device.Uuid, _device.Name, model))]);
         _analytics.Publish(_state);
     }
@@ -327,7 +327,7 @@ internal sealed class ShdrCollector
 
     private void Store(List<OutboxEntry> entries)
     {
-        _outbox.Append(Key, new SourceCursor(_instance, _next, _analytics.Save()), entries);
+        _outbox.Append(Key, new SourceCursor(_instance, _next, Machines: _analytics.SaveChanges()), entries);
         var observations = entries.Count(e => e.Kind == "observation");
         _source.NextSequence = _next;
         _source.InstanceId = _instance;

@@ -24,6 +24,11 @@ internal static class OutboxSchema
             next_sequence   INTEGER NOT NULL,
             analytics_state BLOB,
             updated_ms      INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS machine_states (
+            source     TEXT NOT NULL,
+            machine_id TEXT NOT NULL,
+            state      BLOB NOT NULL,
+            PRIMARY KEY (source, machine_id));
         CREATE TABLE IF NOT EXISTS quarantine (
             id          INTEGER PRIMARY KEY AUTOINCREMENT,
             from_seq    INTEGER NOT NULL,

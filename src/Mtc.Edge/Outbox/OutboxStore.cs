@@ -115,6 +115,10 @@ internal sealed partial class OutboxStore : IDisposable
                 cmd.Parameters.AddWithValue("$a", (object?)cursor.AnalyticsState ?? DBNull.Value);
                 cmd.Parameters.AddWithValue("$t", now);
                 cmd.ExecuteNonQuery();
+                if (cursor.Machines is { } machines)
+                {
+                    WriteMachineStates(tx, source, machines);
+                }
             }
             if (entries.Count > 0)
             {
@@ -133,16 +137,23 @@ internal sealed partial class OutboxStore : IDisposable
         }
     }
 
+    /// <summary>The source's cursor; its analytics state is the blob stored with it, or its per-machine states as one blob.</summary>
     public SourceCursor? GetCursor(string source)
     {
         lock (_gate)
         {
-            using var cmd = Command(null, "SELECT instance_id, next_sequence, analytics_state FROM cursors WHERE source = $s");
-            cmd.Parameters.AddWithValue("$s", source);
-            using var r = cmd.ExecuteReader();
-            return r.Read()
-                ? new SourceCursor(r.IsDBNull(0) ? null : r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : (byte[])r.GetValue(2))
-                : null;
+            SourceCursor cursor;
+            using (var cmd = Command(null, "SELECT instance_id, next_sequence, analytics_state FROM cursors WHERE source = $s"))
+            {
+                cmd.Parameters.AddWithValue("$s", source);
+                using var r = cmd.ExecuteReader();
+                if (!r.Read())
+                {
+                    return null;
+                }
+                cursor = new SourceCursor(r.IsDBNull(0) ? null : r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : (byte[])r.GetValue(2));
+            }
+            return ReadMachineStates(source) is { } states ? cursor with { AnalyticsState = states } : cursor;
         }
     }
 

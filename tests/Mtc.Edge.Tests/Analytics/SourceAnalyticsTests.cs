@@ -162,6 +162,80 @@ public sealed class SourceAnalyticsTests : IDisposable
         Assert.DoesNotContain("\"ended\":", System.Text.Encoding.UTF8.GetString(afterCrash.Save()), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_commit_stores_the_state_of_the_machines_it_changed_only_and_the_outbox_gives_back_every_machine()
+    {
+        var device = OkumaDevice();
+        var observations = OkumaObservations(device);
+        string[] machines = ["M1", "M2", "M3"];
+        var analytics = new SourceAnalytics(null);
+        foreach (var m in machines)
+        {
+            analytics.SetDevice(m, device);
+        }
+        using var outbox = OutboxStore.Open(_dir.Path, 1L << 34, "NORMAL");
+        var entries = new List<OutboxEntry>();
+        foreach (var o in observations.Take(500))
+        {
+            foreach (var m in machines)
+            {
+                analytics.Observe(m, o, Instance, entries);
+            }
+        }
+        var first = analytics.SaveChanges();
+        Assert.True(first.Full);
+        Assert.Equal(machines, first.Machines.Select(p => p.Key));
+        outbox.Append(Source, new SourceCursor(Instance, observations[499].Sequence + 1, Machines: first), entries);
+
+        // A later commit in which only M2 sent data writes M2's state alone.
+        entries.Clear();
+        foreach (var o in observations.Skip(500).Take(300))
+        {
+            analytics.Observe("M2", o, Instance, entries);
+        }
+        var second = analytics.SaveChanges();
+        Assert.False(second.Full);
+        Assert.Equal(["M2"], second.Machines.Select(p => p.Key));
+        outbox.Append(Source, new SourceCursor(Instance, observations[799].Sequence + 1, Machines: second), entries);
+        Assert.Empty(analytics.SaveChanges().Machines);
+
+        // What the outbox gives back is every machine's state as of the last commit: the same blob Save gives.
+        var stored = outbox.GetCursor(Source)!;
+        Assert.Equal(observations[799].Sequence + 1, stored.NextSequence);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(analytics.Save()), System.Text.Encoding.UTF8.GetString(stored.AnalyticsState!));
+        var resumed = new SourceAnalytics(stored.AnalyticsState);
+        foreach (var m in machines)
+        {
+            resumed.SetDevice(m, device);
+        }
+        Assert.Equal(0, resumed.DiscardedStates);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(analytics.Save()), System.Text.Encoding.UTF8.GetString(resumed.Save()));
+    }
+
+    [Fact]
+    public void A_state_saved_as_one_blob_with_escaped_states_by_an_older_edge_is_continued()
+    {
+        var device = OkumaDevice();
+        var analytics = new SourceAnalytics(null);
+        analytics.SetDevice(Machine, device);
+        var entries = new List<OutboxEntry>();
+        foreach (var o in OkumaObservations(device).Take(400))
+        {
+            analytics.Observe(Machine, o, Instance, entries);
+        }
+        // The older form: each machine's state a JSON string inside the object.
+        var current = JsonDocument.Parse(analytics.Save()).RootElement.GetProperty(Machine);
+        var older = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            [Machine] = new Dictionary<string, string> { ["model"] = current.GetProperty("model").GetString()!, ["state"] = current.GetProperty("state").GetRawText() },
+        });
+
+        var resumed = new SourceAnalytics(older);
+        resumed.SetDevice(Machine, device);
+        Assert.Equal(0, resumed.DiscardedStates);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(analytics.Save()), System.Text.Encoding.UTF8.GetString(resumed.Save()));
+    }
+
     private static List<Observation> OkumaObservations(Device device)
     {
         using var log = new StreamReader(new GZipStream(File.OpenRead(Path.Combine(Dir, "okuma.txt.gz")), CompressionMode.Decompress));
