@@ -24,6 +24,7 @@ internal sealed class UplinkService(
     private int _registeredVersion = -1;
     private int _maxRecords = options.Value.Cloud.BatchMaxRecords;
     private PreparedBatch? _next;
+    private long _deleteThrough;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -159,10 +160,25 @@ internal sealed class UplinkService(
     /// in flight, and the next is sent only after the cloud's high-water mark covers this one. An idle link reads nothing
     /// ahead: what arrives while a small batch is in flight goes with the next, whole.
     /// </summary>
-    private Task<PreparedBatch?>? ReadAhead(PreparedBatch batch, CancellationToken ct) =>
-        outbox.LastSeq - batch.To >= Math.Max(1, _maxRecords / 2)
-            ? Task.Run(() => Prepare(outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true, afterSeq: batch.To)), ct)
-            : null;
+    private Task<PreparedBatch?>? ReadAhead(PreparedBatch batch, long acknowledged, CancellationToken ct)
+    {
+        if (outbox.LastSeq - batch.To < Math.Max(1, _maxRecords / 2))
+        {
+            if (acknowledged > 0)
+            {
+                outbox.DeleteThrough(acknowledged);
+            }
+            return null;
+        }
+        return Task.Run(() =>
+        {
+            if (acknowledged > 0)
+            {
+                outbox.DeleteThrough(acknowledged);
+            }
+            return Prepare(outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true, afterSeq: batch.To));
+        }, ct);
+    }
 
     /// <summary>Sends one batch and handles the cloud's answer. Returns how long to wait before the next step.</summary>
     private async Task<TimeSpan> SendAsync(PreparedBatch prepared, CancellationToken ct)
@@ -174,8 +190,11 @@ internal sealed class UplinkService(
         {
             up.State = "sending"; // while failing, the state stays "retrying" until a batch is accepted
         }
+        // What the previous answer acknowledged is deleted while this batch is in flight (with the read-ahead), not before it goes.
+        var acknowledged = _deleteThrough;
+        _deleteThrough = 0;
+        var ahead = ReadAhead(prepared, acknowledged, ct);
         var post = cloud.PostBatchAsync(prepared.Gzipped, ct);
-        var ahead = ReadAhead(prepared, ct);
         CloudResponse response;
         try
         {
@@ -195,9 +214,17 @@ internal sealed class UplinkService(
         var to = prepared.To;
         if (response.IsSuccess && CloudClient.ReadHwm(response.Body) is { } hwm && hwm >= to)
         {
-            outbox.DeleteThrough(hwm);
-            // The batch read ahead goes next, unless the cloud already holds some of it (then it is read again).
+            // The batch read ahead goes next, unless the cloud already holds some of it (then it is read again). With one
+            // going next at once, the acknowledged records are deleted while it is in flight; otherwise now.
             _next = ahead is { IsCompletedSuccessfully: true, Result: { } next } && next.From > hwm ? next : null;
+            if (_next is null)
+            {
+                outbox.DeleteThrough(hwm);
+            }
+            else
+            {
+                _deleteThrough = hwm;
+            }
             up.Hwm = hwm;
             up.LastSuccess = time.GetUtcNow();
             up.LastError = null;
