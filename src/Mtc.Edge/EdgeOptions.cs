@@ -47,11 +47,14 @@ public sealed class CloudOptions
     /// <summary>An API key with the <c>edge:ingest</c> scope; set it by environment: <c>Edge__Cloud__ApiKey</c>.</summary>
     public string ApiKey { get; set; } = "";
 
-    /// <summary>At most this many records in one batch.</summary>
-    public int BatchMaxRecords { get; set; } = 2000;
+    /// <summary>
+    /// At most this many records in one batch. A batch takes what waits, up to this: an idle link sends small batches at
+    /// once, a backlog goes in large ones (fewer round trips and commits per record).
+    /// </summary>
+    public int BatchMaxRecords { get; set; } = 20_000;
 
     /// <summary>At most this many bytes of (uncompressed) records in one batch.</summary>
-    public int BatchMaxBytes { get; set; } = 1024 * 1024;
+    public int BatchMaxBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>How long one request may take before it counts as a timeout and is retried.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);

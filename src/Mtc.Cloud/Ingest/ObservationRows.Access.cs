@@ -108,7 +108,48 @@ internal sealed partial class ObservationRows
         return length < 0 ? null : Encoding.UTF8.GetString(body.Slice(at + 4, length));
     }
 
-    /// <summary>The row as a record again (for backends that insert row by row).</summary>
+    /// <summary>The first optional text field of a row body (instance id); <see cref="ReadTexts"/> reads from here on.</summary>
+    public const int FirstTextField = 5;
+
+    /// <summary>The optional texts of a row body (instance id .. condition id), in column order.</summary>
+    public const int TextFields = BodyColumns - FirstTextField;
+
+    /// <summary>
+    /// The row's optional texts (instance id .. condition id) in one pass over its body, for backends that insert row by
+    /// row. A text equal to the one the previous call gave for the same field is that same string: a batch repeats its
+    /// instance id, names, categories and types on most rows, and a repeat costs no allocation.
+    /// </summary>
+    public void ReadTexts(int row, Span<string?> texts)
+    {
+        var body = Body(row);
+        var at = 0;
+        for (var f = 0; f < FirstTextField; f++)
+        {
+            at += 4 + Math.Max(0, BinaryPrimitives.ReadInt32BigEndian(body[at..]));
+        }
+        for (var f = 0; f < TextFields; f++)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(body[at..]);
+            if (length < 0)
+            {
+                texts[f] = null;
+                at += 4;
+                continue;
+            }
+            var utf8 = body.Slice(at + 4, length);
+            at += 4 + length;
+            ref var last = ref _lastTexts[f];
+            if (last.Text is null || !utf8.SequenceEqual(last.Utf8))
+            {
+                last = (utf8.ToArray(), Encoding.UTF8.GetString(utf8));
+            }
+            texts[f] = last.Text;
+        }
+    }
+
+    private readonly (byte[] Utf8, string? Text)[] _lastTexts = new (byte[], string?)[TextFields];
+
+    /// <summary>The row as a record again.</summary>
     public ObservationRecord ToRecord(int row)
     {
         var r = _rows[row];

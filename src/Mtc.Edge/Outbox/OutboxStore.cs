@@ -161,12 +161,15 @@ internal sealed partial class OutboxStore : IDisposable
     /// The oldest records, contiguous in storage order, at most <paramref name="maxRecords"/> and about <paramref name="maxBytes"/>
     /// (always at least one). With <paramref name="pin"/>, the quota drops none of them until <see cref="Unpin"/>: a batch
     /// being sent may be stored by the cloud, and a record both delivered and reported dropped would break the gap counts.
+    /// With <paramref name="afterSeq"/>, the oldest records after it (the batch after one still in flight); a pin then
+    /// covers both batches.
     /// </summary>
-    public IReadOnlyList<OutboxRecord> ReadBatch(int maxRecords, int maxBytes, bool pin = false)
+    public IReadOnlyList<OutboxRecord> ReadBatch(int maxRecords, int maxBytes, bool pin = false, long afterSeq = 0)
     {
         lock (_gate)
         {
-            using var cmd = Command(null, "SELECT seq, kind, payload FROM records ORDER BY seq LIMIT $n");
+            using var cmd = Command(null, "SELECT seq, kind, payload FROM records WHERE seq > $a ORDER BY seq LIMIT $n");
+            cmd.Parameters.AddWithValue("$a", afterSeq);
             cmd.Parameters.AddWithValue("$n", maxRecords);
             using var r = cmd.ExecuteReader();
             var list = new List<OutboxRecord>();
@@ -183,7 +186,7 @@ internal sealed partial class OutboxStore : IDisposable
             }
             if (pin && list.Count > 0)
             {
-                _pinnedThrough = list[^1].Seq;
+                _pinnedThrough = Math.Max(afterSeq > 0 ? _pinnedThrough : 0, list[^1].Seq);
             }
             return list;
         }

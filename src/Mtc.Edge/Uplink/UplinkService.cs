@@ -9,8 +9,8 @@ using Mtc.Edge.Status;
 namespace Mtc.Edge.Uplink;
 
 /// <summary>
-/// Ships the outbox to the cloud: oldest records first, one batch in flight, deleting what the cloud's high-water mark
-/// acknowledges. Timeouts, 408, 429, 5xx (and 401/403) back off with jitter and retry the same records; any other 4xx
+/// Ships the outbox to the cloud: oldest records first, one batch in flight (the next read and gzipped meanwhile when there
+/// is a backlog), deleting what the cloud's high-water mark acknowledges. Timeouts, 408, 429, 5xx (and 401/403) back off with jitter and retry the same records; any other 4xx
 /// moves the batch to the quarantine table. Registers the machines first, and again whenever they change.
 /// </summary>
 internal sealed class UplinkService(
@@ -23,6 +23,8 @@ internal sealed class UplinkService(
     private readonly Backoff _backoff = new(TimeSpan.FromSeconds(1), options.Value.Cloud.MaxBackoff);
     private int _registeredVersion = -1;
     private int _maxRecords = options.Value.Cloud.BatchMaxRecords;
+    private PreparedBatch? _next;
+    private long _deleteThrough;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -111,9 +113,11 @@ internal sealed class UplinkService(
 
         // Read before the batch: an append after the read completes it, so an empty outbox is waited on without a gap.
         var appended = outbox.Appended;
-        // The batch stays pinned (out of the quota's reach) from its reading until the cloud's answer is handled.
-        var batch = outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true);
-        if (batch.Count == 0)
+        // The batch stays pinned (out of the quota's reach) from its reading until the cloud's answer is handled; a batch
+        // read ahead stays pinned until it is sent.
+        var batch = _next ?? Prepare(outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true));
+        _next = null;
+        if (batch is null)
         {
             outbox.Unpin();
             up.State = "idle";
@@ -133,28 +137,94 @@ internal sealed class UplinkService(
         }
         finally
         {
-            outbox.Unpin();
+            if (_next is null)
+            {
+                outbox.Unpin();
+            }
         }
     }
 
+    private PreparedBatch? Prepare(IReadOnlyList<OutboxRecord> records)
+    {
+        if (records.Count == 0)
+        {
+            return null;
+        }
+        var body = BatchBody.Build(_options.Id, outbox.StreamId, records);
+        return new PreparedBatch(records, body, BatchBody.Gzip(body));
+    }
+
+    /// <summary>
+    /// While a batch is in flight and at least half a batch more waits behind it (a backlog), the next one is read and
+    /// gzipped meanwhile, so the cloud gets it as soon as it answers. It is only read ahead, never sent ahead: one batch is
+    /// in flight, and the next is sent only after the cloud's high-water mark covers this one. An idle link reads nothing
+    /// ahead: what arrives while a small batch is in flight goes with the next, whole.
+    /// </summary>
+    private Task<PreparedBatch?>? ReadAhead(PreparedBatch batch, long acknowledged, CancellationToken ct)
+    {
+        if (outbox.LastSeq - batch.To < Math.Max(1, _maxRecords / 2))
+        {
+            if (acknowledged > 0)
+            {
+                outbox.DeleteThrough(acknowledged);
+            }
+            return null;
+        }
+        return Task.Run(() =>
+        {
+            if (acknowledged > 0)
+            {
+                outbox.DeleteThrough(acknowledged);
+            }
+            return Prepare(outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true, afterSeq: batch.To));
+        }, ct);
+    }
+
     /// <summary>Sends one batch and handles the cloud's answer. Returns how long to wait before the next step.</summary>
-    private async Task<TimeSpan> SendAsync(IReadOnlyList<OutboxRecord> batch, CancellationToken ct)
+    private async Task<TimeSpan> SendAsync(PreparedBatch prepared, CancellationToken ct)
     {
         var up = state.Uplink;
-        var body = BatchBody.Build(_options.Id, outbox.StreamId, batch);
+        var batch = prepared.Records;
         var started = Stopwatch.GetTimestamp();
         if (up.FailingSince is null)
         {
             up.State = "sending"; // while failing, the state stays "retrying" until a batch is accepted
         }
-        var response = await cloud.PostBatchAsync(BatchBody.Gzip(body), ct).ConfigureAwait(false);
+        // What the previous answer acknowledged is deleted while this batch is in flight (with the read-ahead), not before it goes.
+        var acknowledged = _deleteThrough;
+        _deleteThrough = 0;
+        var ahead = ReadAhead(prepared, acknowledged, ct);
+        var post = cloud.PostBatchAsync(prepared.Gzipped, ct);
+        CloudResponse response;
+        try
+        {
+            response = await post.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Never left running: the outbox is touched by one step at a time.
+            if (ahead is not null)
+            {
+                await ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
         var elapsed = Stopwatch.GetElapsedTime(started);
         up.LastLatency = elapsed;
-        var from = batch[0].Seq;
-        var to = batch[^1].Seq;
+        var from = prepared.From;
+        var to = prepared.To;
         if (response.IsSuccess && CloudClient.ReadHwm(response.Body) is { } hwm && hwm >= to)
         {
-            outbox.DeleteThrough(hwm);
+            // The batch read ahead goes next, unless the cloud already holds some of it (then it is read again). With one
+            // going next at once, the acknowledged records are deleted while it is in flight; otherwise now.
+            _next = ahead is { IsCompletedSuccessfully: true, Result: { } next } && next.From > hwm ? next : null;
+            if (_next is null)
+            {
+                outbox.DeleteThrough(hwm);
+            }
+            else
+            {
+                _deleteThrough = hwm;
+            }
             up.Hwm = hwm;
             up.LastSuccess = time.GetUtcNow();
             up.LastError = null;
@@ -189,11 +259,19 @@ internal sealed class UplinkService(
             Log.UplinkRetry(log, up.LastError, wait);
             return wait;
         }
-        outbox.Quarantine(from, to, batch.Count, (int)response.Status, response.Body, body);
+        outbox.Quarantine(from, to, batch.Count, (int)response.Status, response.Body, prepared.Body);
         up.Quarantined();
         up.LastError = $"batch {from}..{to} refused with HTTP {(int)response.Status}; quarantined";
         metrics.Batch("quarantined", elapsed);
         Log.Quarantined(log, from, to, (int)response.Status, response.Body);
         return TimeSpan.Zero;
     }
+}
+
+/// <summary>A batch ready to send: its records, its JSON body (kept for the quarantine) and the body gzipped.</summary>
+internal sealed record PreparedBatch(IReadOnlyList<OutboxRecord> Records, byte[] Body, byte[] Gzipped)
+{
+    public long From => Records[0].Seq;
+
+    public long To => Records[^1].Seq;
 }

@@ -106,6 +106,30 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Killing_the_cloud_while_a_backlog_drains_with_batches_read_ahead_still_delivers_exactly_once()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "4", "--speed", "100");
+        var cloud = await p.StartCloudAsync();
+        // Small batches: a backlog of a few thousand records is many batches, each read ahead while the one before is in flight.
+        await p.StartEdgeAsync(batchMaxRecords: 50);
+        var first = await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 100), Long, p.Logs);
+
+        p.StopCloud();
+        await Pipeline.WaitUntilAsync(async () => (await p.EdgeStatusAsync()).GetProperty("outbox").GetProperty("records").GetInt64() >= 1500,
+            Long, p.Logs);
+        var hwmAtRestart = (await p.EdgeStatusAsync()).GetProperty("uplink").GetProperty("hwm").GetInt64();
+        await p.StartCloudAsync(cloud.Port);
+        // Killed again while batches (and the ones read ahead) are in flight: as soon as the drain has moved.
+        await Pipeline.WaitUntilAsync(async () => (await p.EdgeStatusAsync()).GetProperty("uplink").GetProperty("hwm").GetInt64() > hwmAtRestart + 100,
+            Long, p.Logs);
+        p.StopCloud();
+        await p.StartCloudAsync(cloud.Port);
+        await AssertExactlyOnceAsync(p, first);
+    }
+
+    [Fact]
     public async Task Simulator_restart_records_a_gap_and_collection_continues_from_the_new_instance()
     {
         await using var p = new Pipeline();

@@ -52,8 +52,8 @@ internal sealed partial class Pipeline
         try
         {
             using var cloud = OpenCloudDb();
-            var arrived = Query(cloud, "SELECT DISTINCT seq FROM observations WHERE seq BETWEEN $a AND $b", r => r.GetInt64(0),
-                ("$a", missing[0]), ("$b", missing[^1])).Where(missing.Contains).Order().ToList();
+            var arrived = Query(cloud, "SELECT DISTINCT seq FROM observations WHERE seq BETWEEN @a AND @b", r => r.GetInt64(0),
+                ("@a", missing[0]), ("@b", missing[^1])).Where(missing.Contains).Order().ToList();
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"the cloud holds {arrived.Count} of them by now ({Ranges(arrived)}): those arrived after the check read the cloud");
             var streams = Query(cloud, "SELECT stream_id, hwm, records_received FROM streams", r => $"{r.GetString(0)} hwm {r.GetInt64(1)} received {r.GetInt64(2)}");
@@ -109,13 +109,16 @@ internal sealed partial class Pipeline
         return db;
     }
 
-    private static List<T> Query<T>(SqliteConnection db, string sql, Func<SqliteDataReader, T> row, params (string Name, object Value)[] parameters)
+    private static List<T> Query<T>(System.Data.Common.DbConnection db, string sql, Func<System.Data.Common.DbDataReader, T> row, params (string Name, object Value)[] parameters)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            cmd.Parameters.AddWithValue(name, value);
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            cmd.Parameters.Add(p);
         }
         using var r = cmd.ExecuteReader();
         var list = new List<T>();

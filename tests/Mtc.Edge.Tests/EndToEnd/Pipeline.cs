@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -5,12 +6,14 @@ using System.Xml.Linq;
 using Microsoft.Data.Sqlite;
 using Mtc.Cloud.Keys;
 using Mtc.Cloud.Storage;
+using Npgsql;
 
 namespace Mtc.Edge.Tests.EndToEnd;
 
 /// <summary>
 /// Simulator, cloud and edge as real processes on 127.0.0.1 with free ports, in a temp directory; all killed on dispose.
-/// The test reads the simulator over HTTP (LINQ to XML) and the cloud's SQLite database directly.
+/// The test reads the simulator over HTTP (LINQ to XML) and the cloud's database directly: a SQLite file by default, or
+/// a PostgreSQL database given to <see cref="UsePostgres"/>.
 /// </summary>
 internal sealed partial class Pipeline : IAsyncDisposable
 {
@@ -27,6 +30,9 @@ internal sealed partial class Pipeline : IAsyncDisposable
     public Uri CloudUri { get; private set; } = null!;
     public Uri EdgeUri { get; private set; } = null!;
     public string CloudDb => _dir.Sub("cloud.db");
+
+    /// <summary>The cloud's database: the SQLite file <see cref="CloudDb"/> unless <see cref="UsePostgres"/> named another.</summary>
+    public DatabaseTarget CloudDatabase { get; private set; } = null!;
     public string EdgeData => _dir.Sub("edge-data");
 
     /// <summary>The cloud key the edge uses (scopes edge:ingest and ext:read).</summary>
@@ -39,15 +45,20 @@ internal sealed partial class Pipeline : IAsyncDisposable
         return SimUri;
     }
 
+    /// <summary>Keeps the cloud's data in this PostgreSQL database instead of a SQLite file (before the cloud starts).</summary>
+    public void UsePostgres(string connectionString) => CloudDatabase = new DatabaseTarget("postgres", connectionString);
+
     public async Task<Uri> StartCloudAsync(int port = 0, params string[] settings)
     {
+        CloudDatabase ??= new DatabaseTarget("sqlite", CloudDb);
         if (_apiKey is null)
         {
-            var (_, key) = await ApiKeyAdmin.CreateAsync(new DatabaseTarget("sqlite", CloudDb), "plant-tenant", ["edge:ingest", "ext:read"], "edge", TimeProvider.System, CancellationToken.None);
+            var (_, key) = await ApiKeyAdmin.CreateAsync(CloudDatabase, "plant-tenant", ["edge:ingest", "ext:read"], "edge", TimeProvider.System, CancellationToken.None);
             _apiKey = key;
         }
+        var db = CloudDatabase.Backend == "sqlite" ? "sqlite:" + CloudDb : CloudDatabase.ConnectionString;
         Cloud = Track(ChildProcess.Start("cloud", "Mtc.Cloud.dll",
-            ["--db", "sqlite:" + CloudDb, "--urls", $"http://127.0.0.1:{port}", "--Cloud:RateLimitPerSecond", "100000", "--Cloud:RateLimitBurst", "100000", .. settings]));
+            ["--db", db, "--urls", $"http://127.0.0.1:{port}", "--Cloud:RateLimitPerSecond", "100000", "--Cloud:RateLimitBurst", "100000", .. settings]));
         CloudUri = await Cloud.ListeningOnAsync(StartTimeout);
         return CloudUri;
     }
@@ -154,7 +165,7 @@ internal sealed partial class Pipeline : IAsyncDisposable
     public Dictionary<(string Instance, long Seq), int> CloudObservations()
     {
         var result = new Dictionary<(string, long), int>();
-        if (!File.Exists(CloudDb))
+        if (!CloudDatabaseExists)
         {
             return result;
         }
@@ -164,7 +175,7 @@ internal sealed partial class Pipeline : IAsyncDisposable
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            result[(r.IsDBNull(0) ? "" : r.GetString(0), r.GetInt64(1))] = r.GetInt32(2);
+            result[(r.IsDBNull(0) ? "" : r.GetString(0), r.GetInt64(1))] = Convert.ToInt32(r.GetValue(2), CultureInfo.InvariantCulture);
         }
         return result;
     }
@@ -174,7 +185,7 @@ internal sealed partial class Pipeline : IAsyncDisposable
     {
         var machines = new HashSet<string>(StringComparer.Ordinal);
         var events = new List<(string, string, string)>();
-        if (!File.Exists(CloudDb))
+        if (!CloudDatabaseExists)
         {
             return (machines, events);
         }
@@ -215,8 +226,16 @@ internal sealed partial class Pipeline : IAsyncDisposable
         return list;
     }
 
-    private SqliteConnection OpenCloudDb()
+    private bool CloudDatabaseExists => CloudDatabase is { Backend: "postgres" } || File.Exists(CloudDb);
+
+    private DbConnection OpenCloudDb()
     {
+        if (CloudDatabase is { Backend: "postgres" } pg)
+        {
+            var c = new NpgsqlConnection(pg.ConnectionString);
+            c.Open();
+            return c;
+        }
         var db = new SqliteConnection($"Data Source={CloudDb};Mode=ReadOnly;Pooling=False");
         db.Open();
         using var cmd = db.CreateCommand();

@@ -253,6 +253,27 @@ public sealed class OutboxStoreTests : IDisposable
         Assert.True(store.ReadBatch(1, 1 << 20)[0].Seq > batch[^1].Seq, "the unpinned batch was dropped first");
     }
 
+    [Fact]
+    public void A_batch_read_ahead_follows_the_one_in_flight_and_the_quota_drops_neither()
+    {
+        const long max = 1 << 20;
+        using var store = OutboxStore.Open(_dir.Path, max, "NORMAL");
+        var seq = 0L;
+        store.Append("s", new SourceCursor("1", 101), [.. Enumerable.Range(0, 100).Select(_ => Sample("M1", ++seq, 200))]);
+        var inFlight = store.ReadBatch(40, 1 << 20, pin: true);
+        var ahead = store.ReadBatch(40, 1 << 20, pin: true, afterSeq: inFlight[^1].Seq);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), inFlight.Select(r => r.Seq));
+        Assert.Equal(Enumerable.Range(41, 40).Select(i => (long)i), ahead.Select(r => r.Seq));
+        for (var round = 0; round < 20; round++)
+        {
+            store.Append("s", new SourceCursor("1", seq + 201), [.. Enumerable.Range(0, 200).Select(_ => Sample("M1", ++seq, 200))]);
+        }
+        Assert.True(store.GetStats().DroppedRecords > 1000, "the quota dropped records");
+        // The cloud acknowledged the batch in flight: the one read ahead is still there, whole, and goes next.
+        store.DeleteThrough(inFlight[^1].Seq);
+        Assert.Equal(ahead.Select(r => r.Seq), store.ReadBatch(40, 1 << 20).Select(r => r.Seq));
+    }
+
     /// <summary>outbox.db, -wal and -shm, measured independently of the store.</summary>
     private long FilesOnDisk() =>
         new[] { "", "-wal", "-shm" }.Select(x => new FileInfo(Path.Combine(_dir.Path, OutboxStore.FileName + x))).Sum(f => f.Exists ? f.Length : 0);

@@ -79,47 +79,48 @@ internal sealed class SqliteStore : SqlCloudStore
             "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"), ct).ConfigureAwait(false);
     }
 
-    protected override async Task<int> InsertObservationsAsync(
+    /// <summary>
+    /// One prepared statement for the batch, executed per row with its parameters held (no lookup by name) and each row's
+    /// texts read in one pass; SQLite runs in process, so the calls are synchronous (the async ones only wrap them).
+    /// </summary>
+    protected override Task<int> InsertObservationsAsync(
         DbConnection c, DbTransaction tx, string tenant, IngestPayload batch, long hwm, CancellationToken ct)
     {
-        var command = Command(c, tx,
-            "INSERT INTO observations (tenant, machine_id, ts, data_item_id, seq, instance_id, name, category, type, sub_type, value, level, " +
-            "native_code, native_severity, qualifier, condition_id, edge_id, stream_id, record_seq) VALUES " +
-            "(@t, @m, @ts, @d, @seq, @i, @n, @c, @ty, @st, @v, @l, @nc, @ns, @q, @cid, @e, @s, @rs) ON CONFLICT DO NOTHING",
-            ("@t", tenant), ("@m", ""), ("@ts", 0L), ("@d", ""), ("@seq", 0L), ("@i", null), ("@n", null), ("@c", null), ("@ty", null),
-            ("@st", null), ("@v", null), ("@l", null), ("@nc", null), ("@ns", null), ("@q", null), ("@cid", null),
-            ("@e", batch.EdgeId), ("@s", batch.StreamId), ("@rs", 0L));
-        await using (command.ConfigureAwait(false))
+        using var command = (SqliteCommand)Command(c, tx,
+            "INSERT INTO observations (tenant, machine_id, ts, data_item_id, seq, record_seq, edge_id, stream_id, instance_id, name, category, type, " +
+            "sub_type, value, level, native_code, native_severity, qualifier, condition_id) VALUES " +
+            "(@t, @m, @ts, @d, @seq, @rs, @e, @s, @i, @n, @c, @ty, @st, @v, @l, @nc, @ns, @q, @cid) ON CONFLICT DO NOTHING",
+            ("@t", tenant), ("@m", ""), ("@ts", 0L), ("@d", ""), ("@seq", 0L), ("@rs", 0L), ("@e", batch.EdgeId), ("@s", batch.StreamId),
+            ("@i", null), ("@n", null), ("@c", null), ("@ty", null), ("@st", null), ("@v", null), ("@l", null), ("@nc", null), ("@ns", null),
+            ("@q", null), ("@cid", null));
+        var p = command.Parameters;
+        SqliteParameter machine = p[1], ts = p[2], item = p[3], sequence = p[4], recordSeq = p[5];
+        const int firstText = 8;
+        command.Prepare();
+        var rows = batch.Observations;
+        var texts = new string?[ObservationRows.TextFields];
+        var stored = 0;
+        for (var i = 0; i < rows.Count; i++)
         {
-            var stored = 0;
-            var p = command.Parameters;
-            for (var i = 0; i < batch.Observations.Count; i++)
+            var row = rows[i];
+            if (row.Seq <= hwm)
             {
-                if (batch.Observations[i].Seq <= hwm)
-                {
-                    continue;
-                }
-                var o = batch.Observations.ToRecord(i);
-                p["@m"].Value = o.MachineId;
-                p["@ts"].Value = TimeValue(Normalize(o.Timestamp));
-                p["@d"].Value = o.DataItemId;
-                p["@seq"].Value = o.Sequence;
-                p["@i"].Value = (object?)o.InstanceId ?? DBNull.Value;
-                p["@n"].Value = (object?)o.Name ?? DBNull.Value;
-                p["@c"].Value = (object?)o.Category ?? DBNull.Value;
-                p["@ty"].Value = (object?)o.Type ?? DBNull.Value;
-                p["@st"].Value = (object?)o.SubType ?? DBNull.Value;
-                p["@v"].Value = (object?)o.Value ?? DBNull.Value;
-                p["@l"].Value = (object?)o.Level ?? DBNull.Value;
-                p["@nc"].Value = (object?)o.NativeCode ?? DBNull.Value;
-                p["@ns"].Value = (object?)o.NativeSeverity ?? DBNull.Value;
-                p["@q"].Value = (object?)o.Qualifier ?? DBNull.Value;
-                p["@cid"].Value = (object?)o.ConditionId ?? DBNull.Value;
-                p["@rs"].Value = o.Seq;
-                stored += await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                continue;
             }
-            return stored;
+            ct.ThrowIfCancellationRequested();
+            machine.Value = rows.MachineOf(i);
+            ts.Value = TimeValue(Normalize(row.Timestamp));
+            item.Value = rows.DataItemOf(i);
+            sequence.Value = row.Sequence;
+            recordSeq.Value = row.Seq;
+            rows.ReadTexts(i, texts);
+            for (var f = 0; f < texts.Length; f++)
+            {
+                p[firstText + f].Value = (object?)texts[f] ?? DBNull.Value;
+            }
+            stored += command.ExecuteNonQuery();
         }
+        return Task.FromResult(stored);
     }
 
     public override async Task<int> ApplyRetentionAsync(DateTimeOffset observationsBefore, DateTimeOffset keysBefore, CancellationToken ct)
