@@ -12,10 +12,15 @@ internal sealed partial class Pipeline
         var counts = new byte[checked((int)(last - first + 1))];
         using var db = OpenCloudDb();
         using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT seq FROM observations WHERE instance_id = $i AND seq BETWEEN $a AND $b";
-        cmd.Parameters.AddWithValue("$i", instance);
-        cmd.Parameters.AddWithValue("$a", first);
-        cmd.Parameters.AddWithValue("$b", last);
+        // @name parameters: both SQLite and PostgreSQL (Npgsql) read them.
+        cmd.CommandText = "SELECT seq FROM observations WHERE instance_id = @i AND seq BETWEEN @a AND @b";
+        foreach (var (name, value) in new (string, object)[] { ("@i", instance), ("@a", first), ("@b", last) })
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            cmd.Parameters.Add(p);
+        }
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
