@@ -154,12 +154,11 @@ internal sealed partial class MqttCollector
         {
             _seen[instance] = seen = new SeenSequences();
         }
-        foreach (var stream in doc.Streams)
+        // What a Sample delivered, of any device, is seen; a Current's snapshot only where it is stored (a new instance):
+        // a sequence only a Current showed was not collected.
+        if (!current)
         {
-            foreach (var o in stream.Observations)
-            {
-                seen.Add(o.Sequence);
-            }
+            See(seen, doc);
         }
         if (_agentDevices.Contains(uuid) || !Wanted(uuid))
         {
@@ -205,6 +204,10 @@ internal sealed partial class MqttCollector
                 $"agent restarted: instanceId {WireInstance.AgentPart(old)} -> {instance}; what the old instance published after sequence {device.Next - 1} and did not reach the edge is unknown"));
         }
         device.InstanceId = instance;
+        if (current)
+        {
+            See(_seen[instance], doc);
+        }
         var n = AddObservations(device, doc, long.MinValue, entries);
         var planned = SamplePage.Plan(0, doc).Next;
         var next = current ? Math.Max(planned, doc.Header.NextSequence ?? 0) : planned;
@@ -238,10 +241,10 @@ internal sealed partial class MqttCollector
         {
             var start = Math.Max(from, device.ScannedTo);
             var first = FirstAtOrAbove(device, doc, from);
-            if (first > start && seen.Missing(start, first - 1) is var missing and > 0)
+            if (first > start && seen.Missing(start, first - 1) is { Count: > 0 } missing)
             {
-                entries.Add(Gap(device, missing, start, first - 1, device.InstanceId,
-                    string.Create(CultureInfo.InvariantCulture, $"{missing} sequences before {first} never arrived over MQTT")));
+                entries.Add(Gap(device, missing.Count, missing.First, missing.Last, device.InstanceId,
+                    string.Create(CultureInfo.InvariantCulture, $"{missing.Count} sequences before {first} never arrived over MQTT")));
             }
         }
         if (page.Ignored > 0)
@@ -264,6 +267,17 @@ internal sealed partial class MqttCollector
         }
         _source.NextSequence = page.Next;
         Received(n, entries.Count(e => e.Kind == "gap"));
+    }
+
+    private static void See(SeenSequences seen, StreamsDocument doc)
+    {
+        foreach (var stream in doc.Streams)
+        {
+            foreach (var o in stream.Observations)
+            {
+                seen.Add(o.Sequence);
+            }
+        }
     }
 
     private static bool IsDevice(MqttDevice device, DeviceStream stream) =>

@@ -24,22 +24,24 @@ internal sealed class SeenSequences
         }
     }
 
-    /// <summary>How many of <paramref name="from"/>..<paramref name="to"/> were not seen.</summary>
-    public long Missing(long from, long to)
+    /// <summary>How many of <paramref name="from"/>..<paramref name="to"/> were not seen, and the first and last of them.</summary>
+    public (long Count, long First, long Last) Missing(long from, long to)
     {
+        long count = 0, first = 0, last = 0;
         if (to - from >= Capacity)
         {
-            // More than the window holds: count what it does hold.
-            return to - from + 1 - _set.Count(s => s >= from && s <= to);
+            // More than the window holds: all of it, less what the window does hold.
+            return (to - from + 1 - _set.Count(s => s >= from && s <= to), from, to);
         }
-        long missing = 0;
         for (var s = from; s <= to; s++)
         {
             if (!_set.Contains(s))
             {
-                missing++;
+                first = count == 0 ? s : first;
+                last = s;
+                count++;
             }
         }
-        return missing;
+        return (count, first, last);
     }
 }

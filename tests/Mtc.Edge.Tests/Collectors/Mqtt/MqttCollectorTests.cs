@@ -52,8 +52,8 @@ public sealed class MqttCollectorTests : IDisposable
         var sample = Doc(1709648000, 2084, Mazak, (2076, "Xact", "9"), (2081, "Xact", "1.5"), (2083, "pcount", "42"));
         await agent.SampleAsync(Mazak, sample);
         await agent.SampleAsync(Mazak, sample);
-        await agent.SampleAsync(Mazak, Doc(1709648000, 2086, Mazak, (2085, "Xact", "2.5")));
-        stored = await edge.WaitForObservationsAsync(s => s.Any(o => o.Sequence == 2085), "the samples");
+        await agent.SampleAsync(Mazak, Doc(1709648000, 2085, Mazak, (2084, "Xact", "2.5")));
+        stored = await edge.WaitForObservationsAsync(s => s.Any(o => o.Sequence == 2084), "the samples");
         AssertNoDuplicates(stored);
         Assert.Equal(20, stored.Count);
         Assert.Equal("42", stored.Single(o => o.Sequence == 2083).Value);
