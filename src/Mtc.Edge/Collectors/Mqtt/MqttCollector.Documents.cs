@@ -177,6 +177,7 @@ internal sealed partial class MqttCollector
         }
         if (device.InstanceId is null || WireInstance.AgentPart(device.InstanceId) != instance)
         {
+            Settle(device, force: true);
             StartInstance(device, doc, current, instance);
         }
         else if (current)
@@ -241,10 +242,9 @@ internal sealed partial class MqttCollector
         {
             var start = Math.Max(from, device.ScannedTo);
             var first = FirstAtOrAbove(device, doc, from);
-            if (first > start && seen.Missing(start, first - 1) is { Count: > 0 } missing)
+            if (first > start && seen.Missing(start, first - 1) is { Count: > 0 })
             {
-                entries.Add(Gap(device, missing.Count, missing.First, missing.Last, device.InstanceId,
-                    string.Create(CultureInfo.InvariantCulture, $"{missing.Count} sequences before {first} never arrived over MQTT")));
+                device.Suspects.Add((start, first - 1, time.GetUtcNow()));
             }
         }
         if (page.Ignored > 0)
@@ -267,6 +267,47 @@ internal sealed partial class MqttCollector
         }
         _source.NextSequence = page.Next;
         Received(n, entries.Count(e => e.Kind == "gap"));
+    }
+
+    /// <summary>
+    /// Records the settled suspects of every device (those older than <see cref="SettleTime"/>, or all with
+    /// <paramref name="force"/>) as gaps of what no topic delivered meanwhile; the rest stay suspects.
+    /// </summary>
+    private void SettleAll()
+    {
+        foreach (var device in _devices.Values)
+        {
+            Settle(device, force: false);
+        }
+    }
+
+    private void Settle(MqttDevice device, bool force)
+    {
+        if (device.Suspects.Count == 0 || device.InstanceId is not { } instance)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var entries = new List<OutboxEntry>();
+        var seen = _seen.GetValueOrDefault(WireInstance.AgentPart(instance) ?? "") ?? new SeenSequences();
+        device.Suspects.RemoveAll(s =>
+        {
+            if (!force && now - s.At < SettleTime)
+            {
+                return false;
+            }
+            if (seen.Missing(s.From, s.To) is { Count: > 0 } missing)
+            {
+                entries.Add(Gap(device, missing.Count, missing.First, missing.Last, instance,
+                    string.Create(CultureInfo.InvariantCulture, $"{missing.Count} sequences before {s.To + 1} never arrived over MQTT")));
+            }
+            return true;
+        });
+        if (entries.Count > 0)
+        {
+            outbox.Append(device.CursorKey, device.Cursor(device.Next), entries);
+            Received(0, entries.Count);
+        }
     }
 
     private static void See(SeenSequences seen, StreamsDocument doc)

@@ -23,6 +23,12 @@ internal sealed partial class MqttCollector(
 {
     private readonly SourceState _source = state.Source(SourceKey(options), "mqtt", Address(options));
     private readonly ReconnectPolicy _reconnect = new(time);
+    /// <summary>
+    /// How long sequences a device's Sample skipped may wait for another device's document to bring them before they are a
+    /// gap: cppagent publishes every device's Sample on the same interval (500 ms by default), each in its own message.
+    /// </summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
+
     private readonly Lock _gate = new();
     private TaskCompletionSource<string>? _lost;
 
@@ -53,8 +59,16 @@ internal sealed partial class MqttCollector(
                 var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref _lost, lost);
                 await ConnectAsync(client, ct).ConfigureAwait(false);
-                var reason = await lost.Task.WaitAsync(ct).ConfigureAwait(false);
-                throw new IOException(reason);
+                while (!lost.Task.IsCompleted)
+                {
+                    await Task.WhenAny(lost.Task, Task.Delay(TimeSpan.FromMilliseconds(500), time, ct)).ConfigureAwait(false);
+                    ct.ThrowIfCancellationRequested();
+                    lock (_gate)
+                    {
+                        SettleAll();
+                    }
+                }
+                throw new IOException(await lost.Task.ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -57,6 +57,12 @@ internal sealed class MqttDevice
 
     public List<(bool Current, StreamsDocument Document)> Pending { get; } = [];
 
+    /// <summary>
+    /// Sequences a Sample skipped that no topic had delivered yet: another device's document of the same interval may still
+    /// bring them. Each becomes a gap for what is still missing once it has settled (<see cref="MqttCollector.SettleTime"/>).
+    /// </summary>
+    public List<(long From, long To, DateTimeOffset At)> Suspects { get; } = [];
+
     public void SetModel(string machineId, Device device)
     {
         MachineId = machineId;

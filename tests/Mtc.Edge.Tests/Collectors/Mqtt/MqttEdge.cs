@@ -80,7 +80,21 @@ internal sealed class MqttEdge : IAsyncDisposable
             }
             await Task.Delay(50);
         }
-        throw new TimeoutException($"{what} not reached: {last.Count} observations, last {string.Join(", ", last.TakeLast(5))}");
+        throw new TimeoutException($"{what} not reached: {last.Count} observations, last {string.Join(", ", last.TakeLast(3))}; source {await SourceAsync()}");
+    }
+
+    public async Task<List<JsonElement>> WaitForRecordsAsync(string kind, int count)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            var records = Records(kind);
+            if (records.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return records;
+            }
+            await Task.Delay(50);
+        }
     }
 
     public List<StoredObservation> Observations() =>
