@@ -137,6 +137,8 @@ internal sealed partial class MqttCollector
         }
     }
 
+    private void ForgetDevices() => _devices.Clear();
+
     private MqttDevice Device(string uuid)
     {
         if (!_devices.TryGetValue(uuid, out var device))

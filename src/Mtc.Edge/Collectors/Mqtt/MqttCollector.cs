@@ -32,6 +32,10 @@ internal sealed partial class MqttCollector(
     private readonly Lock _gate = new();
     private TaskCompletionSource<string>? _lost;
 
+    // A message could not be committed: the devices' cursors and analyzers in memory may be ahead of the outbox. They are
+    // read again from the outbox at the next connect (the retained probes come again with the subscription).
+    private volatile bool _reload;
+
     public string Key => _source.Key;
 
     public static string SourceKey(MqttSourceOptions o) =>
@@ -141,6 +145,14 @@ internal sealed partial class MqttCollector(
         {
             throw new IOException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}".TrimEnd());
         }
+        if (_reload)
+        {
+            lock (_gate)
+            {
+                ForgetDevices();
+            }
+            _reload = false;
+        }
         var subscribe = new MqttClientSubscribeOptionsBuilder();
         foreach (var filter in MqttTopic.Filters(options.TopicPrefix))
         {
@@ -172,6 +184,7 @@ internal sealed partial class MqttCollector(
 #pragma warning restore CA1031
         {
             e.AutoAcknowledge = false;
+            _reload = true;
             Log.MqttStoreFailed(log, Key, message.Topic, ex);
             Volatile.Read(ref _lost)?.TrySetResult($"storing a message of {message.Topic} failed: {ex.Message}");
         }
