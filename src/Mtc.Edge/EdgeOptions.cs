@@ -20,6 +20,9 @@ public sealed class EdgeOptions
     /// <summary>Part counters on Modbus TCP I/O modules (ADAM-6050 layout), each channel a counter-only machine.</summary>
     public List<CounterSourceOptions> Counters { get; set; } = [];
 
+    /// <summary>MTConnect agents read through an MQTT broker (cppagent's MQTT sink: Probe, Current and Sample topics).</summary>
+    public List<MqttSourceOptions> Mqtt { get; set; } = [];
+
     public OutboxOptions Outbox { get; set; } = new();
 
     public HttpOptions Http { get; set; } = new();
@@ -159,6 +162,45 @@ public sealed class CounterChannelOptions
 
     /// <summary>The module's channel (0 = registers 0 and 1, 1 = registers 2 and 3, ...; discrete input of the same number).</summary>
     public int Channel { get; set; } = -1;
+}
+
+/// <summary>
+/// One MQTT broker the edge subscribes to for what an MTConnect agent publishes there: cppagent's MQTT sink (<c>Mqtt2Service</c>)
+/// topics <c>&lt;prefix&gt;/Probe/&lt;uuid&gt;</c>, <c>&lt;prefix&gt;/Current/&lt;uuid&gt;</c> and <c>&lt;prefix&gt;/Sample/&lt;uuid&gt;</c>,
+/// JSON documents as its HTTP interface serves them.
+/// </summary>
+public sealed class MqttSourceOptions
+{
+    public string Host { get; set; } = "";
+
+    public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// The MQTT client id; empty: <c>mtc-edge-&lt;edge id&gt;-&lt;index&gt;</c>. It must stay the same across restarts: the broker keeps
+    /// the edge's session (its subscriptions and the messages published while the edge was away) under it.
+    /// </summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>User name for the broker; empty: anonymous.</summary>
+    public string Username { get; set; } = "";
+
+    /// <summary>Password for the broker; set it by environment (<c>Edge__Mqtt__0__Password</c>).</summary>
+    public string Password { get; set; } = "";
+
+    /// <summary>Connect with TLS (usually port 8883); the broker's certificate is checked against the system's trust store.</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>The first topic level of the agent's topics (cppagent's default <c>MTConnect</c>).</summary>
+    public string TopicPrefix { get; set; } = "MTConnect";
+
+    /// <summary>The uuids of the devices to collect; empty: every device the agent publishes.</summary>
+    public List<string> Devices { get; set; } = [];
+
+    /// <summary>How often the edge and the broker check the connection; a dead one is noticed within 1.5 times this.</summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long connecting (and subscribing) may take before the attempt counts as failed.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 public sealed class OutboxOptions

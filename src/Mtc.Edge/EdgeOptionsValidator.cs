@@ -32,6 +32,7 @@ public static class EdgeOptionsValidator
             ValidateAdapter(o.Adapters[i], $"Edge:Adapters:{i}", errors);
         }
         Collectors.Modbus.CounterOptionsValidator.Validate(o.Counters, errors);
+        Collectors.Mqtt.MqttOptionsValidator.Validate(o.Mqtt, errors);
         if (o.Outbox.MaxBytes < 1L << 20)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Edge:Outbox:MaxBytes {o.Outbox.MaxBytes} is below the minimum of 1048576 (1 MiB)."));

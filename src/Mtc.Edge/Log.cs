@@ -58,4 +58,13 @@ internal static partial class Log
 
     [LoggerMessage(1302, LogLevel.Warning, "{Source}: counter of {MachineId} went from {Previous} to {Current}: {Change}, {Parts} parts counted")]
     public static partial void CounterWentDown(ILogger log, string source, string machineId, uint previous, uint current, string change, long parts);
+
+    [LoggerMessage(1400, LogLevel.Information, "{Source}: connected to the broker as {ClientId} (session kept by the broker: {SessionPresent})")]
+    public static partial void MqttConnected(ILogger log, string source, string clientId, bool sessionPresent);
+
+    [LoggerMessage(1401, LogLevel.Warning, "{Source}: message on {Topic} dropped ({Count} on this topic so far): {Reason}")]
+    public static partial void MqttMessageDropped(ILogger log, string source, string topic, long count, string reason);
+
+    [LoggerMessage(1402, LogLevel.Error, "{Source}: storing a message of {Topic} failed; it stays unacknowledged and the broker delivers it again after the reconnect")]
+    public static partial void MqttStoreFailed(ILogger log, string source, string topic, Exception e);
 }

@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Error, "Data source failed; the agent keeps serving what it has")]
     public static partial void SourceFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(9, LogLevel.Information, "Publishing to the MQTT broker {Host}:{Port} under {Prefix}/ (Probe, Current, Sample per device)")]
+    public static partial void MqttConnected(ILogger logger, string host, int port, string prefix);
+
+    [LoggerMessage(10, LogLevel.Warning, "MQTT broker {Host}:{Port}: {Error}; reconnecting")]
+    public static partial void MqttFailed(ILogger logger, string host, int port, string error);
 }

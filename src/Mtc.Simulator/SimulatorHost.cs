@@ -24,9 +24,11 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _source;
+    private readonly Task _mqtt;
 
-    private SimulatorHost(WebApplication app, SimAgent agent, IDataSource source, Uri baseAddress, ILogger log)
+    private SimulatorHost(WebApplication app, SimAgent agent, IDataSource source, Uri baseAddress, ILogger log, Mqtt.MqttSink? mqtt)
     {
+        _mqtt = mqtt is null ? Task.CompletedTask : Task.Run(() => mqtt.RunAsync(_stopping.Token));
         _app = app;
         Agent = agent;
         Source = source;
@@ -125,7 +127,10 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var baseAddress = new Uri(uri.Uri.GetLeftPart(UriPartial.Authority) + "/");
         Log.Listening(log, version.Text, quirks.Name, baseAddress, string.Join(", ", agent.Catalog.Devices.Select(d => d.Name)));
-        return new SimulatorHost(app, agent, source, baseAddress, log);
+        var mqtt = options.TryParseMqtt(out var mqttHost, out var mqttPort)
+            ? new Mqtt.MqttSink(agent, mqttHost, mqttPort, options.MqttTopicPrefix, options.MqttSampleInterval, options.MqttCurrentInterval, log)
+            : null;
+        return new SimulatorHost(app, agent, source, baseAddress, log, mqtt);
     }
 
     /// <summary>
@@ -149,6 +154,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         Agent.DropConnections();
         await _source.ConfigureAwait(false);
+        await _mqtt.ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

@@ -44,6 +44,32 @@ public sealed record SimulatorOptions
     /// <summary>A live SHDR adapter (<c>host:port</c>) feeding the device model of <see cref="DevicesFile"/>.</summary>
     public string? Adapter { get; init; }
 
+    /// <summary>An MQTT broker (<c>host:port</c>) to publish to as cppagent's MQTT sink does; null: none.</summary>
+    public string? Mqtt { get; init; }
+
+    /// <summary>The first topic level of what is published to <see cref="Mqtt"/> (cppagent's default <c>MTConnect</c>).</summary>
+    public string MqttTopicPrefix { get; init; } = "MTConnect";
+
+    /// <summary>How often each device's new observations are published (cppagent's <c>MqttSampleInterval</c>, 500 ms).</summary>
+    public TimeSpan MqttSampleInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often each device's current is published again (cppagent's <c>MqttCurrentInterval</c>, 10 s).</summary>
+    public TimeSpan MqttCurrentInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The broker's host and port of <see cref="Mqtt"/>; false when it is not <c>host:port</c>.</summary>
+    public bool TryParseMqtt(out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        var colon = Mqtt?.LastIndexOf(':') ?? -1;
+        if (colon <= 0 || !int.TryParse(Mqtt.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+        {
+            return false;
+        }
+        host = Mqtt![..colon];
+        return true;
+    }
+
     /// <summary>Checks that the settings make sense together; returns a one-line reason, or null when they do.</summary>
     public string? Validate()
     {
@@ -96,6 +122,21 @@ public sealed record SimulatorOptions
         if (Device is not null && DevicesFile is null)
         {
             return "--device needs --devices FILE";
+        }
+
+        if (Mqtt is not null && !TryParseMqtt(out _, out _))
+        {
+            return $"--mqtt '{Mqtt}' is not HOST:PORT of an MQTT broker";
+        }
+
+        if (MqttTopicPrefix.Length == 0 || MqttTopicPrefix.IndexOfAny(['+', '#']) >= 0 || MqttTopicPrefix.StartsWith('/') || MqttTopicPrefix.EndsWith('/'))
+        {
+            return $"--mqtt-prefix '{MqttTopicPrefix}' must be a topic without wildcards (+, #) or a leading or trailing '/'";
+        }
+
+        if (MqttSampleInterval < TimeSpan.FromMilliseconds(10) || MqttCurrentInterval < TimeSpan.FromMilliseconds(100))
+        {
+            return "the MQTT sample interval must be at least 10 ms and the current interval at least 100 ms";
         }
 
         return null;

@@ -18,7 +18,7 @@ public sealed class SimCommandTests
     {
         var (code, output, _) = await RunAsync("sim", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--port", "--host", "--version", "--buffer", "--generate", "--seed", "--devices", "--shdr", "--device", "--speed", "--loop", "--max-gap", "--adapter", "--quirks", "cppagent", "mtconnect.net", "/_sim/restart" })
+        foreach (var option in new[] { "--port", "--host", "--version", "--buffer", "--generate", "--seed", "--devices", "--shdr", "--device", "--speed", "--loop", "--max-gap", "--adapter", "--mqtt", "--mqtt-prefix", "--quirks", "cppagent", "mtconnect.net", "/_sim/restart" })
         {
             Assert.Contains(option, output);
         }
@@ -31,6 +31,8 @@ public sealed class SimCommandTests
     [InlineData("sim", "--generate", "1", "--port", "70000")]
     [InlineData("sim", "--devices", "no-such-file.xml", "--shdr", "no-such-log.txt")]
     [InlineData("sim", "--generate", "1", "--quirks", "trakhound")]
+    [InlineData("sim", "--generate", "1", "--mqtt", "broker-without-port")]
+    [InlineData("sim", "--generate", "1", "--mqtt", "127.0.0.1:1883", "--mqtt-prefix", "MTConnect/#")]
     public async Task Bad_usage_exits_2_with_a_one_line_reason(params string[] args)
     {
         var (code, _, error) = await RunAsync(args);

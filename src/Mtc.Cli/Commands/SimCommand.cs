@@ -23,6 +23,8 @@ internal static class SimCommand
         var loop = new Option<bool>("--loop") { Description = "Start the log over when it ends" };
         var maxGap = new Option<double>("--max-gap") { Description = "Longest pause replayed between two log lines, in seconds (longer silences are shortened)", DefaultValueFactory = _ => 300 };
         var adapter = new Option<string?>("--adapter") { Description = "HOST:PORT of a live SHDR adapter feeding --device (the simulator is then a minimal agent)" };
+        var mqtt = new Option<string?>("--mqtt") { Description = "HOST:PORT of an MQTT broker to publish to as cppagent's MQTT sink does: retained MTConnect/Probe/<uuid> and MTConnect/Current/<uuid>, MTConnect/Sample/<uuid> every 500 ms (JSON v2)" };
+        var mqttPrefix = new Option<string>("--mqtt-prefix") { Description = "First topic level of what --mqtt publishes", DefaultValueFactory = _ => "MTConnect" };
         var quirks = new Option<string>("--quirks")
         {
             Description = "Behave like this agent where clients notice a difference: "
@@ -33,7 +35,7 @@ internal static class SimCommand
         var command = new Command("sim", "An MTConnect agent (probe, current, sample, assets; streaming) that replays an SHDR log or generates machines. "
             + "Faults for tests: POST /_sim/restart[?down=SECONDS], /_sim/stall?seconds=N, /_sim/drop.")
         {
-            port, host, version, quirks, buffer, generate, seed, devices, shdr, device, speed, loop, maxGap, adapter,
+            port, host, version, quirks, buffer, generate, seed, devices, shdr, device, speed, loop, maxGap, adapter, mqtt, mqttPrefix,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -54,6 +56,8 @@ internal static class SimCommand
                 Loop = parse.GetValue(loop),
                 MaxReplayGap = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(maxGap))),
                 Adapter = parse.GetValue(adapter),
+                Mqtt = parse.GetValue(mqtt),
+                MqttTopicPrefix = parse.GetValue(mqttPrefix)!,
             };
             if (options.Validate() is { } problem)
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,13 @@ internal sealed class CollectorService(
                     await collector.RunAsync(stoppingToken).ConfigureAwait(false);
                 }
             }, stoppingToken));
+        }
+        for (var i = 0; i < options.Value.Mqtt.Count; i++)
+        {
+            var m = options.Value.Mqtt[i];
+            var clientId = m.ClientId.Length > 0 ? m.ClientId : string.Create(CultureInfo.InvariantCulture, $"mtc-edge-{options.Value.Id}-{i}");
+            var collector = new Mqtt.MqttCollector(m, clientId, outbox, state, metrics, time, log, options.Value.SourceLimits());
+            runs.Add(Task.Run(() => collector.RunAsync(stoppingToken), stoppingToken));
         }
         return Task.WhenAll(runs);
     }
