@@ -272,8 +272,8 @@ internal sealed partial class MqttCollector
     }
 
     /// <summary>
-    /// Records the settled suspects of every device (those older than <see cref="SettleTime"/>, or all with
-    /// <paramref name="force"/>) as gaps of what no topic delivered meanwhile; the rest stay suspects.
+    /// Records the settled suspects of every device (those older than <see cref="SettleTime"/>) as gaps of what no topic
+    /// delivered meanwhile; the rest stay suspects.
     /// </summary>
     private void SettleAll()
     {
