@@ -35,16 +35,17 @@ internal static class BusSetup
         builder.Services.AddSingleton<BusMetrics>();
         if (runWorkers && mqtt)
         {
-            builder.Services.AddHostedService(sp => Worker(sp, new MqttBusPublisher(
+            builder.Services.AddSingleton<IHostedService>(sp => Worker(sp, new MqttBusPublisher(
                 sp.GetRequiredService<IOptions<MqttBusOptions>>(), sp.GetRequiredService<IOptions<BusOptions>>())));
         }
         if (runWorkers && nats)
         {
-            builder.Services.AddHostedService(sp => Worker(sp, new NatsBusPublisher(
+            builder.Services.AddSingleton<IHostedService>(sp => Worker(sp, new NatsBusPublisher(
                 sp.GetRequiredService<IOptions<NatsBusOptions>>(), sp.GetRequiredService<IOptions<BusOptions>>())));
         }
         return builder;
     }
 
+    /// <summary>A worker per sink: registered directly, as AddHostedService keeps one registration per worker type.</summary>
     private static BusWorker Worker(IServiceProvider sp, IBusPublisher publisher) => ActivatorUtilities.CreateInstance<BusWorker>(sp, publisher);
 }
