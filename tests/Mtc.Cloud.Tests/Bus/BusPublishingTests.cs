@@ -85,7 +85,10 @@ public abstract class BusPublishingTests(IBackend backend) : ApiTestBase(backend
         await _mqtt.StopAsync();
         await _nats.StopAsync();
         await Batches.PostOkAsync(Edge, Webhooks.Webhooks.Cycles("edge-d", "s1", 1, 30, machine: "mill-9"));
-        await Task.Delay(1500); // the sinks try, fail and back off; the deliveries wait in the outbox
+        // The sinks try, fail and back off; the deliveries wait in the outbox, and the metrics say so.
+        await WaitForMetricsAsync(m => m.Value("mtc_cloud_bus_queue_depth", ("bus", "mqtt")) == 30
+            && m.Value("mtc_cloud_bus_queue_depth", ("bus", "nats")) == 30 && m.Value("mtc_cloud_bus_connected", ("bus", "nats")) == 0
+            && m.Value("mtc_cloud_bus_oldest_age_seconds", ("bus", "mqtt")) > 0, "30 messages waiting per bus");
 
         await _nats.StartAsync();
         await _mqtt.StartAsync();
@@ -99,6 +102,27 @@ public abstract class BusPublishingTests(IBackend backend) : ApiTestBase(backend
             .Select(m => m.MsgId!).ToList();
         Assert.Equal(40, held.Count);
         Assert.Equal(Webhooks.Webhooks.CycleIds(1, 40).ToHashSet(), held.ToHashSet());
+        await WaitForMetricsAsync(m => m.Value("mtc_cloud_bus_queue_depth", ("bus", "mqtt")) == 0
+            && m.Value("mtc_cloud_bus_published_total", ("bus", "nats"), ("status", "sent")) >= 40
+            && m.Value("mtc_cloud_bus_connected", ("bus", "mqtt")) == 1, "the queues drained");
+    }
+
+    private async Task WaitForMetricsAsync(Func<Observability.Scrape, bool> done, string what)
+    {
+        using var client = Factory.CreateClient();
+        var until = DateTime.UtcNow + Patience;
+        Observability.Scrape scrape;
+        do
+        {
+            scrape = new Observability.Scrape(await client.GetStringAsync("/metrics"));
+            if (done(scrape))
+            {
+                return;
+            }
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < until);
+        Assert.Fail($"metrics never showed {what}:\n" + string.Join('\n', scrape.Text.Split('\n').Where(l => l.Contains("mtc_cloud_bus", StringComparison.Ordinal))));
     }
 }
 
