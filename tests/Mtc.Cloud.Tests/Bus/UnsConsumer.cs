@@ -18,7 +18,7 @@ public sealed class UnsConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reconnect;
 
-    public sealed record Message(string Topic, string Payload, bool Retained)
+    public sealed record Message(string Topic, string Payload, bool Retained, long At)
     {
         public JsonElement Json => JsonDocument.Parse(Payload).RootElement;
     }
@@ -33,7 +33,8 @@ public sealed class UnsConsumer : IAsyncDisposable
             .Build();
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            Received.Enqueue(new Message(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload), e.ApplicationMessage.Retain));
+            Received.Enqueue(new Message(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload), e.ApplicationMessage.Retain,
+                System.Diagnostics.Stopwatch.GetTimestamp()));
             return Task.CompletedTask;
         };
         _reconnect = Task.Run(ReconnectAsync);
