@@ -18,7 +18,8 @@ public sealed class UnsConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reconnect;
 
-    public sealed record Message(string Topic, string Payload, bool Retained, long At)
+    /// <summary>A message as received; <see cref="Id"/> is the event id in an event's payload, read once on arrival.</summary>
+    public sealed record Message(string Topic, string Payload, bool Retained, long At, string? Id)
     {
         public JsonElement Json => JsonDocument.Parse(Payload).RootElement;
     }
@@ -33,8 +34,11 @@ public sealed class UnsConsumer : IAsyncDisposable
             .Build();
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            Received.Enqueue(new Message(e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload), e.ApplicationMessage.Retain,
-                System.Diagnostics.Stopwatch.GetTimestamp()));
+            var at = System.Diagnostics.Stopwatch.GetTimestamp();
+            var topic = e.ApplicationMessage.Topic;
+            var payload = Encoding.UTF8.GetString(e.ApplicationMessage.Payload);
+            var id = topic.Contains("/events/", StringComparison.Ordinal) ? JsonDocument.Parse(payload).RootElement.GetProperty("id").GetString() : null;
+            Received.Enqueue(new Message(topic, payload, e.ApplicationMessage.Retain, at, id));
             return Task.CompletedTask;
         };
         _reconnect = Task.Run(ReconnectAsync);
@@ -54,8 +58,7 @@ public sealed class UnsConsumer : IAsyncDisposable
 
     /// <summary>The event messages (not state or the cloud's presence) by the event id in their payload.</summary>
     public IReadOnlyList<(string Id, Message Message)> Events() =>
-        Received.Where(m => m.Topic.Contains("/events/", StringComparison.Ordinal))
-            .Select(m => (m.Json.GetProperty("id").GetString()!, m)).ToList();
+        Received.Where(m => m.Id is not null).Select(m => (m.Id!, m)).ToList();
 
     public async Task WaitUntilAsync(Func<UnsConsumer, bool> done, TimeSpan patience, string what)
     {
