@@ -26,7 +26,7 @@ internal static class CloudCommand
         var db = DbOption();
         var urls = new Option<string?>("--urls") { Description = "Where to listen, e.g. http://0.0.0.0:8080 (default: PORT on every interface, else http://localhost:5000)" };
         var command = new Command("cloud", "The cloud API: exactly-once edge ingest and the external API (/api/ext/*), OpenAPI at /openapi/v1.json, docs at /docs. "
-            + "Further settings as --Cloud:Name=value (e.g. --Cloud:RateLimitPerSecond=50).")
+            + "Further settings as --Cloud:Name=value (e.g. --Cloud:RateLimitPerSecond=50; the event bus: --Cloud:Bus:Mqtt:Enabled=true, see docs/bus.md).")
         {
             db, urls,
         };
