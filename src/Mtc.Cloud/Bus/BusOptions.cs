@@ -33,7 +33,11 @@ public sealed class MqttBusOptions
     [Range(1, 65535)]
     public int Port { get; set; } = 1883;
 
-    /// <summary>The client id of the cloud's connection; empty means <c>mtc-cloud-</c> and this computer's name. Unique per process.</summary>
+    /// <summary>
+    /// The client id of the cloud's connection, and the last level of its presence topic; empty means <c>mtc-cloud-</c>, this
+    /// computer's name and the process id, unique per process (a broker drops the older of two connections with one id). Set it,
+    /// one per process, for a presence topic that stays the same across restarts.
+    /// </summary>
     public string? ClientId { get; set; }
 
     public string? Username { get; set; }
@@ -57,7 +61,8 @@ public sealed class MqttBusOptions
     [Range(1, 2)]
     public int Qos { get; set; } = 1;
 
-    public string EffectiveClientId => string.IsNullOrWhiteSpace(ClientId) ? "mtc-cloud-" + Environment.MachineName : ClientId;
+    public string EffectiveClientId => string.IsNullOrWhiteSpace(ClientId)
+        ? $"mtc-cloud-{Environment.MachineName}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : ClientId;
 }
 
 /// <summary>The NATS JetStream sink (<c>Cloud:Bus:Nats</c>).</summary>

@@ -24,6 +24,19 @@ internal sealed class BusWorker(
         var sink = publisher.Sink;
         var poll = TimeSpan.FromSeconds(worker.Value.PollIntervalSeconds);
         Log.BusStarted(log, sink, publisher.Target);
+        try
+        {
+            await LoopAsync(sink, poll, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A clean stop says offline itself (MQTT); a crash leaves it to the last will.
+            await publisher.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task LoopAsync(string sink, TimeSpan poll, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var busy = false;
@@ -68,7 +81,6 @@ internal sealed class BusWorker(
                 }
             }
         }
-        await publisher.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>One round; true when it found work. Throws when the connection failed (after recording what it did).</summary>
