@@ -26,6 +26,8 @@ public sealed class UnsConsumer : IAsyncDisposable
 
     public ConcurrentQueue<Message> Received { get; } = new();
 
+    public bool IsConnected => _client.IsConnected;
+
     private UnsConsumer(int port, string filter, string clientId)
     {
         _filter = filter;
