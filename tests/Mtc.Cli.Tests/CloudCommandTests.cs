@@ -58,6 +58,18 @@ public sealed partial class CloudCommandTests : IDisposable
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData("--Cloud:Bus:Nats:Enabled=true", "--Cloud:Bus:Nats:Stream=a.b", "Cloud:Bus:Nats:Stream may hold")]
+    [InlineData("--Cloud:Bus:Nats:Enabled=true", "--Cloud:Bus:Nats:Url=http://nats", "Cloud:Bus:Nats:Url must be")]
+    [InlineData("--Cloud:Bus:Mqtt:Enabled=true", "--Cloud:Bus:Mqtt:Qos=0", "Qos")]
+    public async Task Bad_bus_settings_stop_mtc_cloud_with_exit_2_and_one_line(string enable, string setting, string message)
+    {
+        var (code, _, error) = await RunAsync("cloud", "--db", Db, enable, setting);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Fact]
     public async Task Db_migrate_applies_once_and_refuses_a_bad_database()
     {

@@ -35,8 +35,8 @@ internal static class CloudCommand
         var urls = new Option<string?>("--urls") { Description = "Where to listen, e.g. http://0.0.0.0:8080 (default: PORT on every interface, else http://localhost:5000)" };
         var logFormat = LogFormatOption();
         var command = new Command("cloud", "The cloud API: exactly-once edge ingest and the external API (/api/ext/*), OpenAPI at /openapi/v1.json, docs at /docs. "
-            + "Further settings as --Cloud:Name=value (e.g. --Cloud:RateLimitPerSecond=50), every one in docs/configuration.md; "
-            + "an unknown option or setting exits 2 naming it.")
+            + "Further settings as --Cloud:Name=value (e.g. --Cloud:RateLimitPerSecond=50; the event bus: --Cloud:Bus:Mqtt:Enabled=true, see docs/bus.md), "
+            + "every one in docs/configuration.md; an unknown option or setting exits 2 naming it.")
         {
             db, urls, logFormat,
         };

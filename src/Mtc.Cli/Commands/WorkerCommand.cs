@@ -15,7 +15,8 @@ internal static class WorkerCommand
         };
         var urls = new Option<string?>("--urls") { Description = "Where /health/live listens (default: PORT on every interface, else http://localhost:5000)" };
         var logFormat = CloudCommand.LogFormatOption();
-        var command = new Command("worker", "The notification worker: fans events out to webhook subscriptions and delivers them, signed, with retries. "
+        var command = new Command("worker", "The notification worker: fans events out to webhook subscriptions and delivers them, signed, with retries, "
+            + "and publishes them to the configured MQTT Unified Namespace and NATS JetStream (--Cloud:Bus:*, see docs/bus.md). "
             + "Shares the work with every other worker and cloud host on the same database. Further settings as --Cloud:Name=value "
             + "(e.g. --Cloud:Webhooks:TimeoutSeconds=5), every one in docs/configuration.md; an unknown option or setting exits 2 naming it.")
         {

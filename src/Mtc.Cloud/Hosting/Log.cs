@@ -42,6 +42,24 @@ internal static partial class Log
     [LoggerMessage(63, LogLevel.Warning, "Alert evaluation failed; retrying next round")]
     public static partial void AlertRoundFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(80, LogLevel.Information, "Bus {Sink} started: publishing to {Target}")]
+    public static partial void BusStarted(ILogger logger, string sink, string target);
+
+    [LoggerMessage(81, LogLevel.Information, "Bus {Sink} connected to {Target} (after {Failures} failed attempts)")]
+    public static partial void BusConnected(ILogger logger, string sink, string target, int failures);
+
+    [LoggerMessage(82, LogLevel.Warning, "Bus {Sink} unavailable (attempt {Failures}; its messages wait in the outbox): {Kind}: {Reason}")]
+    public static partial void BusUnavailable(ILogger logger, string sink, int failures, string kind, string reason);
+
+    [LoggerMessage(83, LogLevel.Warning, "Bus {Sink}: {Failed} of {Taken} messages failed and will be retried: {Reason}")]
+    public static partial void BusPublishFailed(ILogger logger, string sink, int failed, int taken, string reason);
+
+    [LoggerMessage(84, LogLevel.Warning, "Bus {Sink} delivery {DeliveryId} of {NotificationId} was published after its lease ran out; another worker had taken it")]
+    public static partial void BusLeaseLost(ILogger logger, string sink, long deliveryId, string notificationId);
+
+    [LoggerMessage(85, LogLevel.Warning, "Bus {Sink} queue statistics could not be read: {Reason}")]
+    public static partial void BusStatsFailed(ILogger logger, string sink, string reason);
+
     [LoggerMessage(70, LogLevel.Warning, "Edge activity for metrics could not be read: {Reason}")]
     public static partial void EdgeActivityFailed(ILogger logger, string reason);
 

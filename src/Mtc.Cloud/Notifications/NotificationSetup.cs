@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Mtc.Cloud.Bus;
 using Mtc.Cloud.Storage;
 using Mtc.Cloud.Webhooks;
 
@@ -24,6 +25,7 @@ internal static class NotificationSetup
         // Four lines per delivery attempt from the client factory is noise; failures are in the deliveries list and the log.
         builder.Logging.AddFilter("System.Net.Http.HttpClient." + WebhookSender.ClientName, LogLevel.Warning);
         var enabled = builder.Configuration.GetSection(WorkerOptions.Section).GetValue(nameof(WorkerOptions.Enabled), true);
+        builder.AddBus(runWorkers: alwaysRunWorker || enabled);
         if (alwaysRunWorker || enabled)
         {
             builder.Services.AddHostedService<NotificationWorker>();

@@ -10,7 +10,7 @@ namespace Mtc.Cloud.Notifications;
 /// signal or the poll interval. A failed round is logged and retried; cancellation ends the loop.
 /// </summary>
 internal sealed class NotificationWorker(
-    INotificationStore store, WebhookSender sender, NotificationMetrics metrics, IOptions<WorkerOptions> worker,
+    INotificationStore store, WebhookSender sender, NotificationMetrics metrics, Bus.BusSinks bus, IOptions<WorkerOptions> worker,
     IOptions<WebhookOptions> webhooks, TimeProvider time, ILogger<NotificationWorker> log) : BackgroundService
 {
     private static readonly TimeSpan StatsEvery = TimeSpan.FromSeconds(2);
@@ -56,7 +56,11 @@ internal sealed class NotificationWorker(
     internal async Task<bool> RoundAsync(WorkerOptions o, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var fanned = await store.FanOutAsync(o.BatchSize * 8, now, ct).ConfigureAwait(false);
+        var fanned = await store.FanOutAsync(o.BatchSize * 8, now, bus.Names, ct).ConfigureAwait(false);
+        if (fanned > 0 && bus.Names.Count > 0)
+        {
+            bus.NotifyAll();
+        }
         var due = await store.ClaimDeliveriesAsync(o.BatchSize, now, now.AddSeconds(o.LeaseSeconds), ct).ConfigureAwait(false);
         if (due.Count == 0)
         {

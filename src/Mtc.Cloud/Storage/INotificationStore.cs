@@ -24,8 +24,21 @@ internal interface INotificationStore
     /// <summary>Makes a delivery pending again now, with a fresh retry window; null when there is no such delivery.</summary>
     Task<DeliveryRow?> RedeliverAsync(string tenant, string webhookId, long deliveryId, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>Takes up to <paramref name="limit"/> notifications not fanned out yet and makes a pending delivery per matching subscription.</summary>
-    Task<int> FanOutAsync(int limit, DateTimeOffset now, CancellationToken ct);
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> notifications not fanned out yet and makes a pending delivery per matching subscription,
+    /// and one per broker sink in <paramref name="busSinks"/>.
+    /// </summary>
+    Task<int> FanOutAsync(int limit, DateTimeOffset now, IReadOnlyList<string> busSinks, CancellationToken ct);
+
+    /// <summary>Leases up to <paramref name="limit"/> of a broker sink's due deliveries, in notification order.</summary>
+    Task<IReadOnlyList<Bus.BusDelivery>> ClaimBusDeliveriesAsync(
+        string sink, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);
+
+    /// <summary>Records broker attempts in one transaction, each if its lease is still this worker's; returns the ids recorded.</summary>
+    Task<IReadOnlySet<long>> RecordBusAttemptsAsync(IReadOnlyList<(Bus.BusDelivery Delivery, Bus.BusAttempt Attempt)> attempts, CancellationToken ct);
+
+    /// <summary>Pending broker deliveries per sink, and when the oldest one's notification was written.</summary>
+    Task<IReadOnlyDictionary<string, QueueStats>> GetBusQueueStatsAsync(CancellationToken ct);
 
     /// <summary>Leases up to <paramref name="limit"/> due deliveries until <paramref name="leaseUntil"/> (a killed worker's come back after it).</summary>
     Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);

@@ -60,4 +60,17 @@ internal static class PortableMigrations
         CREATE INDEX alerts_tenant_opened ON alerts (tenant, opened_at, id);
         CREATE INDEX events_tenant_type_start ON events (tenant, type, start_ts);
         """;
+
+    /// <summary>
+    /// Migration 7: a broker sink's delivery of a notification is one row per (sink, notification), made when the notification
+    /// is fanned out; the sink's worker takes pending ones in notification order. <c>{id}</c> and <c>{time}</c> as for migration 5.
+    /// </summary>
+    public const string BusDeliveries = """
+        CREATE TABLE bus_deliveries (id {id} PRIMARY KEY, sink text NOT NULL, notification_seq bigint NOT NULL, status text NOT NULL,
+            attempts integer NOT NULL, last_error text, next_attempt {time} NOT NULL, claimed_until {time}, created {time} NOT NULL,
+            sent_at {time});
+        CREATE UNIQUE INDEX bus_deliveries_identity ON bus_deliveries (sink, notification_seq);
+        CREATE INDEX bus_deliveries_due ON bus_deliveries (sink, notification_seq) WHERE status = 'pending';
+        CREATE INDEX bus_deliveries_notification ON bus_deliveries (notification_seq);
+        """;
 }

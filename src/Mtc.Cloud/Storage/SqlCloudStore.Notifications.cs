@@ -15,7 +15,7 @@ internal abstract partial class SqlCloudStore : INotificationStore
     /// <summary>Text appended to a sub-select that takes rows for one worker; other workers pass over them.</summary>
     protected virtual string SkipLocked => "";
 
-    public async Task<int> FanOutAsync(int limit, DateTimeOffset now, CancellationToken ct)
+    public async Task<int> FanOutAsync(int limit, DateTimeOffset now, IReadOnlyList<string> busSinks, CancellationToken ct)
     {
         now = Normalize(now);
         var c = await OpenAsync(ct).ConfigureAwait(false);
@@ -37,6 +37,7 @@ internal abstract partial class SqlCloudStore : INotificationStore
                         $"WHERE n.seq IN ({list}) AND EXISTS (SELECT 1 FROM webhook_event_types e WHERE e.webhook_id = w.id " +
                         "AND (e.type = '*' OR e.type = n.type)) ON CONFLICT DO NOTHING",
                         [("@now", now), .. parameters]), ct).ConfigureAwait(false);
+                    await FanOutToBusAsync(c, tx, busSinks, taken, now, ct).ConfigureAwait(false);
                 }
                 await tx.CommitAsync(ct).ConfigureAwait(false);
                 return taken.Count;
@@ -111,8 +112,11 @@ internal abstract partial class SqlCloudStore : INotificationStore
                 var removed = await ExecuteAsync(Command(c, tx,
                     "DELETE FROM webhook_deliveries WHERE status = 'sent' AND sent_at < @b", ("@b", Normalize(before))), ct).ConfigureAwait(false);
                 removed += await ExecuteAsync(Command(c, tx,
+                    "DELETE FROM bus_deliveries WHERE status = 'sent' AND sent_at < @b", ("@b", Normalize(before))), ct).ConfigureAwait(false);
+                removed += await ExecuteAsync(Command(c, tx,
                     "DELETE FROM notifications WHERE fanned_at < @b AND NOT EXISTS " +
-                    "(SELECT 1 FROM webhook_deliveries d WHERE d.notification_seq = notifications.seq)", ("@b", Normalize(before))), ct)
+                    "(SELECT 1 FROM webhook_deliveries d WHERE d.notification_seq = notifications.seq) AND NOT EXISTS " +
+                    "(SELECT 1 FROM bus_deliveries b WHERE b.notification_seq = notifications.seq)", ("@b", Normalize(before))), ct)
                     .ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
                 return removed;

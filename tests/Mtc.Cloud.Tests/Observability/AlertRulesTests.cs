@@ -11,7 +11,7 @@ public sealed class AlertRulesTests
     {
         var (code, output) = await PromtoolAsync("check", "rules", "alerts.yml");
         Assert.True(code == 0, output);
-        Assert.Contains("SUCCESS: 7 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 8 rules found", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,7 +24,9 @@ public sealed class MetricsExportTests : IAsyncLifetime
             await store.MigrateAsync(CancellationToken.None);
         }
         var key = (await ApiKeyAdmin.CreateAsync(db, "acme", ["edge:ingest"], "test", TimeProvider.System, CancellationToken.None)).Key;
-        _cloud = await CloudProcess.StartAsync(db, "--Cloud:MetricsRefreshSeconds", "1");
+        // An MQTT sink whose broker is away (nothing listens on port 1): its bus metrics are exported all the same.
+        _cloud = await CloudProcess.StartAsync(db, "--Cloud:MetricsRefreshSeconds", "1", "--Cloud:Bus:Mqtt:Enabled=true",
+            "--Cloud:Bus:Mqtt:Host=127.0.0.1", "--Cloud:Bus:Mqtt:Port=1");
         _edge = _cloud.ClientWith(key);
         _anonymous = new HttpClient { BaseAddress = _cloud.Address };
     }

@@ -53,5 +53,7 @@ internal static class PostgresMigrations
             CREATE TABLE alert_settings (tenant text NOT NULL, rule text NOT NULL, enabled boolean NOT NULL,
                 threshold double precision NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (tenant, rule));
             """ + PortableMigrations.AlertIndexes),
+        new(7, "broker sink deliveries", PortableMigrations.BusDeliveries.Replace("{id}", "bigserial", StringComparison.Ordinal)
+            .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
     ];
 }

@@ -50,5 +50,7 @@ internal static class SqliteMigrations
             CREATE TABLE alert_settings (tenant TEXT NOT NULL, rule TEXT NOT NULL, enabled INTEGER NOT NULL, threshold REAL NOT NULL,
                 updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, rule));
             """ + PortableMigrations.AlertIndexes),
+        new(7, "broker sink deliveries", PortableMigrations.BusDeliveries.Replace("{id}", "INTEGER", StringComparison.Ordinal)
+            .Replace("{time}", "INTEGER", StringComparison.Ordinal)),
     ];
 }
