@@ -171,8 +171,10 @@ public sealed class CounterChannelOptions
 /// </summary>
 public sealed class MqttSourceOptions
 {
+    /// <summary>The MQTT broker the agent publishes to (required).</summary>
     public string Host { get; set; } = "";
 
+    /// <summary>The broker's port (1883; 8883 is usual with TLS).</summary>
     public int Port { get; set; } = 1883;
 
     /// <summary>

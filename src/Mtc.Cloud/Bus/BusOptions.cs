@@ -25,11 +25,14 @@ public sealed class MqttBusOptions
 {
     public const string Section = "Cloud:Bus:Mqtt";
 
+    /// <summary>Publishes every notification to the MQTT broker as a Unified Namespace (docs/bus.md).</summary>
     public bool Enabled { get; set; }
 
+    /// <summary>The broker's host name or address.</summary>
     [Required]
     public string Host { get; set; } = "localhost";
 
+    /// <summary>The broker's port (1883; 8883 is usual with TLS).</summary>
     [Range(1, 65535)]
     public int Port { get; set; } = 1883;
 
@@ -40,8 +43,10 @@ public sealed class MqttBusOptions
     /// </summary>
     public string? ClientId { get; set; }
 
+    /// <summary>User name for the broker; none when empty.</summary>
     public string? Username { get; set; }
 
+    /// <summary>Password for the broker; set it by environment: <c>Cloud__Bus__Mqtt__Password</c>.</summary>
     public string? Password { get; set; }
 
     /// <summary>TLS to the broker (the system's trusted certificates).</summary>
@@ -51,9 +56,11 @@ public sealed class MqttBusOptions
     [Required]
     public string Enterprise { get; set; } = "mtc";
 
+    /// <summary>The second topic level (the site).</summary>
     [Required]
     public string Site { get; set; } = "site";
 
+    /// <summary>The third topic level (the area).</summary>
     [Required]
     public string Area { get; set; } = "area";
 
@@ -70,6 +77,7 @@ public sealed class NatsBusOptions
 {
     public const string Section = "Cloud:Bus:Nats";
 
+    /// <summary>Publishes every notification to NATS JetStream, with <c>Nats-Msg-Id</c> = the event id (docs/bus.md).</summary>
     public bool Enabled { get; set; }
 
     /// <summary>The server, e.g. <c>nats://user:password@host:4222</c>.</summary>
@@ -81,6 +89,7 @@ public sealed class NatsBusOptions
     [RegularExpression(@"^[A-Za-z0-9_-]+$", ErrorMessage = "Cloud:Bus:Nats:Stream may hold letters, digits, '-' and '_' only.")]
     public string Stream { get; set; } = "MTC";
 
+    /// <summary>The first subject tokens: <c>prefix.machine.events.type</c>.</summary>
     [Required]
     [RegularExpression(@"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$",
         ErrorMessage = "Cloud:Bus:Nats:SubjectPrefix is one or more dot-separated tokens of letters, digits, '-' and '_'.")]
