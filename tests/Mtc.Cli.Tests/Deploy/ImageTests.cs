@@ -33,7 +33,7 @@ public sealed class ImageTests : IAsyncLifetime
         var railway = JsonDocument.Parse(await Tool.RunAsync("/usr/bin/python3",
             ["-c", "import json, sys, tomllib; print(json.dumps(tomllib.load(open('railway.toml', 'rb'))))"], TimeSpan.FromSeconds(30))).RootElement;
         Assert.Equal("DOCKERFILE", railway.GetProperty("build").GetProperty("builder").GetString());
-        Assert.True(File.Exists(Path.Combine(Repository.Root(), railway.GetProperty("build").GetProperty("dockerfilePath").GetString()!)));
+        Assert.True(File.Exists(Path.Combine(Mtc.Cloud.Tests.Contract.ToolProcess.RepositoryRoot(), railway.GetProperty("build").GetProperty("dockerfilePath").GetString()!)));
         var start = railway.GetProperty("deploy").GetProperty("startCommand").GetString()!.Split(' ');
         var health = railway.GetProperty("deploy").GetProperty("healthcheckPath").GetString()!;
 

