@@ -70,6 +70,24 @@ public sealed class HostSettingsTests : IDisposable
         Assert.DoesNotContain("database", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Mtc_health_exits_1_when_nothing_answers_and_2_for_a_url_it_cannot_ask()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var (code, output, error) = await RunAsync("health", $"http://127.0.0.1:{port}/health/live", "--timeout", "2");
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.StartsWith($"mtc health: http://127.0.0.1:{port}/health/live: ", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        (code, _, error) = await RunAsync("health", "ftp://example.com/");
+        Assert.Equal(2, code);
+        Assert.Contains("is not an http(s) URL", error, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -8,12 +8,7 @@ public sealed class ConfigurationTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string Write(string json)
-    {
-        var path = _dir.Sub("edge.json");
-        File.WriteAllText(path, json);
-        return path;
-    }
+    private string Write(string json) => _dir.Write("edge.json", json);
 
     [Theory]
     [InlineData("""{"Edge":{"DataDirectory":"d"}}""", "Edge:Id is required")]

@@ -13,6 +13,14 @@ internal sealed class TempDirectory : IDisposable
 
     public string Sub(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Writes <paramref name="text"/> to the file <paramref name="name"/> in the directory; its path.</summary>
+    public string Write(string name, string text)
+    {
+        var path = Sub(name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     public void Dispose()
     {
         try

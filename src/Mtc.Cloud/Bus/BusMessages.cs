@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Notifications;
 using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.Bus;
@@ -15,30 +16,9 @@ internal static class BusMessages
     /// <summary>Event types after which a machine's retained state is published again.</summary>
     public static bool ChangesState(string type) => type is "status" or "part" or "alarm" or "cycle";
 
-    public static byte[] Event(BusDelivery d)
-    {
-        using var buffer = new MemoryStream(256 + (d.PayloadJson?.Length ?? 0));
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", d.NotificationId);
-            w.WriteString("type", d.Type);
-            w.WriteString("tenant", d.Tenant);
-            w.WriteString("machineId", d.MachineId);
-            w.WriteString("occurred", SqlCloudStore.Normalize(d.Occurred));
-            w.WritePropertyName("data");
-            if (d.PayloadJson is null)
-            {
-                w.WriteNullValue();
-            }
-            else
-            {
-                w.WriteRawValue(d.PayloadJson, skipInputValidation: false);
-            }
-            w.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    /// <summary>The event, in the envelope a webhook gets too (the stored times are UTC already).</summary>
+    public static byte[] Event(BusDelivery d) =>
+        NotificationPayloads.Envelope(d.NotificationId, d.Type, d.Tenant, d.MachineId, d.Occurred, d.PayloadJson);
 
     /// <summary>A machine's state now: its status and since when, its part count, its open alarm, and the event that caused it.</summary>
     public static async Task<byte[]> StateAsync(ICloudStore store, string tenant, string machineId, string eventId, DateTimeOffset now, CancellationToken ct)

@@ -33,6 +33,36 @@ internal static class NotificationPayloads
         return new NotificationRow(ev.Id, ev.Type, ev.MachineId, ev.Timestamp, Serialize(payload));
     }
 
+    /// <summary>
+    /// A notification as every consumer gets it, a webhook's body and a broker's event alike: its id (the event id), type,
+    /// tenant, machine, time and the <c>data</c> object stored with it.
+    /// </summary>
+    public static byte[] Envelope(string id, string type, string tenant, string? machineId, DateTimeOffset occurred, string? payloadJson)
+    {
+        using var buffer = new MemoryStream(256 + (payloadJson?.Length ?? 0));
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", id);
+            w.WriteString("type", type);
+            w.WriteString("tenant", tenant);
+            w.WriteString("machineId", machineId);
+            w.WriteString("occurred", occurred);
+            w.WritePropertyName("data");
+            if (payloadJson is null)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                // The cloud wrote it; validated all the same, so a damaged row is an error here, not a broken document downstream.
+                w.WriteRawValue(payloadJson, skipInputValidation: false);
+            }
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
     private static string Serialize(Dictionary<string, object?> payload) =>
         StoredText.CleanJson(JsonSerializer.Serialize(payload, Hosting.CloudJson.Options))!;
 }

@@ -11,34 +11,14 @@ internal abstract partial class SqlCloudStore
     public async Task<IReadOnlyList<BusDelivery>> ClaimBusDeliveriesAsync(
         string sink, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
     {
-        now = Normalize(now);
         leaseUntil = Normalize(leaseUntil);
-        var c = await OpenAsync(ct).ConfigureAwait(false);
-        await using (c.ConfigureAwait(false))
-        {
-            var tx = await BeginWriteAsync(c, ct).ConfigureAwait(false);
-            await using (tx.ConfigureAwait(false))
-            {
-                var ids = await QueryAsync(Command(c, tx,
-                    "UPDATE bus_deliveries SET claimed_until = @until WHERE id IN (SELECT id FROM bus_deliveries " +
-                    "WHERE sink = @sink AND status = 'pending' AND next_attempt <= @now AND (claimed_until IS NULL OR claimed_until < @now) " +
-                    "ORDER BY notification_seq LIMIT @n" + SkipLocked + ") RETURNING id",
-                    ("@until", leaseUntil), ("@sink", sink), ("@now", now), ("@n", (long)limit)), r => r.GetInt64(0), ct).ConfigureAwait(false);
-                var due = new List<BusDelivery>();
-                if (ids.Count > 0)
-                {
-                    var (list, parameters) = InList("@d", ids);
-                    due = await QueryAsync(Command(c, tx,
-                        "SELECT b.id, n.seq, n.tenant, n.id, n.type, n.machine_id, n.occurred, n.payload, b.attempts, n.created " +
-                        "FROM bus_deliveries b JOIN notifications n ON n.seq = b.notification_seq " +
-                        $"WHERE b.id IN ({list}) ORDER BY n.seq", parameters),
-                        r => new BusDelivery(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), Str(r, 5),
-                            ReadTime(r, 6), Str(r, 7), r.GetInt32(8), ReadTime(r, 9), leaseUntil), ct).ConfigureAwait(false);
-                }
-                await tx.CommitAsync(ct).ConfigureAwait(false);
-                return due;
-            }
-        }
+        // In notification order: a sink publishes the events of a machine in the order they were stored.
+        return await LeaseDueAsync("bus_deliveries", "sink = @sink AND ", [("@sink", sink)], "notification_seq", limit, now, leaseUntil,
+            list => "SELECT b.id, n.seq, n.tenant, n.id, n.type, n.machine_id, n.occurred, n.payload, b.attempts, n.created " +
+                "FROM bus_deliveries b JOIN notifications n ON n.seq = b.notification_seq " +
+                $"WHERE b.id IN ({list}) ORDER BY n.seq",
+            r => new BusDelivery(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), Str(r, 5),
+                ReadTime(r, 6), Str(r, 7), r.GetInt32(8), ReadTime(r, 9), leaseUntil), ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlySet<long>> RecordBusAttemptsAsync(IReadOnlyList<(BusDelivery Delivery, BusAttempt Attempt)> attempts, CancellationToken ct)

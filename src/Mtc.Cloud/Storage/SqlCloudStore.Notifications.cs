@@ -47,8 +47,26 @@ internal abstract partial class SqlCloudStore : INotificationStore
 
     public async Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
     {
-        now = Normalize(now);
         leaseUntil = Normalize(leaseUntil);
+        return await LeaseDueAsync("webhook_deliveries", "", [], "next_attempt, id", limit, now, leaseUntil,
+            list => "SELECT d.id, d.tenant, w.url, w.secret, n.id, n.type, n.machine_id, n.occurred, n.payload, d.attempts, d.created " +
+                "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN notifications n ON n.seq = d.notification_seq " +
+                $"WHERE d.id IN ({list}) ORDER BY d.next_attempt, d.id",
+            r => new DueDelivery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                Str(r, 6), ReadTime(r, 7), Str(r, 8), r.GetInt32(9), ReadTime(r, 10), leaseUntil), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> due pending rows of a delivery table (<c>webhook_deliveries</c>,
+    /// <c>bus_deliveries</c>) until <paramref name="leaseUntil"/>, skipping rows another worker holds (PostgreSQL: SKIP
+    /// LOCKED), and reads them with <paramref name="select"/> (given the ids' parameter list) in the same transaction. The
+    /// lease is the fence: an attempt is recorded only while the row's lease is still the one taken here, so a worker that
+    /// lost its lease to another records nothing.
+    /// </summary>
+    private async Task<List<T>> LeaseDueAsync<T>(string table, string filter, (string Name, object? Value)[] filterArgs, string order, int limit,
+        DateTimeOffset now, DateTimeOffset leaseUntil, Func<string, string> select, Func<DbDataReader, T> map, CancellationToken ct)
+    {
+        now = Normalize(now);
         var c = await OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
@@ -56,20 +74,15 @@ internal abstract partial class SqlCloudStore : INotificationStore
             await using (tx.ConfigureAwait(false))
             {
                 var ids = await QueryAsync(Command(c, tx,
-                    "UPDATE webhook_deliveries SET claimed_until = @until WHERE id IN (SELECT id FROM webhook_deliveries " +
-                    "WHERE status = 'pending' AND next_attempt <= @now AND (claimed_until IS NULL OR claimed_until < @now) " +
-                    "ORDER BY next_attempt, id LIMIT @n" + SkipLocked + ") RETURNING id",
-                    ("@until", leaseUntil), ("@now", now), ("@n", (long)limit)), r => r.GetInt64(0), ct).ConfigureAwait(false);
-                var due = new List<DueDelivery>();
+                    $"UPDATE {table} SET claimed_until = @until WHERE id IN (SELECT id FROM {table} " +
+                    $"WHERE {filter}status = 'pending' AND next_attempt <= @now AND (claimed_until IS NULL OR claimed_until < @now) " +
+                    $"ORDER BY {order} LIMIT @n" + SkipLocked + ") RETURNING id",
+                    [("@until", leaseUntil), ("@now", now), ("@n", (long)limit), .. filterArgs]), r => r.GetInt64(0), ct).ConfigureAwait(false);
+                var due = new List<T>();
                 if (ids.Count > 0)
                 {
                     var (list, parameters) = InList("@d", ids);
-                    due = await QueryAsync(Command(c, tx,
-                        "SELECT d.id, d.tenant, w.url, w.secret, n.id, n.type, n.machine_id, n.occurred, n.payload, d.attempts, d.created " +
-                        "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN notifications n ON n.seq = d.notification_seq " +
-                        $"WHERE d.id IN ({list}) ORDER BY d.next_attempt, d.id", parameters),
-                        r => new DueDelivery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                            Str(r, 6), ReadTime(r, 7), Str(r, 8), r.GetInt32(9), ReadTime(r, 10), leaseUntil), ct).ConfigureAwait(false);
+                    due = await QueryAsync(Command(c, tx, select(list), parameters), map, ct).ConfigureAwait(false);
                 }
                 await tx.CommitAsync(ct).ConfigureAwait(false);
                 return due;

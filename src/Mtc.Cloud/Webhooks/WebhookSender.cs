@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Mtc.Cloud.Notifications;
 using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.Webhooks;
@@ -37,30 +38,8 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptions<Webhook
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
-    public static byte[] Body(DueDelivery d)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", d.NotificationId);
-            w.WriteString("type", d.Type);
-            w.WriteString("tenant", d.Tenant);
-            w.WriteString("machineId", d.MachineId);
-            w.WriteString("occurred", d.Occurred);
-            w.WritePropertyName("data");
-            if (d.PayloadJson is null)
-            {
-                w.WriteNullValue();
-            }
-            else
-            {
-                w.WriteRawValue(d.PayloadJson, skipInputValidation: true);
-            }
-            w.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    public static byte[] Body(DueDelivery d) =>
+        NotificationPayloads.Envelope(d.NotificationId, d.Type, d.Tenant, d.MachineId, d.Occurred, d.PayloadJson);
 
     public async Task<Outcome> SendAsync(DueDelivery delivery, CancellationToken ct)
     {

@@ -32,7 +32,7 @@ internal sealed class EdgeMetrics : IDisposable
 
     public void Observations(string source, int n) => _observations.Add(n, new TagList { { "source", source } });
 
-    public void Gap(string source) => _gaps.Add(1, new TagList { { "source", source } });
+    public void Gaps(string source, int n) => _gaps.Add(n, new TagList { { "source", source } });
 
     public void Batch(string result, TimeSpan duration)
     {

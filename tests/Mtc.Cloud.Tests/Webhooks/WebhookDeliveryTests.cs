@@ -139,8 +139,7 @@ public abstract class WebhookDeliveryTests(IBackend backend) : ApiTestBase(backe
         using var redeliver = await Admin.PostAsync($"/api/ext/webhooks/{id}/deliveries/{deliveryId}/redeliver", null);
         Assert.Equal(HttpStatusCode.Accepted, redeliver.StatusCode);
         await _receiver.WaitUntilAsync(r => r.DeliveredIds.Contains("cycle-200"), Patience, "redelivered");
-        var sent = (await Webhooks.DeliveriesAsync(Admin, id)).Single();
-        Assert.Equal("sent", sent.GetProperty("status").GetString());
+        var sent = (await Webhooks.DeliveriesWhenAllAsync(Admin, id, "sent", Patience)).Single();
         Assert.Null(sent.GetProperty("lastError").GetString());
 
         using var missing = await Admin.PostAsync($"/api/ext/webhooks/{id}/deliveries/999999/redeliver", null);
@@ -155,6 +154,7 @@ public abstract class WebhookDeliveryTests(IBackend backend) : ApiTestBase(backe
         var (down, _) = await Webhooks.SubscribeAsync(Admin, _receiver.Url("/kept-down"), "cycle");
         await Batches.PostOkAsync(Edge, Webhooks.Cycles("edge-5", "s1", 300, 2, "m5"));
         await _receiver.WaitUntilAsync(r => r.DeliveredIds.Count == 2 && r.Received.Count(x => x.Path == "/kept-down") >= 2, Patience, "sent and retried");
+        await Webhooks.DeliveriesWhenAllAsync(Admin, ok, "sent", Patience);
 
         var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
             .GetRequiredService<Mtc.Cloud.Storage.INotificationStore>(Factory.Services);

@@ -25,6 +25,26 @@ public static class Webhooks
 
     public static IEnumerable<string> CycleIds(long from, int count) => Enumerable.Range(0, count).Select(i => "cycle-" + (from + i));
 
+    /// <summary>
+    /// Waits until every delivery of a webhook has <paramref name="status"/>: a receiver sees a request before the worker
+    /// records its answer, so what the receiver got says nothing yet about what the API shows.
+    /// </summary>
+    public static async Task<List<JsonElement>> DeliveriesWhenAllAsync(HttpClient admin, string webhookId, string status, TimeSpan patience)
+    {
+        var until = DateTime.UtcNow + patience;
+        while (true)
+        {
+            var all = await DeliveriesAsync(admin, webhookId);
+            if (all.Count > 0 && all.All(d => d.GetProperty("status").GetString() == status))
+            {
+                return all;
+            }
+            Assert.True(DateTime.UtcNow < until,
+                $"deliveries of {webhookId} are {string.Join(", ", all.Select(d => d.GetProperty("status").GetString()))}, not all {status}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Every delivery of a subscription, following the cursor.</summary>
     public static async Task<List<JsonElement>> DeliveriesAsync(HttpClient admin, string webhookId)
     {

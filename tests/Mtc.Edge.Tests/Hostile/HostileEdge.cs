@@ -128,30 +128,7 @@ internal sealed class HostileEdge : IAsyncDisposable
         new[] { "", "-wal", "-shm" }.Select(s => new FileInfo(OutboxPath + s)).Where(f => f.Exists).Sum(f => f.Length);
 
     /// <summary>Outbox records of <paramref name="kind"/> (payload JSON), in storage order.</summary>
-    public List<JsonElement> Records(string kind)
-    {
-        if (!File.Exists(OutboxPath))
-        {
-            return [];
-        }
-        using var db = new SqliteConnection($"Data Source={OutboxPath};Mode=ReadOnly;Pooling=False");
-        db.Open();
-        using (var pragma = db.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA busy_timeout = 10000";
-            pragma.ExecuteNonQuery();
-        }
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT payload FROM records WHERE kind = $k ORDER BY seq";
-        cmd.Parameters.AddWithValue("$k", kind);
-        using var r = cmd.ExecuteReader();
-        var list = new List<JsonElement>();
-        while (r.Read())
-        {
-            list.Add(JsonDocument.Parse((byte[])r.GetValue(0)).RootElement.Clone());
-        }
-        return list;
-    }
+    public List<JsonElement> Records(string kind) => Mtc.Edge.Tests.Outbox.OutboxRecords.Read(OutboxPath, kind);
 
     public async ValueTask DisposeAsync()
     {

@@ -381,17 +381,8 @@ internal sealed partial class MqttCollector
     private void Received(int observations, int gaps)
     {
         _reconnect.Delivered();
-        _source.LastError = null;
-        if (observations > 0)
-        {
-            _source.AddObservations(observations);
-            metrics.Observations(Key, observations);
-        }
-        for (var i = 0; i < gaps; i++)
-        {
-            _source.AddGap();
-            metrics.Gap(Key);
-        }
-        _source.LastData = time.GetUtcNow();
+        _source.Delivered(observations, gaps, time.GetUtcNow());
+        metrics.Observations(Key, observations);
+        metrics.Gaps(Key, gaps);
     }
 }

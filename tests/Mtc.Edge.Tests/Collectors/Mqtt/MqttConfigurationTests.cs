@@ -9,12 +9,7 @@ public sealed class MqttConfigurationTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string Write(string json)
-    {
-        var path = _dir.Sub("edge.json");
-        File.WriteAllText(path, json);
-        return path;
-    }
+    private string Write(string json) => _dir.Write("edge.json", json);
 
     [Theory]
     [InlineData("""{"Host":""}""", "Edge:Mqtt:0:Host is required")]

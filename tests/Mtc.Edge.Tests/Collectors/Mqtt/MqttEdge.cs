@@ -102,21 +102,7 @@ internal sealed class MqttEdge : IAsyncDisposable
             o.GetProperty("sequence").GetInt64(), o.GetProperty("dataItemId").GetString()!,
             o.TryGetProperty("value", out var v) ? v.ToString() : null))];
 
-    public List<JsonElement> Records(string kind)
-    {
-        using var db = new SqliteConnection($"Data Source={Path.Combine(_dataDir, "outbox.db")};Mode=ReadOnly;Pooling=False");
-        db.Open();
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT payload FROM records WHERE kind = $k ORDER BY seq";
-        cmd.Parameters.AddWithValue("$k", kind);
-        using var r = cmd.ExecuteReader();
-        var list = new List<JsonElement>();
-        while (r.Read())
-        {
-            list.Add(JsonDocument.Parse((byte[])r.GetValue(0)).RootElement.Clone());
-        }
-        return list;
-    }
+    public List<JsonElement> Records(string kind) => Mtc.Edge.Tests.Outbox.OutboxRecords.Read(Path.Combine(_dataDir, "outbox.db"), kind);
 
     /// <summary>Stops the edge (as a service stop does); <see cref="StartAsync"/> on the same directory starts it again.</summary>
     public async Task StopAsync()
