@@ -11,7 +11,7 @@ internal static class AnalyzeCommand
     private const string Description = """
         Runs the machine analytics over an SHDR adapter log (plain or .gz) with the device model it feeds, and prints
         per machine: parts, seconds per status (ACTIVE, IDLE, SETUP, ALARM, OFFLINE; they add up to the time the log
-        spans), cycles, setups and alarms. The rules are those the edge applies live (see the README).
+        spans), cycles, setups and alarms. The rules are those the edge applies live (see docs/tools.md).
         Keys match the device's data item names or ids, as in an agent. --device picks the device the adapter
         feeds when the devices file has several.
 

@@ -12,7 +12,7 @@ internal static class EdgeCommand
         Runs the edge gateway: collects from MTConnect agents and SHDR adapters, keeps everything in a durable outbox
         (SQLite in Edge:DataDirectory) and delivers it to the cloud exactly once. Serves /health/live, /health/ready,
         /metrics, /api/status and a status page on Edge:Http:Urls. Every setting can be overridden by environment,
-        e.g. Edge__Cloud__ApiKey. See the README for all settings.
+        e.g. Edge__Cloud__ApiKey. Every setting: docs/configuration.md.
 
         Exit codes: 0 stopped normally, 2 invalid configuration (one line on stderr says which setting), 1 other failure.
         """;

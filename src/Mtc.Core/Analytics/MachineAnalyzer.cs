@@ -8,7 +8,7 @@ namespace Mtc.Core.Analytics;
 /// take what it derived (<see cref="TakeEvents"/>), read its current state (<see cref="Snapshot"/>).
 /// Deterministic: the same observations give the same events with the same ids, in one pass or split at any
 /// point with <see cref="SaveState"/> and <see cref="Restore"/> in between. Not thread-safe; one per machine.
-/// The rules are in the README ("Machine analytics").
+/// The rules are in docs/tools.md (`mtc analyze`).
 /// </summary>
 public sealed partial class MachineAnalyzer
 {

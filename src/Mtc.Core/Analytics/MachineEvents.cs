@@ -51,7 +51,7 @@ public abstract record MachineEvent
     }
 }
 
-/// <summary>A stretch of time in one status. Seconds follow the analytics clock (see the README).</summary>
+/// <summary>A stretch of time in one status. Seconds follow the analytics clock (see docs/tools.md).</summary>
 public sealed record StatusInterval : MachineEvent
 {
     public override string Type => MachineEventType.Status;

@@ -71,7 +71,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         context.Response.StatusCode = status;
     }
 
-    /// <summary>Checks a signature as the README tells receivers to: recompute, compare in constant time.</summary>
+    /// <summary>Checks a signature as docs/integrator.md tells receivers to: recompute, compare in constant time.</summary>
     public static bool SignatureIsValid(ReceivedWebhook r, string secret)
     {
         var parts = r.Signature.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
