@@ -20,6 +20,11 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Warning, "Counting the outbox statistics failed: {Error}; counting again shortly")]
     public static partial void StatsFailed(ILogger log, string error);
 
+    [LoggerMessage(1105, LogLevel.Error, "Uplink: the cloud held seq {Held} of this outbox's stream, which sent only through {Sent}: " +
+        "the outbox was restored from a backup or copied from another edge. Nothing is deleted; every record still in it is " +
+        "sent again as stream {StreamId}, and the cloud stores what it already had once")]
+    public static partial void StreamRotated(ILogger log, long held, long sent, string streamId);
+
     [LoggerMessage(1103, LogLevel.Information, "Registered {Machines} machines with the cloud: {Status}")]
     public static partial void Registered(ILogger log, int machines, string status);
 

@@ -26,7 +26,8 @@ internal static class IngestApi
                 "an identifier with a control character refuses the batch with a 400 whose type names the field. " +
                 "A time outside 1970-01-01T00:00:00Z..2200-01-01T00:00:00Z (exclusive) is a 400 time-out-of-range, an inconsistent gap a 400 invalid-gap, " +
                 "each naming the field. An observation already stored (same machine, instanceId, sequence and timestamp) is skipped; " +
-                "accepted counts the records stored, skipped the rest.")
+                "accepted counts the records stored, skipped the rest. previousHwm is the mark before the batch: an edge that finds it above " +
+                "the highest seq it ever sent (its outbox was restored from a backup or copied) sends what it has again under a new streamId.")
             .Accepts<IngestBatch>("application/json");
         return app;
     }

@@ -86,7 +86,7 @@ internal abstract partial class SqlCloudStore
                     Signal.Notify();
                 }
                 // Accepted: records stored now. Skipped: records at or below the hwm, and observations already stored.
-                return new IngestResult(newHwm, fresh - repeated, batch.Entries.Count - fresh + repeated);
+                return new IngestResult(newHwm, fresh - repeated, batch.Entries.Count - fresh + repeated, hwm);
             }
         }
     }

@@ -13,8 +13,12 @@ public sealed record IngestBatch(
     long ToSeq,
     IReadOnlyList<WireRecord> Records);
 
-/// <summary>The answer to an ingest batch: the stream's new high-water mark and what happened to the records.</summary>
-public sealed record IngestResult(long Hwm, int Accepted, int Skipped);
+/// <summary>
+/// The answer to an ingest batch: the stream's new high-water mark, what happened to the records, and the mark before the
+/// batch. An edge that finds the cloud held more of its stream than it ever sent (an outbox restored from a backup or
+/// copied from another edge) continues under a new stream id, so nothing it collects is skipped as already delivered.
+/// </summary>
+public sealed record IngestResult(long Hwm, int Accepted, int Skipped, long PreviousHwm);
 
 /// <summary>One outbox record. <c>kind</c> says which of the derived records it is.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]

@@ -18,6 +18,8 @@ internal sealed partial class OutboxStore : IDisposable
     private readonly QuotaBudget _budget;
     private readonly string _walPath;
     private long _lastSeq;
+    private long _sentThrough;
+    private string _streamId;
     private long _pinnedThrough;
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -27,12 +29,19 @@ internal sealed partial class OutboxStore : IDisposable
         _budget = budget;
         _walPath = db.DataSource + "-wal";
         _time = time;
-        StreamId = streamId;
+        _streamId = streamId;
+        _sentThrough = ScalarLong("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sent_through'), 0)");
         _lastSeq = ScalarLong("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'records'), 0)");
     }
 
-    /// <summary>The random id this outbox was created with; the cloud keeps its high-water mark per stream.</summary>
-    public string StreamId { get; }
+    /// <summary>
+    /// The random id this outbox was created with (or last given by <see cref="RotateStream"/>); the cloud keeps its
+    /// high-water mark per stream.
+    /// </summary>
+    public string StreamId
+    {
+        get { lock (_gate) { return _streamId; } }
+    }
 
     public string Path => _db.DataSource;
 

@@ -64,12 +64,15 @@ internal sealed class CloudClient
     }
 
     /// <summary>The high-water mark in an ingest answer (<c>{"hwm": n, ...}</c>), or null when the body has none.</summary>
-    public static long? ReadHwm(string body)
+    public static long? ReadHwm(string body) => ReadLong(body, "hwm");
+
+    /// <summary>An integer property of a JSON object answer, or null (a cloud too old to send it, or no JSON).</summary>
+    public static long? ReadLong(string body, string name)
     {
         try
         {
             using var doc = JsonDocument.Parse(Encoding.UTF8.GetBytes(body));
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("hwm", out var h) && h.TryGetInt64(out var v)
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var h) && h.TryGetInt64(out var v)
                 ? v
                 : null;
         }

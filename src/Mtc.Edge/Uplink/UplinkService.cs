@@ -194,6 +194,9 @@ internal sealed class UplinkService(
         var acknowledged = _deleteThrough;
         _deleteThrough = 0;
         var ahead = ReadAhead(prepared, acknowledged, ct);
+        // Durable before the batch goes: the cloud then never holds a seq of this stream the outbox has not recorded as sent.
+        var sentBefore = outbox.SentThrough;
+        outbox.MarkSent(prepared.To);
         var post = cloud.PostBatchAsync(prepared.Gzipped, ct);
         CloudResponse response;
         try
@@ -212,6 +215,19 @@ internal sealed class UplinkService(
         up.LastLatency = elapsed;
         var from = prepared.From;
         var to = prepared.To;
+        if (response.IsSuccess && CloudClient.ReadLong(response.Body, "previousHwm") is { } held && held > sentBefore)
+        {
+            // The cloud held seqs of this stream that this outbox never sent: it was restored from a backup or copied from
+            // another edge, and reuses seqs the cloud already has. Nothing is deleted; everything still here goes again
+            // under a new stream, where the cloud skips nothing (an observation or event it already has is stored once).
+            var streamId = outbox.RotateStream();
+            _next = null;
+            Log.StreamRotated(log, held, sentBefore, streamId);
+            metrics.Batch("stream_rotated", elapsed);
+            up.LastError = $"the cloud held seq {held} of this stream but the outbox had sent only through {sentBefore} " +
+                $"(restored from a backup, or copied from another edge?); continuing as stream {streamId}";
+            return TimeSpan.Zero;
+        }
         if (response.IsSuccess && CloudClient.ReadHwm(response.Body) is { } hwm && hwm >= to)
         {
             // The batch read ahead goes next, unless the cloud already holds some of it (then it is read again). With one

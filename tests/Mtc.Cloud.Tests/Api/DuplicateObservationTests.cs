@@ -17,9 +17,9 @@ public abstract class DuplicateObservationTests(IBackend backend) : ApiTestBase(
     public async Task The_same_agent_observations_resent_under_new_seqs_are_stored_once()
     {
         var first = Batches.Observations("plant-1", "s1", 1, 10);
-        Assert.Equal(new IngestResult(10, 10, 0), await Batches.PostOkAsync(Edge, first));
+        Assert.Equal(new IngestResult(10, 10, 0, 0), await Batches.PostOkAsync(Edge, first));
         var again = new IngestBatch("plant-1", "s1", 11, 20, Resent(first, 11));
-        Assert.Equal(new IngestResult(20, 0, 10), await Batches.PostOkAsync(Edge, again));
+        Assert.Equal(new IngestResult(20, 0, 10, 10), await Batches.PostOkAsync(Edge, again));
 
         var stored = await Batches.AllObservationsAsync(Reader, "m1");
         Assert.Equal(Enumerable.Range(1, 10).Select(i => 1000L + i), stored.Select(o => o.GetProperty("sequence").GetInt64()));
@@ -35,7 +35,7 @@ public abstract class DuplicateObservationTests(IBackend backend) : ApiTestBase(
         records.AddRange(Batches.Observations("plant-1", "s1", 16, 20).Records);
         records.Add((ObservationRecord)records[^1] with { Seq = 21 });
         var result = await Batches.PostOkAsync(Edge, new IngestBatch("plant-1", "s1", 11, 21, records));
-        Assert.Equal(new IngestResult(21, 5, 6), result);
+        Assert.Equal(new IngestResult(21, 5, 6, 10), result);
 
         var stored = await Batches.AllObservationsAsync(Reader, "m1");
         Assert.Equal(Enumerable.Range(1, 10).Concat(Enumerable.Range(16, 5)).Select(i => 1000L + i),
@@ -49,9 +49,9 @@ public abstract class DuplicateObservationTests(IBackend backend) : ApiTestBase(
         var first = Batches.Observations("plant-1", "s1", 1, 3);
         await Batches.PostOkAsync(Edge, first);
         var otherInstance = first.Records.Cast<ObservationRecord>().Select((o, i) => (WireRecord)(o with { Seq = 4 + i, InstanceId = "1800000000" })).ToList();
-        Assert.Equal(new IngestResult(6, 3, 0), await Batches.PostOkAsync(Edge, new IngestBatch("plant-1", "s1", 4, 6, otherInstance)));
+        Assert.Equal(new IngestResult(6, 3, 0, 3), await Batches.PostOkAsync(Edge, new IngestBatch("plant-1", "s1", 4, 6, otherInstance)));
         var otherMachine = first.Records.Cast<ObservationRecord>().Select((o, i) => (WireRecord)(o with { Seq = 7 + i, MachineId = "m2" })).ToList();
-        Assert.Equal(new IngestResult(9, 3, 0), await Batches.PostOkAsync(Edge, new IngestBatch("plant-1", "s1", 7, 9, otherMachine)));
+        Assert.Equal(new IngestResult(9, 3, 0, 6), await Batches.PostOkAsync(Edge, new IngestBatch("plant-1", "s1", 7, 9, otherMachine)));
         Assert.Equal(6, (await Batches.AllObservationsAsync(Reader, "m1")).Count);
         Assert.Equal(3, (await Batches.AllObservationsAsync(Reader, "m2")).Count);
     }

@@ -11,7 +11,7 @@ public abstract class IngestTests(IBackend backend) : ApiTestBase(backend)
     public async Task A_batch_is_stored_and_answered_with_hwm_accepted_skipped()
     {
         var result = await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 1, 50));
-        Assert.Equal(new IngestResult(50, 50, 0), result);
+        Assert.Equal(new IngestResult(50, 50, 0, 0), result);
         var stored = await Batches.AllObservationsAsync(Reader, "m1", pageSize: 7);
         Assert.Equal(Enumerable.Range(1, 50).Select(i => "v" + i), stored.Select(o => o.GetProperty("value").GetString()));
         Assert.Equal(Enumerable.Range(1, 50).Select(i => 1000L + i), stored.Select(o => o.GetProperty("sequence").GetInt64()));
@@ -34,11 +34,11 @@ public abstract class IngestTests(IBackend backend) : ApiTestBase(backend)
     [Fact]
     public async Task Overlapping_batches_store_only_the_new_part()
     {
-        Assert.Equal(new IngestResult(10, 10, 0), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 1, 10)));
-        Assert.Equal(new IngestResult(15, 5, 6), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 5, 15)));
-        Assert.Equal(new IngestResult(15, 0, 5), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 11, 15)));
+        Assert.Equal(new IngestResult(10, 10, 0, 0), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 1, 10)));
+        Assert.Equal(new IngestResult(15, 5, 6, 10), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 5, 15)));
+        Assert.Equal(new IngestResult(15, 0, 5, 15), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 11, 15)));
         // Another stream of the same edge has its own high-water mark.
-        Assert.Equal(new IngestResult(3, 3, 0), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s2", 1, 3, machine: "m2")));
+        Assert.Equal(new IngestResult(3, 3, 0, 0), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s2", 1, 3, machine: "m2")));
         var stored = await Batches.AllObservationsAsync(Reader, "m1");
         Assert.Equal(Enumerable.Range(1, 15).Select(i => "v" + i), stored.Select(o => o.GetProperty("value").GetString()));
     }
@@ -87,10 +87,10 @@ public abstract class IngestTests(IBackend backend) : ApiTestBase(backend)
         const string text = "Spindel überlast ⚠ \"hot\" \\ <5> & 'x'\n\ttab";
         ObservationRecord Obs(long seq, string item, string value, int second) =>
             Batches.Observation(seq) with { DataItemId = item, Value = value, Timestamp = Batches.T0.AddSeconds(second) };
-        Assert.Equal(new IngestResult(3, 3, 0), await Batches.PostOkAsync(Edge,
+        Assert.Equal(new IngestResult(3, 3, 0, 0), await Batches.PostOkAsync(Edge,
             new IngestBatch("plant-1", "s1", 1, 3, [Obs(1, "d0", text, 10), Obs(2, "d1", "a", 5), Obs(3, "d1", "older", 1)])));
         // Seq 2 and 3 again with later times are skipped; seq 4 is stored but older than d0's current value.
-        Assert.Equal(new IngestResult(4, 1, 2), await Batches.PostOkAsync(Edge,
+        Assert.Equal(new IngestResult(4, 1, 2, 3), await Batches.PostOkAsync(Edge,
             new IngestBatch("plant-1", "s1", 2, 4, [Obs(2, "d1", "skipped", 100), Obs(3, "d1", "skipped", 101), Obs(4, "d0", "late", 0)])));
 
         var stored = await Batches.AllObservationsAsync(Reader, "m1");

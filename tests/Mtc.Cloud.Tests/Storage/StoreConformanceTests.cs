@@ -62,10 +62,10 @@ public abstract class StoreConformanceTests(IBackend backend) : IAsyncLifetime
     public async Task Ingest_is_exactly_once_per_stream_and_tenant()
     {
         var now = DateTimeOffset.UtcNow;
-        Assert.Equal(new IngestResult(10, 10, 0), await _store.IngestAsync("acme", Batches.Observations("e", "s", 1, 10), now, None));
-        Assert.Equal(new IngestResult(10, 0, 10), await _store.IngestAsync("acme", Batches.Observations("e", "s", 1, 10), now, None));
-        Assert.Equal(new IngestResult(12, 2, 3), await _store.IngestAsync("acme", Batches.Observations("e", "s", 8, 12), now, None));
-        Assert.Equal(new IngestResult(10, 10, 0), await _store.IngestAsync("globex", Batches.Observations("e", "s", 1, 10), now, None));
+        Assert.Equal(new IngestResult(10, 10, 0, 0), await _store.IngestAsync("acme", Batches.Observations("e", "s", 1, 10), now, None));
+        Assert.Equal(new IngestResult(10, 0, 10, 10), await _store.IngestAsync("acme", Batches.Observations("e", "s", 1, 10), now, None));
+        Assert.Equal(new IngestResult(12, 2, 3, 10), await _store.IngestAsync("acme", Batches.Observations("e", "s", 8, 12), now, None));
+        Assert.Equal(new IngestResult(10, 10, 0, 0), await _store.IngestAsync("globex", Batches.Observations("e", "s", 1, 10), now, None));
         var rows = await _store.GetObservationsAsync("acme", "m1", new TimeRange(null, null), null, null, 100, None);
         Assert.Equal(Enumerable.Range(1, 12).Select(i => "v" + i), rows.Select(r => r.Value));
         var edge = await _store.GetEdgeAsync("acme", "e", None);
@@ -132,7 +132,7 @@ public abstract class StoreConformanceTests(IBackend backend) : IAsyncLifetime
         Assert.Empty(await _store.GetObservationsAsync("acme", "m1", new TimeRange(null, null), null, null, 10, None));
         var result = await _store.IngestAsync("acme", new IngestBatch("e", "s", 2, 2, [Batches.Observation(2) with { Timestamp = day }]),
             DateTimeOffset.UtcNow, None);
-        Assert.Equal(new IngestResult(2, 1, 0), result);
+        Assert.Equal(new IngestResult(2, 1, 0, 1), result);
         Assert.Equal(["v2"], (await _store.GetObservationsAsync("acme", "m1", new TimeRange(null, null), null, null, 10, None)).Select(r => r.Value));
     }
 

@@ -190,6 +190,49 @@ public sealed class DeliveryTests
         Assert.True(total >= quarantinedRecords);
     }
 
+    [Fact]
+    public async Task An_outbox_restored_from_a_backup_still_delivers_everything_it_collects_after_the_restore()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "8", "--speed", "100");
+        await p.StartCloudAsync();
+        await p.StartEdgeAsync(batchMaxRecords: 50);
+        var first = await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 200), Long, p.Logs);
+
+        // The operator's backup: the edge's data folder copied (here while the edge is stopped hard).
+        p.Edge!.Kill();
+        var backup = p.EdgeData + "-backup";
+        CopyDirectory(p.EdgeData, backup);
+        var backupHwm = p.CloudStreams().Single().Hwm;
+
+        // The edge runs on and the cloud's high-water mark for its stream moves far past what the backup has sent.
+        await p.StartEdgeAsync(batchMaxRecords: 50);
+        await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudStreams().Single().Hwm > backupHwm + 1500), Long, p.Logs);
+
+        // The disk is lost and the backup restored: the outbox assigns again seqs the cloud already holds.
+        p.Edge!.Kill();
+        Directory.Delete(p.EdgeData, recursive: true);
+        CopyDirectory(backup, p.EdgeData);
+        await p.StartEdgeAsync(batchMaxRecords: 50);
+        await p.EdgeContinuedFromAsync();
+        await p.Edge!.WaitForAsync("restored from a backup or copied from another edge", Long);
+
+        // What it collected again and what is new both arrive: every served sequence once, now under a second stream.
+        await AssertExactlyOnceAsync(p, first);
+        Assert.Equal(2, p.CloudStreams().Count);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+    }
+
     private static async Task AssertExactlyOnceAsync(Pipeline p, long first)
     {
         var (_, compared) = await p.AssertExactlyOnceAsync(first, Long);

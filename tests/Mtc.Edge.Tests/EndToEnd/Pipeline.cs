@@ -211,6 +211,25 @@ internal sealed partial class Pipeline : IAsyncDisposable
         return (machines, events);
     }
 
+    /// <summary>The cloud's streams (one per outbox stream id) and their high-water marks.</summary>
+    public List<(string StreamId, long Hwm)> CloudStreams()
+    {
+        var list = new List<(string, long)>();
+        if (!CloudDatabaseExists)
+        {
+            return list;
+        }
+        using var db = OpenCloudDb();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT stream_id, hwm FROM streams ORDER BY stream_id";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add((r.GetString(0), r.GetInt64(1)));
+        }
+        return list;
+    }
+
     /// <summary>Gap events in the cloud (their data JSON).</summary>
     public List<JsonElement> CloudGaps()
     {
