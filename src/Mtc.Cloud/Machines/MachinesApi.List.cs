@@ -35,9 +35,10 @@ internal static partial class MachinesApi
             .OrderBy(m => m.Id, StringComparer.Ordinal).Take(take + 1).ToList();
         var page = rows.Take(take).ToList();
         var items = new List<MachineItem>(page.Count);
+        var current = await store.GetMachinesNowAsync(tenant, page.Select(m => m.Id).ToList(), SnapshotValueTypes, ct).ConfigureAwait(false);
         foreach (var m in page)
         {
-            var now = await SnapshotAsync(store, tenant, m.Id, ct).ConfigureAwait(false);
+            var now = ToSnapshot(current.GetValueOrDefault(m.Id, MachineNow.None));
             items.Add(new MachineItem(m.Id, m.Name, m.Uuid, m.EdgeId, m.LastSeen, now.Status, now.StatusSince, now.Program, now.PartCount,
                 ToAlarm(now.Alarm)));
         }

@@ -74,28 +74,25 @@ internal static partial class MachinesApi
         string? Status, DateTimeOffset? StatusSince, bool FromController, string? Program, long? PartCount, CycleRow? LastCycle,
         IReadOnlyList<CurrentValueRow> Values, EventRow? Alarm);
 
-    private static async Task<Snapshot> SnapshotAsync(ICloudStore store, string tenant, string id, CancellationToken ct)
+    private static async Task<Snapshot> SnapshotAsync(ICloudStore store, string tenant, string id, CancellationToken ct) =>
+        ToSnapshot((await store.GetMachinesNowAsync(tenant, [id], null, ct).ConfigureAwait(false)).GetValueOrDefault(id, MachineNow.None));
+
+    /// <summary>The current value types a machine's snapshot reads; the list asks for these only.</summary>
+    private static readonly string[] SnapshotValueTypes = ["EXECUTION", "PROGRAM", "PART_COUNT"];
+
+    private static Snapshot ToSnapshot(MachineNow now)
     {
-        var values = await store.GetCurrentValuesAsync(tenant, id, ct).ConfigureAwait(false);
-        var last = await store.GetLastCycleAsync(tenant, id, ct).ConfigureAwait(false);
-        var derived = await DerivedStateAsync(store, tenant, id, ct).ConfigureAwait(false);
-        var alarm = await store.GetOpenAlarmAsync(tenant, id, ct).ConfigureAwait(false);
+        var values = now.Values;
+        var last = now.LastCycle;
         var execution = Latest(values, "EXECUTION");
         var program = Latest(values, "PROGRAM")?.Value ?? last?.Program;
         var parts = Latest(values, "PART_COUNT");
-        long? partCount = parts?.Value is { } p && long.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : derived.Counter;
+        long? partCount = parts?.Value is { } p && long.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : DataLong(now.Part, "counter");
         // The analytics' latest status interval is the machine's status; without analytics, the controller's execution state.
-        var status = derived.Status ?? execution?.Value;
-        var since = derived.Status is null ? execution?.Timestamp : derived.Since;
-        return new Snapshot(status, since, derived.Status is null, program, partCount, last, values, alarm);
-    }
-
-    private static async Task<(string? Status, DateTimeOffset? Since, long? Counter)> DerivedStateAsync(
-        ICloudStore store, string tenant, string id, CancellationToken ct)
-    {
-        var status = await store.GetLatestEventAsync(tenant, id, "status", ct).ConfigureAwait(false);
-        var part = await store.GetLatestEventAsync(tenant, id, "part", ct).ConfigureAwait(false);
-        return (DataString(status, "status"), status?.Start, DataLong(part, "counter"));
+        var derived = DataString(now.Status, "status");
+        var status = derived ?? execution?.Value;
+        var since = derived is null ? execution?.Timestamp : now.Status!.Start;
+        return new Snapshot(status, since, derived is null, program, partCount, last, values, now.Alarm);
     }
 
     private static string? DataString(EventRow? row, string property) => CloudJson.String(CloudJson.Element(row?.DataJson), property);

@@ -44,6 +44,15 @@ internal partial interface ICloudStore : IAsyncDisposable
     /// <summary>The machine's alarm open now (an alarm event with no end): the newest Fault, else the newest Warning.</summary>
     Task<EventRow?> GetOpenAlarmAsync(string tenant, string machineId, CancellationToken ct);
 
+    /// <summary>
+    /// What each of <paramref name="machineIds"/> is doing now, in a fixed number of queries whatever their count: the rows
+    /// <see cref="GetCurrentValuesAsync"/>, <see cref="GetLastCycleAsync"/>, <see cref="GetLatestEventAsync"/> (status and
+    /// part) and <see cref="GetOpenAlarmAsync"/> give one by one. With <paramref name="valueTypes"/>, only current values of
+    /// those types (compared without case). Machines without any row are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, MachineNow>> GetMachinesNowAsync(
+        string tenant, IReadOnlyList<string> machineIds, IReadOnlyList<string>? valueTypes, CancellationToken ct);
+
     /// <summary>A machine's events of the given types that start before <paramref name="before"/> (all when null), by start time.</summary>
     Task<IReadOnlyList<EventRow>> GetMachineEventsAsync(
         string tenant, string machineId, IReadOnlyList<string> types, DateTimeOffset? before, CancellationToken ct);

@@ -152,7 +152,7 @@ internal abstract partial class SqlCloudStore : INotificationStore
     }
 
     /// <summary>"@p0, @p1, ..." and its parameters, for a list of ids the same SQL takes on both backends.</summary>
-    private static (string List, (string Name, object? Value)[] Parameters) InList(string prefix, List<long> ids)
+    private static (string List, (string Name, object? Value)[] Parameters) InList<T>(string prefix, IReadOnlyList<T> ids)
     {
         var parameters = ids.Select((id, i) => (prefix + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();
         return (string.Join(", ", parameters.Select(p => p.Item1)), parameters);

@@ -83,8 +83,12 @@ internal abstract partial class SqlCloudStore
 
     private const string CycleColumns = "id, event_id, start_ts, end_ts, duration_s, active_s, interrupted_s, program, parts, completion";
 
-    private CycleRow ReadCycle(DbDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), ReadTime(r, 2), ReadTime(r, 3), r.GetDouble(4), Dbl(r, 5), Dbl(r, 6), Str(r, 7), Long(r, 8), Str(r, 9));
+    private CycleRow ReadCycle(DbDataReader r) => ReadCycleAt(r, 0);
+
+    /// <summary>A cycle whose <see cref="CycleColumns"/> start at column <paramref name="at"/>.</summary>
+    private CycleRow ReadCycleAt(DbDataReader r, int at) =>
+        new(r.GetInt64(at), r.GetString(at + 1), ReadTime(r, at + 2), ReadTime(r, at + 3), r.GetDouble(at + 4), Dbl(r, at + 5), Dbl(r, at + 6),
+            Str(r, at + 7), Long(r, at + 8), Str(r, at + 9));
 
     /// <summary>Count, mean, median, p90 (linear interpolation between ranks), min and max of cycle durations.</summary>
     public virtual async Task<CycleSummary> GetCycleSummaryAsync(string tenant, string machineId, TimeRange range, CancellationToken ct)

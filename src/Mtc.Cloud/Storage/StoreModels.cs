@@ -124,3 +124,10 @@ internal sealed record IdempotencyBegin(
 
 /// <summary>An edge's last contact (its newest batch) and the time of the newest observation it sent, if any.</summary>
 internal sealed record EdgeActivityRow(string Tenant, string EdgeId, DateTimeOffset LastContact, DateTimeOffset? NewestRecord);
+
+/// <summary>A machine's rows that say what it is doing now (see <see cref="ICloudStore.GetMachinesNowAsync"/>).</summary>
+internal sealed record MachineNow(
+    IReadOnlyList<CurrentValueRow> Values, CycleRow? LastCycle, EventRow? Status, EventRow? Part, EventRow? Alarm)
+{
+    public static readonly MachineNow None = new([], null, null, null, null);
+}

@@ -1,3 +1,4 @@
+using Mtc.Core.Analytics;
 using Mtc.Cloud.Keys;
 using Mtc.Cloud.Storage;
 using Mtc.Cloud.Tests.Infrastructure;
@@ -56,6 +57,69 @@ public abstract class StoreConformanceTests(IBackend backend) : IAsyncLifetime
         Assert.True(await _store.RevokeKeyAsync(id, now.AddHours(1), None));
         Assert.False(await _store.RevokeKeyAsync(id, now.AddHours(2), None));
         Assert.Equal(now.AddHours(1), (await _store.FindKeyAsync(id, None))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task What_machines_do_now_read_for_many_at_once_equals_the_reads_one_by_one()
+    {
+        var t0 = Batches.T0.UtcDateTime;
+        var records = new List<WireRecord>();
+        void Add(string machine, MachineEvent e) => records.Add(new DerivedEventRecord
+        {
+            Seq = records.Count + 1,
+            MachineId = machine,
+            Event = new DerivedEvent(e.Id, e.Type, new DateTimeOffset(e.Start, TimeSpan.Zero),
+                e.End is { } end ? new DateTimeOffset(end, TimeSpan.Zero) : null, e.ToData()),
+        });
+        void Value(string machine, string item, string type, string value, int second) => records.Add(new ObservationRecord
+        {
+            Seq = records.Count + 1, MachineId = machine, DataItemId = item, Type = type, Category = "EVENT", Sequence = records.Count + 1,
+            Timestamp = Batches.T0.AddSeconds(second), Value = value,
+        });
+        foreach (var (m, i) in new[] { ("m1", 0), ("m2", 1), ("m3", 2) })
+        {
+            Add(m, new StatusInterval { Id = $"{m}:s1", Start = t0, End = t0.AddMinutes(5), Status = MachineStatus.Idle, Seconds = 300 });
+            Add(m, new StatusInterval { Id = $"{m}:s2", Start = t0.AddMinutes(5), Status = i == 1 ? MachineStatus.Alarm : MachineStatus.Active });
+            for (var c = 0; c <= i; c++)
+            {
+                Add(m, new MachineCycle { Id = $"{m}:c{c}", Start = t0.AddMinutes(c), End = t0.AddMinutes(c + 1), DurationSeconds = 60, Program = $"O{i}{c}", Parts = 1, Completion = CycleCompletion.Completed });
+                Add(m, new PartsProduced { Id = $"{m}:p{c}", Start = t0.AddMinutes(c + 1), End = t0.AddMinutes(c + 1), Count = 1, Counter = 10 * i + c });
+            }
+            Value(m, "exec", "EXECUTION", i == 2 ? "READY" : "ACTIVE", 10);
+            Value(m, "prog", "PROGRAM", $"P{i}", 11);
+            Value(m, "temp", "TEMPERATURE", "21", 12);
+        }
+        // m2: a warning and a fault open (the fault wins), and one ended; m1: an ended alarm only.
+        Add("m2", new AlarmPeriod { Id = "m2:a1", DataItemId = "cond", Start = t0.AddMinutes(6), NativeCode = "W1", Level = "WARNING", Message = "warm" });
+        Add("m2", new AlarmPeriod { Id = "m2:a2", DataItemId = "cond", Start = t0.AddMinutes(5), NativeCode = "F1", Level = "FAULT", Message = "hot" });
+        Add("m2", new AlarmPeriod { Id = "m2:a3", DataItemId = "cond", Start = t0.AddMinutes(7), End = t0.AddMinutes(8), NativeCode = "F2", Level = "FAULT", Message = "over" });
+        Add("m1", new AlarmPeriod { Id = "m1:a1", DataItemId = "cond", Start = t0.AddMinutes(2), End = t0.AddMinutes(3), NativeCode = "F3", Level = "FAULT", Message = "was" });
+        await _store.IngestAsync("acme", new IngestBatch("e", "s", 1, records.Count, records), DateTimeOffset.UtcNow, None);
+        await _store.IngestAsync("globex", Batches.Observations("e", "s", 1, 2, machine: "m1"), DateTimeOffset.UtcNow, None);
+
+        string[] ids = ["m1", "m2", "m3", "unknown"];
+        var all = await _store.GetMachinesNowAsync("acme", ids, null, None);
+        Assert.Equal(["m1", "m2", "m3"], all.Keys.Order(StringComparer.Ordinal));
+        foreach (var id in ids[..3])
+        {
+            var now = all[id];
+            Assert.Equal(await _store.GetCurrentValuesAsync("acme", id, None), now.Values);
+            Assert.Equal(await _store.GetLastCycleAsync("acme", id, None), now.LastCycle);
+            Assert.Equal(await _store.GetLatestEventAsync("acme", id, "status", None), now.Status);
+            Assert.Equal(await _store.GetLatestEventAsync("acme", id, "part", None), now.Part);
+            Assert.Equal(await _store.GetOpenAlarmAsync("acme", id, None), now.Alarm);
+        }
+        Assert.Equal("m2:a2", all["m2"].Alarm!.Id);
+        Assert.Null(all["m1"].Alarm);
+        Assert.Equal($"m3:c2", all["m3"].LastCycle!.EventId);
+        Assert.Equal(3, all["m1"].Values.Count);
+
+        var some = await _store.GetMachinesNowAsync("acme", ["m3"], ["execution", "PROGRAM"], None);
+        Assert.Equal(["EXECUTION", "PROGRAM"], some["m3"].Values.Select(v => v.Type).Order(StringComparer.Ordinal));
+        Assert.Equal("READY", some["m3"].Values.Single(v => v.Type == "EXECUTION").Value);
+        // Another tenant's machine of the same id is not read.
+        Assert.DoesNotContain((await _store.GetMachinesNowAsync("globex", ["m1"], null, None))["m1"].Values, v => v.Type == "EXECUTION");
+        Assert.Empty(await _store.GetMachinesNowAsync("acme", [], null, None));
     }
 
     [Fact]
