@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
 
 namespace Mtc.Cloud.Summary;
 
@@ -41,6 +42,8 @@ internal sealed record MachineSummary : Kpis
     }
 
     public string MachineId { get; init; }
+    /// <summary>Listed last, after the range's own numbers.</summary>
+    [JsonPropertyOrder(1)]
     public IReadOnlyList<Kpis>? Buckets { get; init; }
 }
 
@@ -56,5 +59,7 @@ internal sealed record FleetSummary : Kpis
     }
 
     public int Machines { get; init; }
+    /// <summary>Listed last, after the range's own numbers.</summary>
+    [JsonPropertyOrder(1)]
     public IReadOnlyList<Kpis>? Buckets { get; init; }
 }
