@@ -9,6 +9,7 @@ using Mtc.Cloud.Machines;
 using Mtc.Cloud.Notifications;
 using Mtc.Cloud.Observability;
 using Mtc.Cloud.Storage;
+using Mtc.Cloud.Summary;
 using Mtc.Cloud.Webhooks;
 
 namespace Mtc.Cloud;
@@ -41,6 +42,7 @@ public static class CloudApp
         app.MapSetupApi();
         app.MapEventsApi();
         app.MapMachinesApi();
+        app.MapSummaryApi();
         app.MapEdgesApi();
         app.MapWebhooksApi();
         app.MapAlertsApi();

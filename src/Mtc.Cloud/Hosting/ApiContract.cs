@@ -41,6 +41,7 @@ internal static class ApiContract
         ["Edge"] = "Edge gateways: the registration of their machines, batches applied exactly once, and each edge's last contact and gaps.",
         ["Events"] = "Integrators' events (exactly once per Idempotency-Key) and the feed of every event, derived or posted.",
         ["Machines"] = "Each machine's state, cycles, observations, setups and status timeline.",
+        ["Summary"] = "Production numbers over a range, per machine and for the fleet: time per status, utilization, parts, cycles, alarms, setups.",
         ["Webhooks"] = "Subscriptions that get events pushed as signed HTTP POSTs, and their deliveries.",
         ["Alerts"] = "Alerts the cloud's rules open and resolve, with their evidence, and each tenant's rule settings.",
     };

@@ -28,4 +28,11 @@ internal static class MachineLookup
         var tenant = user.Tenant();
         return (range, tenant, await store.MachineMissingAsync(tenant, id, ct).ConfigureAwait(false));
     }
+
+    /// <summary>
+    /// The machine's last known time: the latest observation timestamp stored for it (its own clock, not the cloud's), where
+    /// an interval still running ends for now; null when nothing is stored.
+    /// </summary>
+    public static async Task<DateTimeOffset?> LastKnownTimeAsync(this ICloudStore store, string tenant, string id, CancellationToken ct) =>
+        (await store.GetCurrentValuesAsync(tenant, id, ct).ConfigureAwait(false)).Select(v => (DateTimeOffset?)v.Timestamp).Max();
 }

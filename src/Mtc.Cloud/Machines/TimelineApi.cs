@@ -27,13 +27,22 @@ internal static class TimelineApi
         }
         var rows = await store.GetMachineEventsAsync(tenant, id,
             ["status", SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd], range.To, ct).ConfigureAwait(false);
-        var declared = SetupsApi.Merge(rows.Where(r => r.Type != "status").ToList()).Items
+        DateTimeOffset? lastKnown = rows.Any(r => r.Type == "status" && r.End is null)
+            ? await store.LastKnownTimeAsync(tenant, id, ct).ConfigureAwait(false)
+            : null;
+        return TypedResults.Ok(new Timeline(id, Segments(rows, range, lastKnown)));
+    }
+
+    /// <summary>
+    /// The timeline of a machine's <c>status</c>, <c>setup_start</c> and <c>setup_end</c> rows (by start time; other types are
+    /// ignored), clipped to <paramref name="range"/>; an interval still running reaches <paramref name="lastKnown"/>.
+    /// </summary>
+    internal static List<Segment> Segments(IReadOnlyList<EventRow> rows, TimeRange range, DateTimeOffset? lastKnown)
+    {
+        var declared = SetupsApi.Merge(rows.Where(r => r.Type is SetupsApi.DeclaredStart or SetupsApi.DeclaredEnd).ToList()).Items
             .Select(s => (s.Start, End: s.End ?? DateTimeOffset.MaxValue)).ToList();
         var segments = new List<Segment>();
         var statuses = rows.Where(r => r.Type == "status").ToList();
-        DateTimeOffset? lastKnown = statuses.Exists(r => r.End is null)
-            ? (await store.GetCurrentValuesAsync(tenant, id, ct).ConfigureAwait(false)).Select(v => (DateTimeOffset?)v.Timestamp).Max()
-            : null;
         for (var i = 0; i < statuses.Count; i++)
         {
             var row = statuses[i];
@@ -57,7 +66,7 @@ internal static class TimelineApi
                 segments.Add(new Segment(start, end, status, "derived", open));
             }
         }
-        return TypedResults.Ok(new Timeline(id, segments));
+        return segments;
     }
 
     /// <summary>Cuts an IDLE stretch into IDLE and SETUP pieces where declared setups cover it.</summary>

@@ -1,0 +1,109 @@
+using Mtc.Cloud.Storage;
+using Mtc.Core.Analytics;
+
+namespace Mtc.Cloud.Summary;
+
+/// <summary>
+/// The numbers of a summary, computed in C# over the rows <see cref="MachineActivity"/> loaded, so that both stores give the
+/// same answer and a bucket is the same computation over a shorter range.
+/// </summary>
+internal static class KpiCalculator
+{
+    /// <summary>The numbers of <paramref name="machines"/> together over [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public static Kpis Compute(IReadOnlyList<MachineActivity> machines, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+    {
+        var byStatus = MachineStatus.All.ToDictionary(s => s, _ => 0.0, StringComparer.Ordinal);
+        var passed = Seconds(from, now < to ? now : to);
+        double elapsed = 0, alarmSeconds = 0, setupSeconds = 0;
+        long parts = 0, alarmCount = 0, completed = 0, aborted = 0, partial = 0, other = 0;
+        var durations = new List<double>();
+        foreach (var m in machines)
+        {
+            elapsed += passed;
+            foreach (var segment in m.Timeline)
+            {
+                var seconds = Overlap(segment.Start, segment.End, from, to);
+                if (seconds > 0)
+                {
+                    byStatus[segment.Status] = byStatus.GetValueOrDefault(segment.Status) + seconds;
+                }
+            }
+            setupSeconds += UnionSeconds(m.Setups, from, to);
+            alarmSeconds += UnionSeconds(m.Alarms, from, to);
+            alarmCount += m.Alarms.Count(a => a.Start >= from && a.Start < to);
+            parts += m.Parts.Where(p => p.At >= from && p.At < to).Sum(p => p.Count);
+            foreach (var cycle in m.Cycles.Where(c => c.Start >= from && c.Start < to))
+            {
+                durations.Add(cycle.DurationSeconds);
+                switch (cycle.Completion?.ToLowerInvariant())
+                {
+                    case CycleCompletion.Completed:
+                        completed++;
+                        break;
+                    case CycleCompletion.Aborted:
+                        aborted++;
+                        break;
+                    case CycleCompletion.Partial:
+                        partial++;
+                        break;
+                    default:
+                        other++;
+                        break;
+                }
+            }
+        }
+        durations.Sort();
+        return new Kpis
+        {
+            From = from,
+            To = to,
+            ElapsedSeconds = elapsed,
+            SecondsByStatus = byStatus,
+            Utilization = elapsed > 0 ? byStatus[MachineStatus.Active] / elapsed : null,
+            Parts = parts,
+            Cycles = new CycleCounts(completed, aborted, partial, other),
+            MeanCycleSeconds = durations.Count == 0 ? null : durations.Average(),
+            MedianCycleSeconds = durations.Count == 0 ? null : SqlCloudStore.Percentile(durations, 0.5),
+            AlarmCount = alarmCount,
+            AlarmSeconds = alarmSeconds,
+            SetupSeconds = setupSeconds,
+        };
+    }
+
+    /// <summary>The range's numbers and, when <paramref name="boundaries"/> are given, those of each bucket between them.</summary>
+    public static (Kpis Totals, IReadOnlyList<Kpis>? Buckets) ComputeWithBuckets(
+        IReadOnlyList<MachineActivity> machines, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
+        IReadOnlyList<DateTimeOffset>? boundaries)
+    {
+        var totals = Compute(machines, from, to, now);
+        var buckets = boundaries?.Zip(boundaries.Skip(1)).Select(b => Compute(machines, b.First, b.Second, now)).ToList();
+        return (totals, buckets);
+    }
+
+    private static double Seconds(DateTimeOffset from, DateTimeOffset to) => to > from ? (to - from).TotalSeconds : 0;
+
+    private static double Overlap(DateTimeOffset start, DateTimeOffset end, DateTimeOffset from, DateTimeOffset to) =>
+        Seconds(start > from ? start : from, end < to ? end : to);
+
+    /// <summary>The seconds of the range covered by at least one of the spans (overlapping spans count once).</summary>
+    private static double UnionSeconds(IReadOnlyList<Span> spans, DateTimeOffset from, DateTimeOffset to)
+    {
+        double total = 0;
+        DateTimeOffset? coveredTo = null;
+        foreach (var s in spans.Where(s => s.Start < to && s.End > from).OrderBy(s => s.Start))
+        {
+            var start = s.Start > from ? s.Start : from;
+            var end = s.End < to ? s.End : to;
+            if (coveredTo is { } c && start < c)
+            {
+                start = c;
+            }
+            if (end > start)
+            {
+                total += (end - start).TotalSeconds;
+                coveredTo = end;
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,123 @@
+using System.ComponentModel;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mtc.Cloud.Auth;
+using Mtc.Cloud.Hardening;
+using Mtc.Cloud.Hosting;
+using Mtc.Cloud.Machines;
+using Mtc.Cloud.Storage;
+
+namespace Mtc.Cloud.Summary;
+
+/// <summary>
+/// <c>GET /api/ext/machines/{id}/summary</c> and <c>GET /api/ext/fleet/summary</c>: production numbers (time per status,
+/// utilization, parts, cycles, alarms, setups) over a range, optionally per hour or day (UTC).
+/// </summary>
+internal static class SummaryApi
+{
+    /// <summary>The longest range a summary covers, and the one it covers when none is given.</summary>
+    public static readonly TimeSpan MaxRange = TimeSpan.FromDays(92), DefaultRange = TimeSpan.FromHours(24);
+
+    private const string FromDoc = "Start of the range (ISO 8601 with offset), inclusive; default: 24 h before to.";
+    private const string ToDoc = "End of the range, exclusive; default: now. After from, at most 92 days later.";
+    private const string BucketDoc = "hour or day: also split the range into UTC hours or days (the first and last cut to the range).";
+
+    public static IEndpointRouteBuilder MapSummaryApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/ext").RequireAuthorization(Scopes.ExtRead).WithTags("Summary");
+        group.MapGet("/machines/{id}/summary", MachineAsync).WithName("GetMachineSummary")
+            .WithSummary("A machine's production numbers over a range: seconds per status, utilization, parts, cycles, alarms, setups")
+            .WithDescription("Times are clipped to the range; the interval running now reaches the machine's last known time. " +
+                "Cycles, parts and alarms count when they start in the range. utilization is ACTIVE seconds over elapsed seconds " +
+                "(the part of the range up to now), null when none elapsed.");
+        group.MapGet("/fleet/summary", FleetAsync).WithName("GetFleetSummary")
+            .WithSummary("The same numbers over all of the tenant's machines: sums, utilization of the totals, median over every cycle");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<MachineSummary>, ProblemHttpResult>> MachineAsync(
+        string id, [Description(FromDoc)] string? from, [Description(ToDoc)] string? to, [Description(BucketDoc)] string? bucket,
+        ClaimsPrincipal user, ICloudStore store, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!TryRange(from, to, now, out var f, out var t, out var problem) || !TryBucket(bucket, out var size, out problem))
+        {
+            return problem!;
+        }
+        var tenant = user.Tenant();
+        if (await store.MachineMissingAsync(tenant, id, ct).ConfigureAwait(false) is { } missing)
+        {
+            return missing;
+        }
+        var activity = await MachineActivity.LoadAsync(store, tenant, id, f, t, ct).ConfigureAwait(false);
+        var (totals, buckets) = KpiCalculator.ComputeWithBuckets([activity], f, t, now, Boundaries(f, t, size));
+        return TypedResults.Ok(new MachineSummary(id, totals, buckets));
+    }
+
+    internal static async Task<Results<Ok<FleetSummary>, ProblemHttpResult>> FleetAsync(
+        [Description(FromDoc)] string? from, [Description(ToDoc)] string? to, [Description(BucketDoc)] string? bucket,
+        ClaimsPrincipal user, ICloudStore store, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!TryRange(from, to, now, out var f, out var t, out var problem) || !TryBucket(bucket, out var size, out problem))
+        {
+            return problem!;
+        }
+        var tenant = user.Tenant();
+        var machines = await store.ListMachinesAsync(tenant, ct).ConfigureAwait(false);
+        var activities = new List<MachineActivity>(machines.Count);
+        foreach (var m in machines)
+        {
+            activities.Add(await MachineActivity.LoadAsync(store, tenant, m.Id, f, t, ct).ConfigureAwait(false));
+        }
+        var (totals, buckets) = KpiCalculator.ComputeWithBuckets(activities, f, t, now, Boundaries(f, t, size));
+        return TypedResults.Ok(new FleetSummary(machines.Count, totals, buckets));
+    }
+
+    /// <summary>Plant time zones plug in here; until then buckets are UTC.</summary>
+    private static IReadOnlyList<DateTimeOffset>? Boundaries(DateTimeOffset from, DateTimeOffset to, BucketSize? size) =>
+        size is { } s ? SummaryBuckets.Boundaries(from, to, s, TimeZoneInfo.Utc) : null;
+
+    /// <summary>[from, to) with the defaults (the 24 h up to now); a 400 when to is not after from or the range is too long.</summary>
+    internal static bool TryRange(
+        string? from, string? to, DateTimeOffset now, out DateTimeOffset start, out DateTimeOffset end, out ProblemHttpResult? problem)
+    {
+        start = end = default;
+        if (!QueryParsing.TryRange(from, to, out var range, out problem))
+        {
+            return false;
+        }
+        end = range.To ?? now;
+        start = range.From ?? end - DefaultRange;
+        if (end <= start)
+        {
+            problem = Problems.Invalid($"to: {end:O} is not after from ({start:O}).", QueryParsing.Param("to"));
+            return false;
+        }
+        if (end - start > MaxRange)
+        {
+            problem = Problems.Invalid($"to: the range is {(end - start).TotalDays:0.##} days; a summary covers at most {MaxRange.TotalDays:0} days.",
+                QueryParsing.Param("to"));
+            return false;
+        }
+        return true;
+    }
+
+    internal static bool TryBucket(string? bucket, out BucketSize? size, out ProblemHttpResult? problem)
+    {
+        problem = null;
+        size = bucket switch
+        {
+            null or "" => null,
+            "hour" => BucketSize.Hour,
+            "day" => BucketSize.Day,
+            _ => (BucketSize?)null,
+        };
+        if (size is null && !string.IsNullOrEmpty(bucket))
+        {
+            problem = Problems.Invalid($"bucket: '{bucket}' is neither hour nor day.", QueryParsing.Param("bucket"));
+            return false;
+        }
+        return true;
+    }
+}
