@@ -57,6 +57,16 @@ internal partial interface ICloudStore : IAsyncDisposable
     Task<IReadOnlyList<EventRow>> GetMachineEventsAsync(
         string tenant, string machineId, IReadOnlyList<string> types, DateTimeOffset? before, CancellationToken ct);
 
+    /// <summary>
+    /// What a summary over [<paramref name="from"/>, <paramref name="to"/>) needs of a machine's events, by start time: the
+    /// <paramref name="types"/> that start before <paramref name="to"/> and end at or after <paramref name="from"/> or have no
+    /// end, except open status intervals that another status interval followed before <paramref name="from"/> (they ended
+    /// there), plus every <paramref name="pointTypes"/> event before <paramref name="to"/> (declared setups, paired over all time).
+    /// </summary>
+    Task<IReadOnlyList<EventRow>> GetMachineEventsTouchingAsync(
+        string tenant, string machineId, IReadOnlyList<string> types, IReadOnlyList<string> pointTypes, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct);
+
     Task<CycleSummary> GetCycleSummaryAsync(string tenant, string machineId, TimeRange range, CancellationToken ct);
 
     Task<IReadOnlyList<ObservationRow>> GetObservationsAsync(

@@ -78,4 +78,30 @@ internal abstract partial class SqlCloudStore
                 ct).ConfigureAwait(false);
         }
     }
+
+    public async Task<IReadOnlyList<EventRow>> GetMachineEventsTouchingAsync(
+        string tenant, string machineId, IReadOnlyList<string> types, IReadOnlyList<string> pointTypes, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct)
+    {
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            var ps = new List<(string, object?)> { ("@t", tenant), ("@m", machineId), ("@from", Normalize(from)), ("@to", Normalize(to)) };
+            string Names(IReadOnlyList<string> values, string prefix)
+            {
+                var names = new List<string>();
+                for (var i = 0; i < values.Count; i++)
+                {
+                    names.Add(prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    ps.Add((names[^1], values[i]));
+                }
+                return names.Count == 0 ? "NULL" : string.Join(", ", names);
+            }
+            var sql = SelectEvents + "e WHERE tenant = @t AND machine_id = @m AND start_ts < @to AND (" +
+                "type IN (" + Names(pointTypes, "@p") + ") OR (type IN (" + Names(types, "@type") + ") AND (end_ts >= @from OR " +
+                "(end_ts IS NULL AND NOT (type = 'status' AND EXISTS (SELECT 1 FROM events n WHERE n.tenant = e.tenant AND " +
+                "n.machine_id = e.machine_id AND n.type = 'status' AND n.start_ts > e.start_ts AND n.start_ts < @from))))))";
+            return await QueryAsync(Command(c, null, sql + " ORDER BY start_ts, cursor", [.. ps]), ReadEvent, ct).ConfigureAwait(false);
+        }
+    }
 }

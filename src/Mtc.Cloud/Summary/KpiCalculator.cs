@@ -76,8 +76,27 @@ internal static class KpiCalculator
         IReadOnlyList<DateTimeOffset>? boundaries)
     {
         var totals = Compute(machines, from, to, now);
-        var buckets = boundaries?.Zip(boundaries.Skip(1)).Select(b => Compute(machines, b.First, b.Second, now)).ToList();
+        if (boundaries is null)
+        {
+            return (totals, null);
+        }
+        var indexes = machines.Select(Index.Of).ToList();
+        var buckets = boundaries.Zip(boundaries.Skip(1))
+            .Select(b => Compute(indexes.Select(i => i.Slice(b.First, b.Second)).ToList(), b.First, b.Second, now)).ToList();
         return (totals, buckets);
+    }
+
+    /// <summary>A machine's rows indexed by time, cut to what may touch a bucket; <see cref="Compute"/> clips exactly.</summary>
+    private sealed record Index(
+        TimeIndex<Machines.TimelineApi.Segment> Timeline, TimeIndex<Span> Setups, TimeIndex<Span> Alarms, TimeIndex<PartCount> Parts,
+        TimeIndex<CycleRow> Cycles)
+    {
+        public static Index Of(MachineActivity m) => new(
+            new(m.Timeline, s => s.Start, s => s.End), new(m.Setups, s => s.Start, s => s.End), new(m.Alarms, s => s.Start, s => s.End),
+            new(m.Parts, p => p.At, p => p.At), new(m.Cycles, c => c.Start, c => c.Start));
+
+        public MachineActivity Slice(DateTimeOffset from, DateTimeOffset to) => new(
+            Timeline.Touching(from, to), Setups.Touching(from, to), Alarms.Touching(from, to), Parts.Touching(from, to), Cycles.Touching(from, to));
     }
 
     private static double Seconds(DateTimeOffset from, DateTimeOffset to) => to > from ? (to - from).TotalSeconds : 0;

@@ -22,13 +22,15 @@ internal sealed record MachineActivity(
     IReadOnlyList<PartCount> Parts,
     IReadOnlyList<CycleRow> Cycles)
 {
-    private static readonly string[] Types = ["status", "setup", SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd, "alarm", "part"];
+    private static readonly string[] Types = ["status", "setup", "alarm", "part"];
+    private static readonly string[] Declared = [SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd];
 
     public static async Task<MachineActivity> LoadAsync(
         ICloudStore store, string tenant, string machineId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var range = new TimeRange(from, to);
-        var rows = await store.GetMachineEventsAsync(tenant, machineId, Types, to, ct).ConfigureAwait(false);
+        // Only what touches the range (declared setups over all time, to pair them), not the machine's whole history.
+        var rows = await store.GetMachineEventsTouchingAsync(tenant, machineId, Types, Declared, from, to, ct).ConfigureAwait(false);
         var lastKnown = await store.LastKnownTimeAsync(tenant, machineId, ct).ConfigureAwait(false);
         var timeline = TimelineApi.Segments(rows, range, lastKnown);
         var setups = SetupsApi.Merge(rows.Where(r => r.Type is "setup" or SetupsApi.DeclaredStart or SetupsApi.DeclaredEnd).ToList()).Items

@@ -140,6 +140,25 @@ public abstract class SummaryTests(IBackend backend) : ApiTestBase(backend)
     }
 
     [Fact]
+    public async Task An_open_interval_that_a_later_one_cut_short_before_the_range_adds_nothing_to_it()
+    {
+        // ACTIVE from 0 never got its ended version, but IDLE followed at 5: it ended there. Nothing is known for 20-40.
+        await Batches.PostOkAsync(Edge, Batch("s3", "m3",
+            [Status(1, 0, null, MachineStatus.Active), Status(2, 5, 20, MachineStatus.Idle), Status(3, 40, 60, MachineStatus.Idle)], At(60)));
+        var s = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m3/summary?" + Range(30, 60));
+        Assert.Equal(0, Status(s, "ACTIVE"));
+        Assert.Equal(1200, Status(s, "IDLE"));
+        Assert.Equal(0, s.GetProperty("utilization").GetDouble());
+        // The same seconds as the timeline shows for the range.
+        var timeline = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m3/timeline?" + Range(30, 60));
+        Assert.Equal(1200, timeline.GetProperty("items").EnumerateArray()
+            .Sum(i => (i.GetProperty("end").GetDateTimeOffset() - i.GetProperty("start").GetDateTimeOffset()).TotalSeconds));
+        var whole = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m3/summary?" + Range(0, 60));
+        Assert.Equal(300, Status(whole, "ACTIVE"));
+        Assert.Equal(900 + 1200, Status(whole, "IDLE"));
+    }
+
+    [Fact]
     public async Task Hour_buckets_split_the_range_at_utc_hours()
     {
         await PostShiftAsync();
