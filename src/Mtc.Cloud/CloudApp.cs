@@ -8,6 +8,7 @@ using Mtc.Cloud.Ingest;
 using Mtc.Cloud.Machines;
 using Mtc.Cloud.Notifications;
 using Mtc.Cloud.Observability;
+using Mtc.Cloud.Pages;
 using Mtc.Cloud.Storage;
 using Mtc.Cloud.Summary;
 using Mtc.Cloud.Webhooks;
@@ -47,6 +48,8 @@ public static class CloudApp
         app.MapWebhooksApi();
         app.MapAlertsApi();
         app.MapApiDocs();
+        app.MapSignInPages();
+        app.MapFleetPage();
         return app;
     }
 }

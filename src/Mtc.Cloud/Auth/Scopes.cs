@@ -8,7 +8,10 @@ public static class Scopes
     public const string ExtWrite = "ext:write";
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [EdgeIngest, ExtRead, ExtWrite, Admin];
+    /// <summary>Sign in to the fleet page (the cookie then reads <c>GET /api/ext/machines</c> and <c>GET /api/ext/edges</c>).</summary>
+    public const string UiRead = "ui:read";
+
+    public static readonly IReadOnlyList<string> All = [EdgeIngest, ExtRead, ExtWrite, Admin, UiRead];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }
