@@ -42,6 +42,7 @@ internal static class ApiContract
         ["Events"] = "Integrators' events (exactly once per Idempotency-Key) and the feed of every event, derived or posted.",
         ["Machines"] = "Each machine's state, cycles, observations, setups and status timeline.",
         ["Webhooks"] = "Subscriptions that get events pushed as signed HTTP POSTs, and their deliveries.",
+        ["Pages"] = "One-time links that sign a browser in to the fleet page without putting a key in a URL.",
         ["Alerts"] = "Alerts the cloud's rules open and resolve, with their evidence, and each tenant's rule settings.",
     };
 
