@@ -166,6 +166,17 @@ public abstract class SignInTests(IBackend backend) : ApiTestBase(backend)
         using var made = await second.GetAsync("/sign-in/once/not-a-token");
         Assert.Equal(HttpStatusCode.Unauthorized, made.StatusCode);
     }
+
+    [Fact]
+    public async Task A_ui_read_key_reads_nothing_through_the_api_by_itself()
+    {
+        using var key = Factory.ClientWith(await Factory.NewKeyAsync("acme", "ui:read"));
+        foreach (var path in new[] { "/api/ext/machines", "/api/ext/edges", "/api/ext/events" })
+        {
+            using var response = await key.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+    }
 }
 
 public sealed class SignInTests_Sqlite() : SignInTests(new SqliteBackend());
