@@ -50,6 +50,7 @@ public static class CloudApp
         app.MapApiDocs();
         app.MapSignInPages();
         app.MapFleetPage();
+        app.MapSignInLinks();
         return app;
     }
 }

@@ -43,6 +43,7 @@ internal static class ApiContract
         ["Machines"] = "Each machine's state, cycles, observations, setups and status timeline.",
         ["Summary"] = "Production numbers over a range, per machine and for the fleet: time per status, utilization, parts, cycles, alarms, setups.",
         ["Webhooks"] = "Subscriptions that get events pushed as signed HTTP POSTs, and their deliveries.",
+        ["Pages"] = "One-time links that sign a browser in to the fleet page without putting a key in a URL.",
         ["Alerts"] = "Alerts the cloud's rules open and resolve, with their evidence, and each tenant's rule settings.",
     };
 

@@ -19,6 +19,12 @@ internal partial interface ICloudStore : IAsyncDisposable
     Task<IReadOnlyList<ApiKeyRow>> ListKeysAsync(string? tenant, CancellationToken ct);
     Task<bool> RevokeKeyAsync(string id, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>Stores a one-time sign-in link by the hash of its token.</summary>
+    Task CreateSignInLinkAsync(byte[] tokenHash, string tenant, string keyId, DateTimeOffset createdAt, DateTimeOffset expiresAt, CancellationToken ct);
+
+    /// <summary>Marks the link used and answers its tenant, or null when it is unknown, used or expired (so it works once).</summary>
+    Task<string?> UseSignInLinkAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>Applies a batch exactly once against the stream's high-water mark, in one transaction.</summary>
     Task<IngestResult> IngestAsync(string tenant, IngestBatch batch, DateTimeOffset now, CancellationToken ct);
 

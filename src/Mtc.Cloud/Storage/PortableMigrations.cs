@@ -73,4 +73,13 @@ internal static class PortableMigrations
         CREATE INDEX bus_deliveries_due ON bus_deliveries (sink, notification_seq) WHERE status = 'pending';
         CREATE INDEX bus_deliveries_notification ON bus_deliveries (notification_seq);
         """;
+
+    /// <summary>
+    /// Migration 8: one-time sign-in links for the pages, by the SHA-256 of their token (the token itself is never stored),
+    /// with the tenant and key that made them, when they expire and when they were used (once).
+    /// </summary>
+    public const string SignInLinks = """
+        CREATE TABLE sign_in_links (token_hash {hash} PRIMARY KEY, tenant TEXT NOT NULL, key_id TEXT NOT NULL,
+            created_at {time} NOT NULL, expires_at {time} NOT NULL, used_at {time});
+        """;
 }

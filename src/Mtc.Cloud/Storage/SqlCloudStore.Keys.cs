@@ -53,6 +53,30 @@ internal abstract partial class SqlCloudStore
         }
     }
 
+    public async Task CreateSignInLinkAsync(
+        byte[] tokenHash, string tenant, string keyId, DateTimeOffset createdAt, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            await ExecuteAsync(Command(c, null,
+                "INSERT INTO sign_in_links (token_hash, tenant, key_id, created_at, expires_at) VALUES (@h, @t, @k, @c, @e)",
+                ("@h", tokenHash), ("@t", tenant), ("@k", keyId), ("@c", Normalize(createdAt)), ("@e", Normalize(expiresAt))), ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<string?> UseSignInLinkAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken ct)
+    {
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            var rows = await QueryAsync(Command(c, null,
+                "UPDATE sign_in_links SET used_at = @now WHERE token_hash = @h AND used_at IS NULL AND expires_at > @now RETURNING tenant",
+                ("@h", tokenHash), ("@now", Normalize(now))), r => r.GetString(0), ct).ConfigureAwait(false);
+            return rows.Count == 0 ? null : rows[0];
+        }
+    }
+
     private ApiKeyRow ReadKey(DbDataReader r) => new(
         r.GetString(0),
         r.GetString(1),

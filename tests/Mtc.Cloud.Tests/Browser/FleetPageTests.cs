@@ -17,6 +17,7 @@ public sealed class FleetPageTests(BrowserFixture browser) : IAsyncLifetime
     private readonly SqliteBackend _backend = new();
     private CloudProcess _cloud = null!;
     private DatabaseTarget _db = null!;
+    private bool _stopped;
 
     public async Task InitializeAsync()
     {
@@ -30,7 +31,10 @@ public sealed class FleetPageTests(BrowserFixture browser) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _cloud.DisposeAsync();
+        if (!_stopped)
+        {
+            await _cloud.DisposeAsync();
+        }
         _backend.Dispose();
     }
 
@@ -91,6 +95,17 @@ public sealed class FleetPageTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#tiles article[data-machine='m2'] .program")).ToHaveTextAsync("O2002");
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(6));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("fleet-updated"), FullPage = true });
+        await Assertions.Expect(page.Locator("#edges-offline")).ToBeHiddenAsync();
+
+        // The cloud goes away: after 10 s without a successful refresh the page says its data is stale, and keeps the tiles.
+        await Assertions.Expect(page.Locator("#stale")).ToBeHiddenAsync();
+        _stopped = true;
+        await _cloud.DisposeAsync();
+        var stopped = DateTime.UtcNow;
+        await Assertions.Expect(page.Locator("#stale")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 20000 });
+        Assert.InRange(DateTime.UtcNow - stopped, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(15));
+        await Assertions.Expect(page.Locator("#tiles article")).ToHaveCountAsync(3);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("fleet-stale"), FullPage = true });
     }
 
     [Fact]

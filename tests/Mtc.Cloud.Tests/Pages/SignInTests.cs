@@ -134,6 +134,49 @@ public abstract class SignInTests(IBackend backend) : ApiTestBase(backend)
         using var root = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
     }
+
+    [Fact]
+    public async Task A_sign_in_link_from_an_admin_key_works_once_for_its_tenant_with_ui_read()
+    {
+        await Fleet.PostAsync(Edge, [new("m1", "ACTIVE", "O1", 5)], 1, DateTimeOffset.UtcNow);
+        using (var refused = await Reader.PostAsync("/api/ext/sign-in-links", null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+        using var created = await Admin.PostAsync("/api/ext/sign-in-links", null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var link = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        var url = new Uri(link.GetProperty("url").GetString()!);
+        Assert.StartsWith("/sign-in/once/", url.AbsolutePath, StringComparison.Ordinal);
+        Assert.InRange(link.GetProperty("expiresAt").GetDateTimeOffset() - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(9.9), TimeSpan.FromMinutes(10.1));
+
+        using var client = Browser();
+        using (var used = await client.GetAsync(url.AbsolutePath))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, used.StatusCode);
+            Assert.Contains("mtc_session=", Assert.Single(used.Headers.GetValues("Set-Cookie")), StringComparison.Ordinal);
+        }
+        var machines = await Batches.GetJsonAsync(client, "/api/ext/machines");
+        Assert.Equal(["m1"], machines.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+
+        using var second = Browser();
+        using var again = await second.GetAsync(url.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+        Assert.False(again.Headers.Contains("Set-Cookie"));
+        using var made = await second.GetAsync("/sign-in/once/not-a-token");
+        Assert.Equal(HttpStatusCode.Unauthorized, made.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_ui_read_key_reads_nothing_through_the_api_by_itself()
+    {
+        using var key = Factory.ClientWith(await Factory.NewKeyAsync("acme", "ui:read"));
+        foreach (var path in new[] { "/api/ext/machines", "/api/ext/edges", "/api/ext/events" })
+        {
+            using var response = await key.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+    }
 }
 
 public sealed class SignInTests_Sqlite() : SignInTests(new SqliteBackend());

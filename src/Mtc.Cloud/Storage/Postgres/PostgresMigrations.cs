@@ -55,5 +55,7 @@ internal static class PostgresMigrations
             """ + PortableMigrations.AlertIndexes),
         new(7, "broker sink deliveries", PortableMigrations.BusDeliveries.Replace("{id}", "bigserial", StringComparison.Ordinal)
             .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
+        new(8, "sign-in links", PortableMigrations.SignInLinks.Replace("{hash}", "bytea", StringComparison.Ordinal)
+            .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
     ];
 }

@@ -52,5 +52,7 @@ internal static class SqliteMigrations
             """ + PortableMigrations.AlertIndexes),
         new(7, "broker sink deliveries", PortableMigrations.BusDeliveries.Replace("{id}", "INTEGER", StringComparison.Ordinal)
             .Replace("{time}", "INTEGER", StringComparison.Ordinal)),
+        new(8, "sign-in links", PortableMigrations.SignInLinks.Replace("{hash}", "BLOB", StringComparison.Ordinal)
+            .Replace("{time}", "INTEGER", StringComparison.Ordinal)),
     ];
 }
