@@ -38,6 +38,10 @@ internal static partial class MachinesApi
             .WithSummary("A machine's raw observations in time order");
         group.MapGet("/machines/{id}/setups", SetupsApi.GetAsync).WithName("GetMachineSetups")
             .WithSummary("A machine's setups: derived by the edge and declared through POST /api/ext/event, merged by start time");
+        group.MapGet("/machines/{id}/events", MachineEventsApi.GetAsync).WithName("GetMachineEvents")
+            .WithSummary("A machine's events touching a range (alarms, cycles, setups...), by start time")
+            .WithDescription("Events that start before to and end at or after from, or are still running (end null), oldest first. " +
+                "from and to are required. Pass nextCursor to get the next page; it is null on the last one.");
         group.MapGet("/machines/{id}/timeline", TimelineApi.GetAsync).WithName("GetMachineTimeline")
             .WithSummary("A machine's status timeline; IDLE inside a declared setup is SETUP")
             .WithDescription("The interval running now (open: true) reaches the machine's last known time: the latest observation " +
