@@ -50,6 +50,8 @@ public static class CloudApp
         app.MapApiDocs();
         app.MapSignInPages();
         app.MapFleetPage();
+        app.MapMachinePage();
+        app.MapEdgesPage();
         app.MapSignInLinks();
         return app;
     }

@@ -12,6 +12,8 @@ internal static class FleetPage
     private static readonly IReadOnlyDictionary<string, (string Type, byte[] Body)> Assets = new Dictionary<string, (string, byte[])>
     {
         ["fleet.js"] = ("text/javascript; charset=utf-8", Read("fleet.js")),
+        ["machine.js"] = ("text/javascript; charset=utf-8", Read("machine.js")),
+        ["edges.js"] = ("text/javascript; charset=utf-8", Read("edges.js")),
         ["site.css"] = ("text/css; charset=utf-8", Read("site.css")),
     };
 
@@ -34,6 +36,7 @@ internal static class FleetPage
         return SignInPages.Html(SignInPages.Layout("Fleet", """
             <header>
               <h1>Fleet</h1>
+              <nav><a href="/edges">Edges</a></nav>
               <form method="post" action="/sign-out"><button type="submit">Sign out</button></form>
             </header>
             <div id="stale" class="banner" role="alert" hidden>Data is stale: the last successful refresh was more than 10 s ago.</div>

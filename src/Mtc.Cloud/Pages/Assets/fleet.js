@@ -57,7 +57,11 @@
     const status = m.status || "UNKNOWN";
     const article = el("article", "tile s-" + status.replace(/[^A-Z_]/g, ""));
     article.dataset.machine = m.id;
-    article.append(el("h2", null, m.name ? m.name + " (" + m.id + ")" : m.id));
+    const title = el("h2");
+    const link = el("a", null, m.name ? m.name + " (" + m.id + ")" : m.id);
+    link.setAttribute("href", "/machines/" + encodeURIComponent(m.id));
+    title.append(link);
+    article.append(title);
     const dl = el("dl");
     field(dl, "Status", status, "status");
     field(dl, "Since", relative(m.statusSince), "since");
