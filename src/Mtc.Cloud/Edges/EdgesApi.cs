@@ -8,14 +8,18 @@ using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.Edges;
 
-/// <summary>The tenant's edges: when each was last seen, and per stream its hwm, records received and gaps.</summary>
+/// <summary>The tenant's edges: when each was last seen, per stream its hwm, records received and gaps, and the batches refused.</summary>
 internal static class EdgesApi
 {
     public sealed record StreamItem(string StreamId, long Hwm, long RecordsReceived, long Gaps, long MissedKnown, DateTimeOffset LastSeen);
 
+    /// <summary>
+    /// An edge. <c>refusedBatches</c> counts the batches the cloud refused for good (a 400 the edge does not retry, so it keeps
+    /// them in its quarantine); each is also in the tenant feed as an event of type batch_refused.
+    /// </summary>
     public sealed record EdgeItem(
         string Id, string? Name, bool Registered, DateTimeOffset? LastSeen, long RecordsReceived, long Gaps,
-        IReadOnlyList<StreamItem> Streams, JsonElement? Status);
+        IReadOnlyList<StreamItem> Streams, JsonElement? Status, long RefusedBatches);
 
     public sealed record EdgeList(IReadOnlyList<EdgeItem> Items);
 
@@ -38,5 +42,5 @@ internal static class EdgesApi
     private static EdgeItem ToItem(EdgeRow e) => new(
         e.Id, e.Name, e.Registered, e.LastSeen, e.Streams.Sum(s => s.RecordsReceived), e.Streams.Sum(s => s.Gaps),
         e.Streams.Select(s => new StreamItem(s.StreamId, s.Hwm, s.RecordsReceived, s.Gaps, s.MissedKnown, s.LastSeen)).ToList(),
-        CloudJson.Element(e.StatusJson));
+        CloudJson.Element(e.StatusJson), e.RefusedBatches);
 }

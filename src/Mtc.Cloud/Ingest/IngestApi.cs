@@ -73,11 +73,18 @@ internal static class IngestApi
         }
         using (batch)
         {
+            var tenant = request.HttpContext.User.Tenant();
             if (Validate(batch, options.MaxRecordsPerBatch) is { } problem)
             {
+                // The edge keeps a batch refused with a 400 in its quarantine and never sends it again: the edges read counts them.
+                if (QueryParsing.IsValidId(batch.EdgeId))
+                {
+                    var p = problem.ProblemDetails;
+                    await store.RecordRefusedBatchAsync(tenant, new RefusedBatch(batch.EdgeId, QueryParsing.IsValidId(batch.StreamId) ? batch.StreamId : null,
+                        batch.FromSeq, batch.ToSeq, p.Status ?? StatusCodes.Status400BadRequest, p.Type, p.Detail), time.GetUtcNow(), ct).ConfigureAwait(false);
+                }
                 return (problem, Rejected);
             }
-            var tenant = request.HttpContext.User.Tenant();
             var result = await metrics.TimeDatabaseAsync("ingest", () => store.IngestAsync(tenant, batch, time.GetUtcNow(), ct)).ConfigureAwait(false);
             Log.Ingested(logs.CreateLogger("Mtc.Cloud.Ingest"), batch.EdgeId, batch.StreamId, batch.FromSeq, batch.ToSeq,
                 result.Accepted, result.Skipped, result.Hwm);

@@ -185,6 +185,11 @@ internal abstract partial class SqlCloudStore
                 " ORDER BY edge_id, stream_id", ("@t", tenant), ("@e", edgeId ?? "")),
                 r => (Edge: r.GetString(0), Row: new StreamRow(r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), ReadTime(r, 6))),
                 ct).ConfigureAwait(false);
+            var refused = (await QueryAsync(Command(c, null,
+                "SELECT edge_id, COUNT(*) FROM events WHERE tenant = @t AND machine_id IS NULL AND type = @type" + filter + " GROUP BY edge_id",
+                ("@t", tenant), ("@type", RefusedBatchType), ("@e", edgeId ?? "")),
+                r => (Edge: r.IsDBNull(0) ? "" : r.GetString(0), Count: r.GetInt64(1)), ct).ConfigureAwait(false))
+                .ToDictionary(x => x.Edge, x => x.Count, StringComparer.Ordinal);
             var edgeFilter = edgeId is null ? "" : " AND id = @e";
             return await QueryAsync(Command(c, null,
                 "SELECT id, name, registered_at, last_seen, status_json FROM edges WHERE tenant = @t" + edgeFilter + " ORDER BY id",
@@ -194,7 +199,7 @@ internal abstract partial class SqlCloudStore
                     var own = streams.Where(s => string.Equals(s.Edge, r.GetString(0), StringComparison.Ordinal)).Select(s => s.Row).ToList();
                     // Ingest writes the time to the stream's row only (so that the streams of an edge never wait for one row).
                     var lastSeen = own.Select(s => (DateTimeOffset?)s.LastSeen).Append(Time(r, 3)).Max();
-                    return new EdgeRow(r.GetString(0), Str(r, 1), !r.IsDBNull(2), lastSeen, Str(r, 4), own);
+                    return new EdgeRow(r.GetString(0), Str(r, 1), !r.IsDBNull(2), lastSeen, Str(r, 4), own, refused.GetValueOrDefault(r.GetString(0)));
                 },
                 ct).ConfigureAwait(false);
         }

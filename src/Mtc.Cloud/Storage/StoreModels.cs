@@ -79,7 +79,11 @@ internal sealed record EdgeRow(
     bool Registered,
     DateTimeOffset? LastSeen,
     string? StatusJson,
-    IReadOnlyList<StreamRow> Streams);
+    IReadOnlyList<StreamRow> Streams,
+    long RefusedBatches = 0);
+
+/// <summary>A batch the cloud refused for good, with the problem it answered.</summary>
+internal sealed record RefusedBatch(string EdgeId, string? StreamId, long FromSeq, long ToSeq, int Status, string? ProblemType, string? Detail);
 
 internal sealed record StreamRow(
     string StreamId,

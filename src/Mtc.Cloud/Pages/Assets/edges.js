@@ -1,5 +1,5 @@
 // The edges page: reads the tenant's edges with the session cookie every 4 s and lists each one's last contact (relative
-// and absolute), records received, gaps and streams; an edge without contact for more than 2 min is marked offline.
+// and absolute), records received, gaps, quarantined batches and streams; an edge without contact for more than 2 min is marked offline.
 // All text goes in through textContent; nothing from the API is parsed as HTML.
 "use strict";
 (function () {
@@ -55,7 +55,8 @@
     }
     const missed = e.streams.reduce((sum, s) => sum + s.missedKnown, 0);
     const streams = e.streams.map(s => s.streamId + ": hwm " + s.hwm + ", " + s.recordsReceived + " records, " + s.gaps + " gaps").join("; ");
-    tr.append(name, contact, cell(e.recordsReceived, "records"), cell(e.gaps, "gaps"), cell(missed, "missed"), cell(streams || "none", "streams"));
+    tr.append(name, contact, cell(e.recordsReceived, "records"), cell(e.gaps, "gaps"), cell(missed, "missed"),
+      cell(e.refusedBatches, e.refusedBatches > 0 ? "quarantined warn" : "quarantined"), cell(streams || "none", "streams"));
     return tr;
   }
 

@@ -139,6 +139,11 @@
     const y = s => height - pad - (height - 2 * pad) * s / top;
     chart.append(svg("line", { x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, class: "axis-line" }),
       svg("line", { x1: pad, y1: pad, x2: pad, y2: height - pad, class: "axis-line" }));
+    for (const h of [0, 6, 12, 18, 24]) {
+      const tick = svg("text", { x: pad + (width - 2 * pad) * h / 24, y: height - pad + 14, "text-anchor": "middle", class: "tick" });
+      tick.textContent = String(h).padStart(2, "0") + ":00";
+      chart.append(tick);
+    }
     const yMax = svg("text", { x: pad - 4, y: pad + 4, "text-anchor": "end", class: "tick" });
     yMax.textContent = Math.round(top) + " s";
     chart.append(yMax);
