@@ -15,7 +15,8 @@ internal static class EdgesApi
 
     /// <summary>
     /// An edge. <c>refusedBatches</c> counts the batches the cloud refused for good (a 400 the edge does not retry, so it keeps
-    /// them in its quarantine); each is also in the tenant feed as an event of type batch_refused.
+    /// them in its quarantine) once the edge is known (registered or
+    /// sent a batch before); each is also in the tenant feed as an event of type batch_refused, source cloud.
     /// </summary>
     public sealed record EdgeItem(
         string Id, string? Name, bool Registered, DateTimeOffset? LastSeen, long RecordsReceived, long Gaps,

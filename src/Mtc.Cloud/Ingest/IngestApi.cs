@@ -76,7 +76,8 @@ internal static class IngestApi
             var tenant = request.HttpContext.User.Tenant();
             if (Validate(batch, options.MaxRecordsPerBatch) is { } problem)
             {
-                // The edge keeps a batch refused with a 400 in its quarantine and never sends it again: the edges read counts them.
+                // The edge keeps a batch refused with a 400 in its quarantine and never sends it again: the edges read counts them
+                // (for an edge the tenant has; one it does not have stays unknown).
                 if (QueryParsing.IsValidId(batch.EdgeId))
                 {
                     var p = problem.ProblemDetails;

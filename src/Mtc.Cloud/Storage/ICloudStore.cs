@@ -81,8 +81,11 @@ internal partial interface ICloudStore : IAsyncDisposable
     Task<IReadOnlyList<EdgeRow>> ListEdgesAsync(string tenant, CancellationToken ct);
     Task<EdgeRow?> GetEdgeAsync(string tenant, string edgeId, CancellationToken ct);
 
-    /// <summary>Keeps a batch the cloud refused for good (the edge quarantines it); <see cref="EdgeRow.RefusedBatches"/> counts them.</summary>
-    Task RecordRefusedBatchAsync(string tenant, RefusedBatch batch, DateTimeOffset now, CancellationToken ct);
+    /// <summary>
+    /// Keeps a batch the cloud refused for good (the edge quarantines it) when the tenant has its edge; false (and nothing
+    /// stored) when it does not. <see cref="EdgeRow.RefusedBatches"/> counts them.
+    /// </summary>
+    Task<bool> RecordRefusedBatchAsync(string tenant, RefusedBatch batch, DateTimeOffset now, CancellationToken ct);
 
     Task<IReadOnlyList<EventRow>> GetEventsAsync(string tenant, long afterCursor, string? type, int limit, CancellationToken ct);
 

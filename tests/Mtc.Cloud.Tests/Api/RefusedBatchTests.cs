@@ -24,14 +24,20 @@ public abstract class RefusedBatchTests(IBackend backend) : ApiTestBase(backend)
     }
 
     [Fact]
-    public async Task Refused_batches_are_counted_per_edge_and_listed_in_the_feed_accepted_ones_are_not()
+    public async Task Refused_batches_of_a_known_edge_are_counted_and_listed_in_the_feed_an_unknown_edge_stays_unknown()
     {
         await PostAsync(Batch("plant-1", 1, 1, "2026-11-27T08:00:00Z"), 200);
         await PostAsync(Batch("plant-1", 2, 2, "9999-12-31T00:00:00Z"), 400);
         await PostAsync(Batch("plant-1", 3, 3, "1960-01-01T00:00:00Z"), 400);
         await PostAsync(Batch("plant-1", 4, 4, "2026-11-27T08:00:04Z"), 200);
-        // A first batch refused: the edge is listed all the same, with the refusal as its contact.
+        // The first batch of an edge the tenant does not have yet, refused: nothing is kept, the edge stays unknown.
         await PostAsync(Batch("plant-9", 1, 1, "9999-12-31T00:00:00Z"), 400);
+        // A registered edge that never sent a batch has its refusals counted.
+        using (var setup = await Edge.PostAsync("/api/ext/setup", Json("""{"edgeId":"plant-2","machines":["m2"]}""")))
+        {
+            Assert.True(setup.IsSuccessStatusCode);
+        }
+        await PostAsync(Batch("plant-2", 1, 1, "1960-01-01T00:00:00Z"), 400);
         // An edge id the cloud cannot name is refused and kept nowhere.
         await PostAsync(Batch("bad\u0001edge".Replace("\u0001", "\\u0001", StringComparison.Ordinal), 1, 1, "9999-12-31T00:00:00Z"), 400);
 
@@ -39,13 +45,16 @@ public abstract class RefusedBatchTests(IBackend backend) : ApiTestBase(backend)
         Assert.Equal(2, edge.GetProperty("refusedBatches").GetInt64());
         Assert.Equal(2, edge.GetProperty("recordsReceived").GetInt64());
         var list = (await Batches.GetJsonAsync(Reader, "/api/ext/edges")).GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(["plant-1", "plant-9"], list.Select(e => e.GetProperty("id").GetString()));
+        Assert.Equal(["plant-1", "plant-2"], list.Select(e => e.GetProperty("id").GetString()));
         Assert.Equal([2L, 1L], list.Select(e => e.GetProperty("refusedBatches").GetInt64()));
-        Assert.NotEqual(JsonValueKind.Null, list[1].GetProperty("lastSeen").ValueKind);
         Assert.Equal(0, list[1].GetProperty("recordsReceived").GetInt64());
+        using (var unknown = await Reader.GetAsync("/api/ext/edges/plant-9"))
+        {
+            await Batches.ProblemAsync(unknown, 404, "not-found");
+        }
 
         var feed = (await Batches.GetJsonAsync(Reader, "/api/ext/events?type=batch_refused")).GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(3, feed.Count);
+        Assert.Equal(["plant-1", "plant-1", "plant-2"], feed.Select(e => e.GetProperty("edgeId").GetString()));
         var first = feed[0];
         Assert.Equal("cloud", first.GetProperty("source").GetString());
         Assert.Equal("plant-1", first.GetProperty("edgeId").GetString());
