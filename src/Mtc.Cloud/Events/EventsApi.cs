@@ -37,6 +37,7 @@ internal static class EventsApi
             .WithSummary("Events after a cursor")
             .WithDescription("Pages: pass nextCursor to get the next page; it is null on the page with the newest events stored so far. " +
                 "To follow the feed, keep resumeCursor (never null) and pass it later as cursor to get only newer events. Filter by type (cycle, setup, alarm, gap, note...). " +
+                "A batch of a known edge the cloud refused with a 400 (the edge quarantines it) is listed as type batch_refused, source cloud. " +
                 "Events the edge derived (source edge) keep one id per machine. One still running (a status interval, cycle, setup or alarm) " +
                 "is listed with end null; when it ends, the ended version replaces it under the same id and moves to a new, higher cursor, " +
                 "so a client following the cursor sees it again: keep the latest version per (machineId, id). An ended event never reopens.");
