@@ -25,16 +25,27 @@ internal sealed record PlantCalendar(string TimeZoneId, TimeZoneInfo Zone, IRead
     /// <summary>What a tenant that set nothing has: UTC and one shift, <c>day</c>, all day every day.</summary>
     public static readonly PlantCalendar Default = new("UTC", TimeZoneInfo.Utc, [new Shift("day", TimeOnly.MinValue, TimeSpan.FromDays(1), null)]);
 
-    /// <summary>The instant a local wall-clock time names: a time skipped by a clock change moves past the gap; a repeated one is its first.</summary>
-    public DateTimeOffset ToUtc(DateTime local)
+    /// <summary>The instant a local wall-clock time names in the plant's zone; see <see cref="ToUtc(TimeZoneInfo, DateTime)"/>.</summary>
+    public DateTimeOffset ToUtc(DateTime local) => ToUtc(Zone, local);
+
+    /// <summary>
+    /// The instant a local wall-clock time names: a time skipped by a clock change is the end of the gap (the first time that
+    /// exists after it, so later local times never map to earlier instants and shifts that do not overlap on the clock never
+    /// overlap in time); a repeated time is its first occurrence.
+    /// </summary>
+    public static DateTimeOffset ToUtc(TimeZoneInfo zone, DateTime local)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        if (Zone.IsInvalidTime(local))
+        if (zone.IsInvalidTime(local))
         {
-            // Read with the offset before the change, which lands as far after the gap as it was into it.
-            return new DateTimeOffset(local, Zone.GetUtcOffset(local.AddHours(-3))).ToUniversalTime();
+            // Gaps start and end on whole minutes in every zone of the database; the longest skipped a day (Samoa, 2011).
+            local = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
+            while (zone.IsInvalidTime(local))
+            {
+                local = local.AddMinutes(1);
+            }
         }
-        var offset = Zone.IsAmbiguousTime(local) ? Zone.GetAmbiguousTimeOffsets(local).Max() : Zone.GetUtcOffset(local);
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
         return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 

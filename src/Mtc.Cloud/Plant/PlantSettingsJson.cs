@@ -79,8 +79,9 @@ internal static class PlantSettingsJson
         }
         try
         {
+            // On Linux a Windows id ("W. Europe Standard Time") is found too; the API takes IANA ids only.
             zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-            return true;
+            return zone.HasIanaId;
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {

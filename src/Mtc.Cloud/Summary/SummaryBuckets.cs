@@ -35,7 +35,8 @@ internal static class SummaryBuckets
     /// <summary>
     /// The range's start, every start of an hour or day (in <paramref name="zone"/>) strictly inside the range, and the range's
     /// end, in order: bucket k is [boundaries[k], boundaries[k + 1]). The first and last buckets are cut to the range. A day
-    /// runs from local midnight to local midnight (23 or 25 h across a daylight-saving change); an hour is always one hour of
+    /// runs from local midnight to local midnight (23 or 25 h across a daylight-saving change; where midnight is skipped, from
+    /// the end of the jump); an hour is always one hour of
     /// elapsed time that starts on a local hour, so the hour repeated when clocks go back is two buckets.
     /// </summary>
     public static IReadOnlyList<DateTimeOffset> Boundaries(DateTimeOffset from, DateTimeOffset to, BucketSize size, TimeZoneInfo zone)
@@ -51,12 +52,8 @@ internal static class SummaryBuckets
         while (true)
         {
             at = at.AddDays(1);
-            if (zone.IsInvalidTime(at))
-            {
-                continue;
-            }
-            var offset = zone.IsAmbiguousTime(at) ? zone.GetAmbiguousTimeOffsets(at).Max() : zone.GetUtcOffset(at);
-            var boundary = new DateTimeOffset(at, offset).ToUniversalTime();
+            // In a zone whose clocks jump at midnight the day starts when the jump ends (Havana: 01:00 on 2026-03-08).
+            var boundary = PlantCalendar.ToUtc(zone, at);
             if (boundary >= to)
             {
                 break;

@@ -128,6 +128,7 @@ public abstract class PlantTests(IBackend backend) : ApiTestBase(backend)
 
     [Theory]
     [InlineData("""{"timeZone": "Mars/Olympus_Mons", "shifts": [{"name": "a", "start": "06:00", "end": "14:00"}]}""", "timeZone")]
+    [InlineData("""{"timeZone": "W. Europe Standard Time", "shifts": [{"name": "a", "start": "06:00", "end": "14:00"}]}""", "timeZone")]
     [InlineData("""{"timeZone": "", "shifts": [{"name": "a", "start": "06:00", "end": "14:00"}]}""", "timeZone")]
     [InlineData("""{"shifts": [{"name": "a", "start": "06:00", "end": "14:00"}]}""", "timeZone")]
     [InlineData("""{"timeZone": "UTC", "shifts": []}""", "shifts")]
