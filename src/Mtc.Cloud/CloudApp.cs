@@ -8,6 +8,7 @@ using Mtc.Cloud.Ingest;
 using Mtc.Cloud.Machines;
 using Mtc.Cloud.Notifications;
 using Mtc.Cloud.Observability;
+using Mtc.Cloud.Plant;
 using Mtc.Cloud.Pages;
 using Mtc.Cloud.Storage;
 using Mtc.Cloud.Summary;
@@ -44,6 +45,7 @@ public static class CloudApp
         app.MapEventsApi();
         app.MapMachinesApi();
         app.MapSummaryApi();
+        app.MapPlantApi();
         app.MapEdgesApi();
         app.MapWebhooksApi();
         app.MapAlertsApi();

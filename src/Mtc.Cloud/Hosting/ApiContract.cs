@@ -41,14 +41,16 @@ internal static class ApiContract
         ["Edge"] = "Edge gateways: the registration of their machines, batches applied exactly once, and each edge's last contact and gaps.",
         ["Events"] = "Integrators' events (exactly once per Idempotency-Key) and the feed of every event, derived or posted.",
         ["Machines"] = "Each machine's state, cycles, observations, setups and status timeline.",
-        ["Summary"] = "Production numbers over a range, per machine and for the fleet: time per status, utilization, parts, cycles, alarms, setups.",
+        ["Summary"] = "Production numbers over a range, per machine and for the fleet: time per status, utilization, parts, cycles, alarms, setups; buckets by hour, day or shift in plant time.",
+        ["Plant"] = "The plant's time zone and shift calendar, which day and shift buckets and the fleet page's today and this shift follow.",
         ["Webhooks"] = "Subscriptions that get events pushed as signed HTTP POSTs, and their deliveries.",
         ["Pages"] = "One-time links that sign a browser in to the fleet page without putting a key in a URL.",
         ["Alerts"] = "Alerts the cloud's rules open and resolve, with their evidence, and each tenant's rule settings.",
     };
 
     /// <summary>Request bodies whose nullable properties may be left out (the cloud reads a missing one as null).</summary>
-    private static readonly HashSet<Type> RequestBodies = [typeof(Machines.SetupApi.SetupRequest), typeof(Machines.SetupApi.SetupMachine), typeof(ExternalEventApi.EventRequest)];
+    private static readonly HashSet<Type> RequestBodies = [typeof(Machines.SetupApi.SetupRequest), typeof(Machines.SetupApi.SetupMachine), typeof(ExternalEventApi.EventRequest),
+        typeof(Plant.PlantShift)];
 
     public static OpenApiOptions AddApiContract(this OpenApiOptions options) => options
         .AddSchemaTransformer((schema, context, _) =>

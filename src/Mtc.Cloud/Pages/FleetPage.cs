@@ -4,7 +4,8 @@ namespace Mtc.Cloud.Pages;
 
 /// <summary>
 /// <c>GET /</c>: the fleet page, a server-rendered shell whose script (<c>/assets/fleet.js</c>, no build step) reads
-/// <c>/api/ext/machines</c> and <c>/api/ext/edges</c> with the session cookie every 3 s. Not signed in: a redirect to
+/// <c>/api/ext/machines</c> and <c>/api/ext/edges</c> with the session cookie every 3 s, and every 30 s <c>/api/ext/plant</c> and
+/// <c>/api/ext/fleet/summary</c> for this shift's and today's numbers per tile. Not signed in: a redirect to
 /// <c>/sign-in</c>. The assets are embedded in the assembly.
 /// </summary>
 internal static class FleetPage

@@ -82,4 +82,12 @@ internal static class PortableMigrations
         CREATE TABLE sign_in_links (token_hash {hash} PRIMARY KEY, tenant TEXT NOT NULL, key_id TEXT NOT NULL,
             created_at {time} NOT NULL, expires_at {time} NOT NULL, used_at {time});
         """;
+
+    /// <summary>
+    /// Migration 9: a tenant's plant time, one row per tenant: its IANA time zone and its shift calendar as JSON (the shifts
+    /// are read and written whole, never queried by SQL). A tenant without a row has the defaults (UTC, one shift all day).
+    /// </summary>
+    public const string PlantSettings = """
+        CREATE TABLE plant_settings (tenant TEXT PRIMARY KEY, time_zone TEXT NOT NULL, shifts TEXT NOT NULL, updated_at {time} NOT NULL);
+        """;
 }

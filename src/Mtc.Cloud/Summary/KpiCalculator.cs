@@ -17,6 +17,7 @@ internal static class KpiCalculator
         double elapsed = 0, alarmSeconds = 0, setupSeconds = 0;
         long parts = 0, alarmCount = 0, completed = 0, aborted = 0, partial = 0, other = 0;
         var durations = new List<double>();
+        CycleRow? last = null;
         foreach (var m in machines)
         {
             elapsed += passed;
@@ -35,6 +36,10 @@ internal static class KpiCalculator
             foreach (var cycle in m.Cycles.Where(c => c.Start >= from && c.Start < to))
             {
                 durations.Add(cycle.DurationSeconds);
+                if (last is null || cycle.Start > last.Start)
+                {
+                    last = cycle;
+                }
                 switch (cycle.Completion?.ToLowerInvariant())
                 {
                     case CycleCompletion.Completed:
@@ -64,26 +69,26 @@ internal static class KpiCalculator
             Cycles = new CycleCounts(completed, aborted, partial, other),
             MeanCycleSeconds = durations.Count == 0 ? null : durations.Average(),
             MedianCycleSeconds = durations.Count == 0 ? null : SqlCloudStore.Percentile(durations, 0.5),
+            LastCycleSeconds = last?.DurationSeconds,
             AlarmCount = alarmCount,
             AlarmSeconds = alarmSeconds,
             SetupSeconds = setupSeconds,
         };
     }
 
-    /// <summary>The range's numbers and, when <paramref name="boundaries"/> are given, those of each bucket between them.</summary>
+    /// <summary>The range's numbers and, when <paramref name="buckets"/> are given, those of each bucket.</summary>
     public static (Kpis Totals, IReadOnlyList<Kpis>? Buckets) ComputeWithBuckets(
         IReadOnlyList<MachineActivity> machines, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
-        IReadOnlyList<DateTimeOffset>? boundaries)
+        IReadOnlyList<BucketRange>? buckets)
     {
         var totals = Compute(machines, from, to, now);
-        if (boundaries is null)
+        if (buckets is null)
         {
             return (totals, null);
         }
         var indexes = machines.Select(Index.Of).ToList();
-        var buckets = boundaries.Zip(boundaries.Skip(1))
-            .Select(b => Compute(indexes.Select(i => i.Slice(b.First, b.Second)).ToList(), b.First, b.Second, now)).ToList();
-        return (totals, buckets);
+        return (totals, buckets
+            .Select(b => Compute(indexes.Select(i => i.Slice(b.From, b.To)).ToList(), b.From, b.To, now) with { Shift = b.Shift }).ToList());
     }
 
     /// <summary>A machine's rows indexed by time, cut to what may touch a bucket; <see cref="Compute"/> clips exactly.</summary>

@@ -14,6 +14,9 @@ internal sealed record CycleCounts(long Completed, long Aborted, long Partial, l
 /// </summary>
 internal record Kpis
 {
+    /// <summary>The shift a shift bucket is an occurrence of; left out everywhere else.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Shift { get; init; }
     public required DateTimeOffset From { get; init; }
     public required DateTimeOffset To { get; init; }
     public required double ElapsedSeconds { get; init; }
@@ -25,6 +28,9 @@ internal record Kpis
     public required CycleCounts Cycles { get; init; }
     public required double? MeanCycleSeconds { get; init; }
     public required double? MedianCycleSeconds { get; init; }
+
+    /// <summary>The duration of the cycle that started last in the range (of any machine); null when none did.</summary>
+    public required double? LastCycleSeconds { get; init; }
     public required long AlarmCount { get; init; }
     public required double AlarmSeconds { get; init; }
     public required double SetupSeconds { get; init; }
@@ -51,14 +57,19 @@ internal sealed record MachineSummary : Kpis
 internal sealed record FleetSummary : Kpis
 {
     [SetsRequiredMembers]
-    public FleetSummary(int machines, Kpis totals, IReadOnlyList<Kpis>? buckets)
+    public FleetSummary(int machines, Kpis totals, IReadOnlyList<Kpis>? buckets, IReadOnlyList<MachineSummary>? byMachine)
         : base(totals)
     {
         Machines = machines;
         Buckets = buckets;
+        ByMachine = byMachine;
     }
 
     public int Machines { get; init; }
+
+    /// <summary>Each machine's numbers over the range (without buckets) when asked for with <c>byMachine=true</c>; null otherwise.</summary>
+    [JsonPropertyOrder(1)]
+    public IReadOnlyList<MachineSummary>? ByMachine { get; init; }
     /// <summary>Listed last, after the range's own numbers.</summary>
     [JsonPropertyOrder(1)]
     public IReadOnlyList<Kpis>? Buckets { get; init; }

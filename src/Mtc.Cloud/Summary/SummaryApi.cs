@@ -5,13 +5,14 @@ using Mtc.Cloud.Auth;
 using Mtc.Cloud.Hardening;
 using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Machines;
+using Mtc.Cloud.Plant;
 using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.Summary;
 
 /// <summary>
 /// <c>GET /api/ext/machines/{id}/summary</c> and <c>GET /api/ext/fleet/summary</c>: production numbers (time per status,
-/// utilization, parts, cycles, alarms, setups) over a range, optionally per hour or day (UTC).
+/// utilization, parts, cycles, alarms, setups) over a range, optionally per hour, day or shift in the tenant's plant time.
 /// </summary>
 internal static class SummaryApi
 {
@@ -20,7 +21,9 @@ internal static class SummaryApi
 
     private const string FromDoc = "Start of the range (ISO 8601 with offset), inclusive; default: 24 h before to.";
     private const string ToDoc = "End of the range, exclusive; default: now. After from, at most 92 days later.";
-    private const string BucketDoc = "hour or day: also split the range into UTC hours or days (the first and last cut to the range).";
+    private const string BucketDoc = "hour, day or shift: also split the range into hours, days or shift occurrences in the plant's time " +
+        "(GET /api/ext/plant), the first and last cut to the range. Time outside every shift is in no shift bucket.";
+    private const string ByMachineDoc = "true: also list each machine's numbers over the range (byMachine).";
 
     public static IEndpointRouteBuilder MapSummaryApi(this IEndpointRouteBuilder app)
     {
@@ -50,13 +53,14 @@ internal static class SummaryApi
             return missing;
         }
         var activity = await MachineActivity.LoadAsync(store, tenant, id, f, t, ct).ConfigureAwait(false);
-        var (totals, buckets) = KpiCalculator.ComputeWithBuckets([activity], f, t, now, Boundaries(f, t, size));
+        var ranges = await BucketsAsync(store, tenant, f, t, size, ct).ConfigureAwait(false);
+        var (totals, buckets) = KpiCalculator.ComputeWithBuckets([activity], f, t, now, ranges);
         return TypedResults.Ok(new MachineSummary(id, totals, buckets));
     }
 
     internal static async Task<Results<Ok<FleetSummary>, ProblemHttpResult>> FleetAsync(
         [Description(FromDoc)] string? from, [Description(ToDoc)] string? to, [Description(BucketDoc)] string? bucket,
-        ClaimsPrincipal user, ICloudStore store, TimeProvider time, CancellationToken ct)
+        [Description(ByMachineDoc)] bool? byMachine, ClaimsPrincipal user, ICloudStore store, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (!TryRange(from, to, now, out var f, out var t, out var problem) || !TryBucket(bucket, out var size, out problem))
@@ -64,19 +68,26 @@ internal static class SummaryApi
             return problem!;
         }
         var tenant = user.Tenant();
+        var ranges = await BucketsAsync(store, tenant, f, t, size, ct).ConfigureAwait(false);
         var machines = await store.ListMachinesAsync(tenant, ct).ConfigureAwait(false);
         var activities = new List<MachineActivity>(machines.Count);
         foreach (var m in machines)
         {
             activities.Add(await MachineActivity.LoadAsync(store, tenant, m.Id, f, t, ct).ConfigureAwait(false));
         }
-        var (totals, buckets) = KpiCalculator.ComputeWithBuckets(activities, f, t, now, Boundaries(f, t, size));
-        return TypedResults.Ok(new FleetSummary(machines.Count, totals, buckets));
+        var (totals, buckets) = KpiCalculator.ComputeWithBuckets(activities, f, t, now, ranges);
+        var each = byMachine == true
+            ? machines.Select((m, i) => new MachineSummary(m.Id, KpiCalculator.Compute([activities[i]], f, t, now), null)).ToList()
+            : null;
+        return TypedResults.Ok(new FleetSummary(machines.Count, totals, buckets, each));
     }
 
-    /// <summary>Plant time zones plug in here; until then buckets are UTC.</summary>
-    private static IReadOnlyList<DateTimeOffset>? Boundaries(DateTimeOffset from, DateTimeOffset to, BucketSize? size) =>
-        size is { } s ? SummaryBuckets.Boundaries(from, to, s, TimeZoneInfo.Utc) : null;
+    /// <summary>The buckets asked for, in the tenant's plant time; null when none were.</summary>
+    private static async Task<IReadOnlyList<BucketRange>?> BucketsAsync(
+        ICloudStore store, string tenant, DateTimeOffset from, DateTimeOffset to, BucketSize? size, CancellationToken ct) =>
+        size is { } s
+            ? SummaryBuckets.Ranges(from, to, s, await PlantSettingsJson.LoadAsync(store, tenant, ct).ConfigureAwait(false))
+            : null;
 
     /// <summary>[from, to) with the defaults (the 24 h up to now); a 400 when to is not after from or the range is too long.</summary>
     internal static bool TryRange(
@@ -111,11 +122,12 @@ internal static class SummaryApi
             null or "" => null,
             "hour" => BucketSize.Hour,
             "day" => BucketSize.Day,
+            "shift" => BucketSize.Shift,
             _ => (BucketSize?)null,
         };
         if (size is null && !string.IsNullOrEmpty(bucket))
         {
-            problem = Problems.Invalid($"bucket: '{bucket}' is neither hour nor day.", QueryParsing.Param("bucket"));
+            problem = Problems.Invalid($"bucket: '{bucket}' is not hour, day or shift.", QueryParsing.Param("bucket"));
             return false;
         }
         return true;

@@ -34,7 +34,8 @@ public sealed class KpiCalculatorTests
         var to = T0.AddDays(92);
         var now = T0.AddDays(50).AddMinutes(30);
         var boundaries = SummaryBuckets.Boundaries(from, to, BucketSize.Hour, TimeZoneInfo.Utc);
-        var (totals, buckets) = KpiCalculator.ComputeWithBuckets(machines, from, to, now, boundaries);
+        var (totals, buckets) = KpiCalculator.ComputeWithBuckets(machines, from, to, now,
+            boundaries.Zip(boundaries.Skip(1)).Select(b => new BucketRange(b.First, b.Second)).ToList());
         Assert.Equal(boundaries.Count - 1, buckets!.Count);
         for (var k = 0; k < buckets.Count; k += 37)
         {

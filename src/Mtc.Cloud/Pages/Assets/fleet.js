@@ -1,8 +1,11 @@
 // The fleet page: reads the tenant's machines (every page) and edges with the session cookie every 3 s and renders one
-// tile per machine. All text goes in through textContent; nothing from the API is parsed as HTML.
+// tile per machine. Every 30 s it also reads the plant's today and current shift (/api/ext/plant) and the fleet summary
+// per machine over each, for the tiles' parts, utilization and cycle times. All text goes in through textContent; nothing
+// from the API is parsed as HTML.
 "use strict";
 (function () {
   const REFRESH_MS = 3000;
+  const SUMMARY_MS = 30000;
   const STALE_MS = 10000;
   const EDGE_OFFLINE_MS = 120000;
   const STATUS_ORDER = ["ALARM", "OFFLINE", "SETUP", "IDLE", "ACTIVE"];
@@ -14,6 +17,9 @@
   const updated = document.getElementById("updated");
   let machines = [];
   let lastSuccess = Date.now();
+  // The plant's current shift and today with each machine's numbers over them (by machine id); null until first read.
+  let numbers = null;
+  let summariesAt = 0;
 
   async function getJson(url) {
     const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -53,6 +59,43 @@
     dl.append(el("dt", null, name), el("dd", className || null, value === null || value === undefined ? "–" : value));
   }
 
+  function percent(kpis) {
+    return kpis && kpis.utilization !== null && kpis.utilization !== undefined ? Math.round(kpis.utilization * 100) + " %" : null;
+  }
+
+  function seconds(value) {
+    return value === null || value === undefined ? null : Math.round(value * 10) / 10 + " s";
+  }
+
+  function byMachine(summary) {
+    const map = new Map();
+    for (const m of summary.byMachine || []) map.set(m.machineId, m);
+    return map;
+  }
+
+  async function refreshSummaries() {
+    const plant = await getJson("/api/ext/plant");
+    const range = r => "/api/ext/fleet/summary?byMachine=true&from=" + encodeURIComponent(r.from) + "&to=" + encodeURIComponent(r.to);
+    const [today, shift] = await Promise.all([
+      getJson(range(plant.today)),
+      plant.currentShift ? getJson(range(plant.currentShift)) : Promise.resolve(null),
+    ]);
+    numbers = { shift: plant.currentShift, today: byMachine(today), inShift: shift ? byMachine(shift) : new Map() };
+  }
+
+  function production(dl, m) {
+    if (!numbers) return;
+    const shift = numbers.shift ? numbers.inShift.get(m.id) : null;
+    const today = numbers.today.get(m.id);
+    const label = numbers.shift ? "Shift " + numbers.shift.name : "Shift";
+    field(dl, label + " parts", numbers.shift ? (shift ? shift.parts : 0) : "no shift", "shift-parts");
+    field(dl, label + " util.", numbers.shift ? percent(shift) : "no shift", "shift-utilization");
+    field(dl, "Today parts", today ? today.parts : 0, "today-parts");
+    field(dl, "Today util.", percent(today), "today-utilization");
+    field(dl, "Last cycle", seconds(today && today.lastCycleSeconds), "last-cycle");
+    field(dl, "Median cycle", seconds(today && today.medianCycleSeconds), "median-cycle");
+  }
+
   function tile(m) {
     const status = m.status || "UNKNOWN";
     const article = el("article", "tile s-" + status.replace(/[^A-Z_]/g, ""));
@@ -68,6 +111,7 @@
     field(dl, "Program", m.program, "program");
     field(dl, "Parts", m.partCount, "parts");
     field(dl, "Alarm", m.alarm ? (m.alarm.message || m.alarm.code || "alarm") : "none", m.alarm ? "alarm" : "alarm-none");
+    production(dl, m);
     article.append(dl);
     return article;
   }
@@ -98,6 +142,11 @@
   async function refresh() {
     try {
       const [list, edges] = await Promise.all([allMachines(), getJson("/api/ext/edges")]);
+      if (Date.now() - summariesAt >= SUMMARY_MS) {
+        // At most one summary read per 30 s, failed or not; a failure keeps the numbers shown until the next.
+        summariesAt = Date.now();
+        await refreshSummaries().catch(e => console.warn(e));
+      }
       machines = list;
       lastSuccess = Date.now();
       showEdges(edges.items);

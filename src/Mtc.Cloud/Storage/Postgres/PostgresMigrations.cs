@@ -57,5 +57,6 @@ internal static class PostgresMigrations
             .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
         new(8, "sign-in links", PortableMigrations.SignInLinks.Replace("{hash}", "bytea", StringComparison.Ordinal)
             .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
+        new(9, "plant settings", PortableMigrations.PlantSettings.Replace("{time}", "timestamptz", StringComparison.Ordinal)),
     ];
 }
