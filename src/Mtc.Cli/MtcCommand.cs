@@ -17,7 +17,7 @@ internal static class MtcCommand
         root.Subcommands.Add(Commands.CloudCommand.CreateDb());
         root.Subcommands.Add(Commands.WorkerCommand.Create());
         root.Subcommands.Add(Commands.KeysCommand.Create());
-        root.Subcommands.Add(Commands.DemoCommand.Create());
+        root.Subcommands.Add(Commands.Demo.DemoCommand.Create());
         root.Subcommands.Add(Commands.Doctor.DoctorCommand.Create());
         root.Subcommands.Add(Commands.HealthCommand.Create());
         return root;

@@ -33,6 +33,23 @@ public static class ApiKeyAdmin
         }
     }
 
+    /// <summary>
+    /// A one-time link under <paramref name="baseUrl"/> that signs a browser in to <paramref name="tenant"/>'s pages
+    /// (<c>ui:read</c>) once within ten minutes, as <c>POST /api/ext/sign-in-links</c> makes it.
+    /// </summary>
+    public static async Task<(string Url, DateTimeOffset ExpiresAt)> CreateSignInLinkAsync(
+        DatabaseTarget db, string tenant, string baseUrl, TimeProvider time, CancellationToken ct)
+    {
+        ValidateTenant(tenant);
+        var store = db.Open();
+        await using (store.ConfigureAwait(false))
+        {
+            await store.MigrateAsync(ct).ConfigureAwait(false);
+            var link = await Pages.SignInLinks.IssueAsync(store, baseUrl, tenant, "", time.GetUtcNow(), ct).ConfigureAwait(false);
+            return (link.Url, link.ExpiresAt);
+        }
+    }
+
     public static async Task<IReadOnlyList<ApiKeyRow>> ListAsync(DatabaseTarget db, string? tenant, CancellationToken ct)
     {
         var store = db.Open();

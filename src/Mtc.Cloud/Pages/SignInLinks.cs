@@ -28,12 +28,18 @@ internal static class SignInLinks
 
     private static async Task<Created<SignInLink>> CreateAsync(HttpContext http, ClaimsPrincipal user, ICloudStore store, TimeProvider time, CancellationToken ct)
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var now = time.GetUtcNow();
-        var link = new SignInLink($"{http.Request.Scheme}://{http.Request.Host}/sign-in/once/{token}", now + Lifetime);
-        await store.CreateSignInLinkAsync(Hash(token), user.Tenant(), user.FindFirstValue(ApiKeyAuthentication.KeyIdClaim) ?? "", now, link.ExpiresAt, ct)
-            .ConfigureAwait(false);
+        var link = await IssueAsync(store, $"{http.Request.Scheme}://{http.Request.Host}", user.Tenant(),
+            user.FindFirstValue(ApiKeyAuthentication.KeyIdClaim) ?? "", time.GetUtcNow(), ct).ConfigureAwait(false);
         return TypedResults.Created(link.Url, link);
+    }
+
+    /// <summary>Makes a link for <paramref name="tenant"/> under <paramref name="baseUrl"/> (scheme, host and port).</summary>
+    internal static async Task<SignInLink> IssueAsync(ICloudStore store, string baseUrl, string tenant, string keyId, DateTimeOffset now, CancellationToken ct)
+    {
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var link = new SignInLink($"{baseUrl.TrimEnd('/')}/sign-in/once/{token}", now + Lifetime);
+        await store.CreateSignInLinkAsync(Hash(token), tenant, keyId, now, link.ExpiresAt, ct).ConfigureAwait(false);
+        return link;
     }
 
     private static async Task<IResult> UseAsync(string token, HttpContext http, ICloudStore store, TimeProvider time, CancellationToken ct)

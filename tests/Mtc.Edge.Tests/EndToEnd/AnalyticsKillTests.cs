@@ -160,15 +160,8 @@ public sealed class AnalyticsKillTests
         }
     }
 
-    private static async Task<JsonElement> Get(Pipeline p, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(p.CloudUri, path));
-        request.Headers.Add("X-API-Key", p.ApiKey);
-        using var response = await p.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private static async Task<JsonElement> Get(Pipeline p, string path) =>
+        await p.CloudGetAsync(path) ?? throw new Xunit.Sdk.XunitException($"GET {path} did not succeed");
 
     private static string Id(JsonElement e) => e.GetProperty("id").GetString()!;
 

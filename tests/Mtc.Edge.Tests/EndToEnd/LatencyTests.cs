@@ -182,13 +182,7 @@ public sealed class LatencyTests(ITestOutputHelper output)
             : [];
 
     /// <summary>The cloud's machine state, or null before the machine exists there.</summary>
-    private static async Task<JsonElement?> CloudStateAsync(Pipeline p)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(p.CloudUri, "/api/ext/machines/" + Machine));
-        request.Headers.Add("X-API-Key", p.ApiKey);
-        using var response = await p.Http.SendAsync(request);
-        return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : null;
-    }
+    private static Task<JsonElement?> CloudStateAsync(Pipeline p) => p.CloudGetAsync("/api/ext/machines/" + Machine);
 }
 
 /// <summary>Runs only with <c>MTC_EDGE_LATENCY=1</c>: each measurement takes a minute.</summary>

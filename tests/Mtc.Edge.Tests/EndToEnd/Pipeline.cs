@@ -128,6 +128,15 @@ internal sealed partial class Pipeline : IAsyncDisposable
         return await StartEdgeOnAsync(config);
     }
 
+    /// <summary>GET on the cloud's API with <see cref="ApiKey"/>; the body, or null when the answer is not a success.</summary>
+    public async Task<JsonElement?> CloudGetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(CloudUri, path));
+        request.Headers.Add("X-API-Key", ApiKey);
+        using var response = await Http.SendAsync(request);
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : null;
+    }
+
     public async Task<JsonElement> EdgeStatusAsync() =>
         (await Http.GetFromJsonAsync<JsonElement>(new Uri(EdgeUri, "/api/status")));
 
