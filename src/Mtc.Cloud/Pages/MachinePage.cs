@@ -47,6 +47,7 @@ internal static class MachinePage
                 <label>Day <input id="day" type="date"></label>
                 <span id="live"></span>
                 <span id="updated"></span>
+                <span id="zone"></span>
               </div>
               <section class="panel"><h2>Now</h2><dl id="now" class="values"></dl>
                 <details><summary>Latest value per data item</summary><table id="values"><thead><tr><th>Data item</th><th>Type</th><th>Value</th><th>Time</th></tr></thead><tbody></tbody></table></details>

@@ -22,6 +22,9 @@ internal static class PlantApi
     /// <summary>The settings, and in plant time now: today's calendar day and the shift running (null outside every shift).</summary>
     public sealed record PlantSettings(string TimeZone, IReadOnlyList<PlantShift> Shifts, PlantRange Today, CurrentShift? CurrentShift);
 
+    /// <summary>A plant calendar day: its local date and [From, To) as UTC instants.</summary>
+    public sealed record PlantDay(string Date, DateTimeOffset From, DateTimeOffset To);
+
     /// <summary>The body of a PUT: the whole calendar (days left out: every day).</summary>
     public sealed record PlantUpdate(string TimeZone, IReadOnlyList<PlantShift> Shifts);
 
@@ -32,6 +35,11 @@ internal static class PlantApi
             .WithSummary("The plant's time zone and shifts, with today and the current shift in plant time")
             .WithDescription("Defaults when never set: UTC and one shift 'day' from 00:00 to 24:00. today is the plant's calendar day " +
                 "(23 h or 25 h on daylight-saving days); currentShift is null when now is outside every shift.");
+        group.MapGet("/days/{date}", DayAsync).RequireAuthorization(Scopes.ExtRead).WithName("GetPlantDay")
+            .WithSummary("Where a calendar day of the plant begins and ends")
+            .WithDescription("date is YYYY-MM-DD or today. The day runs from local midnight to local midnight in the plant's time zone " +
+                "(23 h or 25 h on daylight-saving days), as UTC instants to pass as from and to.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPut("/", PutAsync).RequireAuthorization(Scopes.Admin).WithName("PutPlant")
             .WithSummary("Set the plant's time zone and shift calendar (replaces both)")
             .WithDescription("Body {\"timeZone\": \"Europe/Berlin\", \"shifts\": [{\"name\": \"night\", \"start\": \"22:00\", \"end\": \"06:00\", " +
@@ -45,6 +53,24 @@ internal static class PlantApi
 
     internal static async Task<Ok<PlantSettings>> GetAsync(ClaimsPrincipal user, ICloudStore store, TimeProvider time, CancellationToken ct) =>
         TypedResults.Ok(Describe(await PlantSettingsJson.LoadAsync(store, user.Tenant(), ct).ConfigureAwait(false), time.GetUtcNow()));
+
+    internal static async Task<Results<Ok<PlantDay>, ProblemHttpResult>> DayAsync(
+        string date, ClaimsPrincipal user, ICloudStore store, TimeProvider time, CancellationToken ct)
+    {
+        var calendar = await PlantSettingsJson.LoadAsync(store, user.Tenant(), ct).ConfigureAwait(false);
+        DateOnly day;
+        if (date == "today")
+        {
+            day = calendar.LocalDate(time.GetUtcNow());
+        }
+        else if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out day))
+        {
+            return Problems.Invalid($"date must be YYYY-MM-DD (e.g. 2026-03-29) or today, not '{Mtc.Core.Text.Printable.Escape(date)}'.",
+                new Dictionary<string, object?> { ["parameter"] = "date" });
+        }
+        var (from, to) = calendar.Day(calendar.ToUtc(day.ToDateTime(TimeOnly.FromTimeSpan(TimeSpan.FromHours(12)))));
+        return TypedResults.Ok(new PlantDay(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), from, to));
+    }
 
     internal static async Task<Results<Ok<PlantSettings>, ProblemHttpResult>> PutAsync(
         HttpRequest request, ICloudStore store, TimeProvider time, CancellationToken ct)

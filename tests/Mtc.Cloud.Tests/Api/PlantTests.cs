@@ -46,6 +46,33 @@ public abstract class PlantTests(IBackend backend) : ApiTestBase(backend)
     private static string Today(JsonElement plant) => Utc(plant.GetProperty("today"), "from") + "/" + Utc(plant.GetProperty("today"), "to");
 
     [Fact]
+    public async Task A_plant_day_is_local_midnight_to_midnight_today_is_the_plants_and_a_bad_date_names_the_parameter()
+    {
+        await PutOkAsync(Admin, ThreeShifts);
+        var spring = await Batches.GetJsonAsync(Reader, "/api/ext/plant/days/2026-03-29");
+        Assert.Equal(("2026-03-29", "2026-03-28T23:00Z", "2026-03-29T22:00Z"), (spring.GetProperty("date").GetString(), Utc(spring, "from"), Utc(spring, "to")));
+        var autumn = await Batches.GetJsonAsync(Reader, "/api/ext/plant/days/2026-10-25");
+        Assert.Equal(("2026-10-24T22:00Z", "2026-10-25T23:00Z"), (Utc(autumn, "from"), Utc(autumn, "to")));
+
+        // 23:30 UTC on the 27th is already the 28th in Berlin.
+        SetNow("2026-11-27T23:30:00Z");
+        var today = await Batches.GetJsonAsync(Reader, "/api/ext/plant/days/today");
+        Assert.Equal(("2026-11-28", "2026-11-27T23:00Z", "2026-11-28T23:00Z"), (today.GetProperty("date").GetString(), Utc(today, "from"), Utc(today, "to")));
+
+        // Another tenant has set nothing: its days are UTC days.
+        var other = await Batches.GetJsonAsync(OtherTenant, "/api/ext/plant/days/2026-03-29");
+        Assert.Equal(("2026-03-29T00:00Z", "2026-03-30T00:00Z"), (Utc(other, "from"), Utc(other, "to")));
+
+        foreach (var bad in new[] { "2026-02-30", "29.03.2026", "tomorrow" })
+        {
+            using var response = await Reader.GetAsync("/api/ext/plant/days/" + bad);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("date", problem.RootElement.GetProperty("parameter").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_tenant_that_set_nothing_has_utc_and_one_day_shift()
     {
         SetNow("2026-11-27T09:30:00Z");

@@ -13,18 +13,38 @@
   const stale = document.getElementById("stale");
   const live = document.getElementById("live");
   const updated = document.getElementById("updated");
+  const zoneLabel = document.getElementById("zone");
   let lastSuccess = Date.now();
   let generation = 0;
 
-  // The one place that says what "a day" is: a UTC day for now; plant days (the tenant's time zone) replace it later.
-  function dayRange(dateString) {
-    const from = new Date(dateString + "T00:00:00Z");
-    const to = new Date(from.getTime() + 86400000);
-    return { from: from.toISOString(), to: to.toISOString() };
+  // What "a day" is: the plant's calendar day (the tenant's time zone, 23 h or 25 h on daylight-saving days), as the
+  // cloud computes it (/api/ext/plant/days/{date}); the plant's today is read again every minute.
+  const days = new Map();
+  let plantToday = null;
+  let zone = "UTC";
+
+  async function dayRange(dateString) {
+    if (!days.has(dateString)) {
+      const day = await getJson("/api/ext/plant/days/" + encodeURIComponent(dateString));
+      days.set(dateString, { from: day.from, to: day.to });
+    }
+    return days.get(dateString);
+  }
+
+  async function readToday() {
+    try {
+      const [plant, day] = await Promise.all([getJson("/api/ext/plant"), getJson("/api/ext/plant/days/today")]);
+      zone = plant.timeZone;
+      plantToday = day.date;
+      days.set(day.date, { from: day.from, to: day.to });
+      zoneLabel.textContent = "Times in " + zone;
+    } catch (e) {
+      console.warn(e);
+    }
   }
 
   function today() {
-    return new Date().toISOString().slice(0, 10);
+    return plantToday || new Date().toISOString().slice(0, 10);
   }
 
   function isDay(text) {
@@ -71,7 +91,21 @@
   }
 
   function time(iso) {
-    return iso ? new Date(iso).toISOString().slice(11, 19) : "–";
+    if (!iso) return "–";
+    try {
+      return new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+        .format(new Date(iso));
+    } catch (e) {
+      return new Date(iso).toISOString().slice(11, 19);
+    }
+  }
+
+  // Every 6 hours of elapsed time from the day's start (a 23 h or 25 h day too), labelled in plant time; the day's end last.
+  function ticks(from, span) {
+    const list = [];
+    for (let ms = 0; ms < span - 3600000; ms += 6 * 3600000) list.push({ at: ms / span, label: time(new Date(from + ms).toISOString()).slice(0, 5) });
+    list.push({ at: 1, label: "24:00" });
+    return list;
   }
 
   function statusClass(status) {
@@ -118,9 +152,9 @@
       return node;
     }));
     const axis = document.getElementById("timeline-axis");
-    axis.replaceChildren(...[0, 6, 12, 18, 24].map(h => {
-      const tick = el("span", null, String(h).padStart(2, "0") + ":00");
-      tick.style.left = (100 * h / 24) + "%";
+    axis.replaceChildren(...ticks(from, span).map(t => {
+      const tick = el("span", null, t.label);
+      tick.style.left = (100 * t.at) + "%";
       return tick;
     }));
   }
@@ -139,9 +173,9 @@
     const y = s => height - pad - (height - 2 * pad) * s / top;
     chart.append(svg("line", { x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, class: "axis-line" }),
       svg("line", { x1: pad, y1: pad, x2: pad, y2: height - pad, class: "axis-line" }));
-    for (const h of [0, 6, 12, 18, 24]) {
-      const tick = svg("text", { x: pad + (width - 2 * pad) * h / 24, y: height - pad + 14, "text-anchor": "middle", class: "tick" });
-      tick.textContent = String(h).padStart(2, "0") + ":00";
+    for (const t of ticks(from, span)) {
+      const tick = svg("text", { x: pad + (width - 2 * pad) * t.at, y: height - pad + 14, "text-anchor": "middle", class: "tick" });
+      tick.textContent = t.label;
       chart.append(tick);
     }
     const yMax = svg("text", { x: pad - 4, y: pad + 4, "text-anchor": "end", class: "tick" });
@@ -205,7 +239,15 @@
   async function refresh() {
     const mine = generation;
     const day = dayInput.value;
-    const range = dayRange(day);
+    let range;
+    try {
+      range = await dayRange(day);
+    } catch (e) {
+      console.warn(e);
+      showStale();
+      return;
+    }
+    if (mine !== generation) return;
     const q = "from=" + encodeURIComponent(range.from) + "&to=" + encodeURIComponent(range.to);
     try {
       const [machine, timeline, cycles, summary, alarms, setups] = await Promise.all([
@@ -257,5 +299,6 @@
   });
   setInterval(() => { if (isLive()) refresh(); }, REFRESH_MS);
   setInterval(showStale, 1000);
-  choose(isDay(asked) ? asked : today(), false);
+  setInterval(readToday, 60000);
+  readToday().then(() => choose(isDay(asked) ? asked : today(), false));
 })();
