@@ -28,14 +28,14 @@ internal static class CycleTimeBenchmark
         var random = new Random(1);
         string Day() => T0.AddDays(random.Next(0, days - 1)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-        await MeasureAsync("warm-up", 30, () => Get(host, $"/api/ext/machines/m1/cycle-time?from={Day()}T00:00:00Z&to={Day()}T23:59:59Z&limit=100"), print: false);
-        await MeasureAsync("HTTP one-day window, limit 100 + summary", requests, () =>
+        await Measure.RunAsync("warm-up", 30, () => Get(host, $"/api/ext/machines/m1/cycle-time?from={Day()}T00:00:00Z&to={Day()}T23:59:59Z&limit=100"), print: false);
+        await Measure.RunAsync("HTTP one-day window, limit 100 + summary", requests, () =>
         {
             var d = Day();
             return Get(host, $"/api/ext/machines/m{random.Next(Machines)}/cycle-time?from={d}T00:00:00Z&to={d}T23:59:59Z&limit=100");
         });
         await using var source = NpgsqlDataSource.Create(db);
-        await MeasureAsync("SQL  one-day window page (baseline)", requests, async () =>
+        await Measure.RunAsync("SQL  one-day window page (baseline)", requests, async () =>
         {
             var d = DateTimeOffset.Parse(Day() + "T00:00:00Z", CultureInfo.InvariantCulture);
             await using var cmd = source.CreateCommand(
@@ -49,7 +49,7 @@ internal static class CycleTimeBenchmark
             {
             }
         });
-        await MeasureAsync($"HTTP whole history ({perMachine:N0} cycles summarised), limit 100", Math.Max(20, requests / 5),
+        await Measure.RunAsync($"HTTP whole history ({perMachine:N0} cycles summarised), limit 100", Math.Max(20, requests / 5),
             () => Get(host, $"/api/ext/machines/m{random.Next(Machines)}/cycle-time?limit=100"));
     }
 
@@ -60,22 +60,6 @@ internal static class CycleTimeBenchmark
         if (!response.IsSuccessStatusCode || !body.Contains("\"summary\"", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {body}");
-        }
-    }
-
-    private static async Task MeasureAsync(string name, int count, Func<Task> call, bool print = true)
-    {
-        var times = new List<double>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            await call();
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        if (print)
-        {
-            Console.WriteLine($"  {name}: p50 {times[count / 2]:F1} ms, p99 {times[Math.Min(count - 1, (int)(count * 0.99))]:F1} ms ({count} requests)");
         }
     }
 

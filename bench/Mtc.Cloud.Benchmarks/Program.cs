@@ -1,7 +1,7 @@
 using Mtc.Cloud.Benchmarks;
 
 // Macro benchmarks of the cloud against a real PostgreSQL, each with its baseline measured in the same run.
-//   dotnet run -c Release --project bench/Mtc.Cloud.Benchmarks -- [ingest|cycle-time|auth|alerts|all] [--rows N] [--batch N] [--streams N] [--rounds N] [--cycles N] [--requests N] [--machines N]
+//   dotnet run -c Release --project bench/Mtc.Cloud.Benchmarks -- [ingest|cycle-time|auth|alerts|fleet|all] [--rows N] [--batch N] [--streams N] [--rounds N] [--cycles N] [--requests N] [--machines N] [--days N]
 // The server is a throwaway one (durable settings) unless MTC_BENCH_POSTGRES names one.
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Arg(string name, int fallback)
@@ -25,4 +25,8 @@ if (mode is "cycle-time" or "all")
 if (mode is "alerts" or "all")
 {
     await AlertsBenchmark.RunAsync(server, Arg("--machines", 2_000), Arg("--rounds", 20));
+}
+if (mode is "fleet" or "all")
+{
+    await FleetBenchmark.RunAsync(server, Arg("--machines", 200), Arg("--days", 30), Arg("--requests", 50));
 }

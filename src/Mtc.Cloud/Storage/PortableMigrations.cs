@@ -90,4 +90,12 @@ internal static class PortableMigrations
     public const string PlantSettings = """
         CREATE TABLE plant_settings (tenant TEXT PRIMARY KEY, time_zone TEXT NOT NULL, shifts TEXT NOT NULL, updated_at {time} NOT NULL);
         """;
+
+    /// <summary>
+    /// Migration 10: a machine's events by type and end, so that a read of what touches a range finds the intervals that
+    /// started before it and end in or after it (or are still open) without reading the machine's history before it.
+    /// </summary>
+    public const string EventsByEnd = """
+        CREATE INDEX events_machine_type_end ON events (tenant, machine_id, type, end_ts);
+        """;
 }

@@ -97,10 +97,19 @@ internal abstract partial class SqlCloudStore
                 }
                 return names.Count == 0 ? "NULL" : string.Join(", ", names);
             }
-            var sql = SelectEvents + "e WHERE tenant = @t AND machine_id = @m AND start_ts < @to AND (" +
-                "type IN (" + Names(pointTypes, "@p") + ") OR (type IN (" + Names(types, "@type") + ") AND (end_ts >= @from OR " +
-                "(end_ts IS NULL AND NOT (type = 'status' AND EXISTS (SELECT 1 FROM events n WHERE n.tenant = e.tenant AND " +
-                "n.machine_id = e.machine_id AND n.type = 'status' AND n.start_ts > e.start_ts AND n.start_ts < @from))))))";
+            // Four bounded parts (each on an index): what starts in the range; declared setup marks before it (to pair them);
+            // intervals that started before it and end in or after it; those still open, unless a later status interval
+            // that started before the range cut a status short.
+            var points = Names(pointTypes, "@p");
+            var spans = Names(types, "@type");
+            const string Machine = "e WHERE tenant = @t AND machine_id = @m AND ";
+            var sql = "SELECT * FROM (" +
+                SelectEvents + Machine + "start_ts >= @from AND start_ts < @to AND (type IN (" + points + ") OR type IN (" + spans + "))" +
+                " UNION ALL " + SelectEvents + Machine + "start_ts < @from AND type IN (" + points + ")" +
+                " UNION ALL " + SelectEvents + Machine + "start_ts < @from AND type IN (" + spans + ") AND end_ts >= @from" +
+                " UNION ALL " + SelectEvents + Machine + "start_ts < @from AND type IN (" + spans + ") AND end_ts IS NULL AND NOT (type = 'status' AND " +
+                "EXISTS (SELECT 1 FROM events n WHERE n.tenant = e.tenant AND n.machine_id = e.machine_id AND n.type = 'status' AND " +
+                "n.start_ts > e.start_ts AND n.start_ts < @from))) touching";
             return await QueryAsync(Command(c, null, sql + " ORDER BY start_ts, cursor", [.. ps]), ReadEvent, ct).ConfigureAwait(false);
         }
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Mtc.Cloud.Tests.Browser;
 using Mtc.Edge.Tests.EndToEnd;
 using Xunit.Abstractions;
 

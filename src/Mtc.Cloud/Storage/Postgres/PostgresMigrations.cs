@@ -58,5 +58,6 @@ internal static class PostgresMigrations
         new(8, "sign-in links", PortableMigrations.SignInLinks.Replace("{hash}", "bytea", StringComparison.Ordinal)
             .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
         new(9, "plant settings", PortableMigrations.PlantSettings.Replace("{time}", "timestamptz", StringComparison.Ordinal)),
+        new(10, "events by end", PortableMigrations.EventsByEnd),
     ];
 }

@@ -55,5 +55,6 @@ internal static class SqliteMigrations
         new(8, "sign-in links", PortableMigrations.SignInLinks.Replace("{hash}", "BLOB", StringComparison.Ordinal)
             .Replace("{time}", "INTEGER", StringComparison.Ordinal)),
         new(9, "plant settings", PortableMigrations.PlantSettings.Replace("{time}", "INTEGER", StringComparison.Ordinal)),
+        new(10, "events by end", PortableMigrations.EventsByEnd),
     ];
 }
