@@ -12,35 +12,8 @@ namespace Mtc.Cloud.Tests.Browser;
 /// and compare them with what <c>/api/ext/machines</c> answers; a new status shows without a reload.
 /// </summary>
 [Collection(nameof(BrowserCollection))]
-public sealed class FleetPageTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class FleetPageTests(BrowserFixture browser) : CloudPageTests
 {
-    private readonly SqliteBackend _backend = new();
-    private CloudProcess _cloud = null!;
-    private DatabaseTarget _db = null!;
-    private bool _stopped;
-
-    public async Task InitializeAsync()
-    {
-        _db = await _backend.NewDatabaseAsync();
-        await using (var store = _db.Open())
-        {
-            await store.MigrateAsync(CancellationToken.None);
-        }
-        _cloud = await CloudProcess.StartAsync(_db);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (!_stopped)
-        {
-            await _cloud.DisposeAsync();
-        }
-        _backend.Dispose();
-    }
-
-    private Task<string> KeyAsync(string tenant, string scope) =>
-        ApiKeyAdmin.CreateAsync(_db, tenant, [scope], "test", TimeProvider.System, CancellationToken.None).ContinueWith(t => t.Result.Key, TaskScheduler.Default);
-
     private static async Task SignInAsync(IPage page, Uri cloud, string key)
     {
         await page.GotoAsync(new Uri(cloud, "/").ToString());
@@ -49,20 +22,18 @@ public sealed class FleetPageTests(BrowserFixture browser) : IAsyncLifetime
         await page.ClickAsync("button[type=submit]");
     }
 
-    private static string Shot(string name) => Path.Combine(BrowserFixture.Artifacts, "cloud-" + name + ".png");
-
     [Fact]
     public async Task Signed_in_tiles_show_each_machines_status_program_and_parts_and_follow_a_new_status_without_reload()
     {
-        using var edge = _cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
-        using var reader = _cloud.ClientWith(await KeyAsync("acme", "ext:read"));
+        using var edge = Cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
+        using var reader = Cloud.ClientWith(await KeyAsync("acme", "ext:read"));
         Fleet.Machine[] fleet = [new("m1", "ACTIVE", "O1001", 41), new("m2", "IDLE", "O1002", 7), new("m3", "ALARM", "O1003", 0)];
         await Fleet.PostAsync(edge, fleet, 1, DateTimeOffset.UtcNow.AddMinutes(-3));
         var ui = await KeyAsync("acme", "ui:read");
 
         await using var context = await browser.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await SignInAsync(page, _cloud.Address, ui);
+        await SignInAsync(page, Cloud.Address, ui);
         await Assertions.Expect(page.Locator("#tiles article")).ToHaveCountAsync(3);
 
         var api = (await Batches.GetJsonAsync(reader, "/api/ext/machines")).GetProperty("items").EnumerateArray().ToList();
@@ -99,8 +70,7 @@ public sealed class FleetPageTests(BrowserFixture browser) : IAsyncLifetime
 
         // The cloud goes away: after 10 s without a successful refresh the page says its data is stale, and keeps the tiles.
         await Assertions.Expect(page.Locator("#stale")).ToBeHiddenAsync();
-        _stopped = true;
-        await _cloud.DisposeAsync();
+        await StopCloudAsync();
         var stopped = DateTime.UtcNow;
         await Assertions.Expect(page.Locator("#stale")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 20000 });
         Assert.InRange(DateTime.UtcNow - stopped, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(15));
@@ -111,20 +81,20 @@ public sealed class FleetPageTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task A_wrong_key_shows_the_message_and_sets_no_cookie_and_tenant_b_never_sees_tenant_a()
     {
-        using var edgeA = _cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
-        using var edgeB = _cloud.ClientWith(await KeyAsync("globex", "edge:ingest"));
+        using var edgeA = Cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
+        using var edgeB = Cloud.ClientWith(await KeyAsync("globex", "edge:ingest"));
         await Fleet.PostAsync(edgeA, [new("a1", "ACTIVE", "A", 1), new("a2", "IDLE", "A", 2)], 1, DateTimeOffset.UtcNow);
         await Fleet.PostAsync(edgeB, [new("b1", "SETUP", "B", 3)], 1, DateTimeOffset.UtcNow);
         var uiB = await KeyAsync("globex", "ui:read");
 
         await using var context = await browser.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await SignInAsync(page, _cloud.Address, uiB[..^2] + (uiB.EndsWith("aa", StringComparison.Ordinal) ? "bb" : "aa"));
+        await SignInAsync(page, Cloud.Address, uiB[..^2] + (uiB.EndsWith("aa", StringComparison.Ordinal) ? "bb" : "aa"));
         await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("That API key is not valid");
         Assert.Empty(await context.CookiesAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("wrong-key"), FullPage = true });
 
-        await SignInAsync(page, _cloud.Address, uiB);
+        await SignInAsync(page, Cloud.Address, uiB);
         await Assertions.Expect(page.Locator("#tiles article")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#tiles article .status")).ToHaveTextAsync("SETUP");
         var cookie = Assert.Single(await context.CookiesAsync());

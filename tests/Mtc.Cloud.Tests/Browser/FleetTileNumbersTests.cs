@@ -15,31 +15,8 @@ namespace Mtc.Cloud.Tests.Browser;
 /// shift and today in plant time, last and median cycle today, compared with what the summary API answers for the same ranges.
 /// </summary>
 [Collection(nameof(BrowserCollection))]
-public sealed class FleetTileNumbersTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class FleetTileNumbersTests(BrowserFixture browser) : CloudPageTests
 {
-    private readonly SqliteBackend _backend = new();
-    private CloudProcess _cloud = null!;
-    private DatabaseTarget _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await _backend.NewDatabaseAsync();
-        await using (var store = _db.Open())
-        {
-            await store.MigrateAsync(CancellationToken.None);
-        }
-        _cloud = await CloudProcess.StartAsync(_db);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cloud.DisposeAsync();
-        _backend.Dispose();
-    }
-
-    private async Task<string> KeyAsync(string tenant, string scope) =>
-        (await ApiKeyAdmin.CreateAsync(_db, tenant, [scope], "test", TimeProvider.System, CancellationToken.None)).Key;
-
     /// <summary>Registers the machines and posts their events (times in hours after the plant's local midnight).</summary>
     private static async Task PostAsync(HttpClient edge, DateTimeOffset midnight, Dictionary<string, MachineEvent[]> machines)
     {
@@ -90,9 +67,9 @@ public sealed class FleetTileNumbersTests(BrowserFixture browser) : IAsyncLifeti
     [Fact]
     public async Task Tiles_show_parts_utilization_and_cycle_times_this_shift_and_today_as_the_summary_api_gives_them()
     {
-        using var edge = _cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
-        using var reader = _cloud.ClientWith(await KeyAsync("acme", "ext:read"));
-        using var admin = _cloud.ClientWith(await KeyAsync("acme", "admin"));
+        using var edge = Cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
+        using var reader = Cloud.ClientWith(await KeyAsync("acme", "ext:read"));
+        using var admin = Cloud.ClientWith(await KeyAsync("acme", "admin"));
         // A zone where it is about noon now: today began about 12 h ago and the early shift (06:00-14:00) about 6 h ago.
         var hours = 12 - DateTimeOffset.UtcNow.Hour;
         var zone = hours == 0 ? "Etc/GMT" : "Etc/GMT" + (hours > 0 ? "-" : "+") + Math.Abs(hours);
@@ -133,7 +110,7 @@ public sealed class FleetTileNumbersTests(BrowserFixture browser) : IAsyncLifeti
                 }
             }
         };
-        await page.GotoAsync(new Uri(_cloud.Address, "/").ToString());
+        await page.GotoAsync(new Uri(Cloud.Address, "/").ToString());
         await page.FillAsync("#key", await KeyAsync("acme", "ui:read"));
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("#tiles article .today-parts")).ToHaveCountAsync(2);

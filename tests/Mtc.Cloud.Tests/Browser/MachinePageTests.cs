@@ -17,47 +17,19 @@ namespace Mtc.Cloud.Tests.Browser;
 /// compared with what the API answers for the same range; a new cycle shows without a reload; another tenant gets a 404.
 /// </summary>
 [Collection(nameof(BrowserCollection))]
-public sealed class MachinePageTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
+public sealed class MachinePageTests(BrowserFixture browser, ITestOutputHelper output) : CloudPageTests
 {
     private static readonly double[] TodayCycles = [240, 300, 180, 360, 270];
-    private readonly SqliteBackend _backend = new();
-    private CloudProcess _cloud = null!;
-    private DatabaseTarget _db = null!;
-    private bool _stopped;
-
-    public async Task InitializeAsync()
-    {
-        _db = await _backend.NewDatabaseAsync();
-        await using (var store = _db.Open())
-        {
-            await store.MigrateAsync(CancellationToken.None);
-        }
-        _cloud = await CloudProcess.StartAsync(_db);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (!_stopped)
-        {
-            await _cloud.DisposeAsync();
-        }
-        _backend.Dispose();
-    }
-
-    private async Task<string> KeyAsync(string tenant, string scope) =>
-        (await ApiKeyAdmin.CreateAsync(_db, tenant, [scope], "test", TimeProvider.System, CancellationToken.None)).Key;
 
     private async Task<IPage> SignedInAsync(IBrowserContext context, string tenant)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(_cloud.Address, "/sign-in").ToString());
+        await page.GotoAsync(new Uri(Cloud.Address, "/sign-in").ToString());
         await page.FillAsync("#key", await KeyAsync(tenant, "ui:read"));
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator("#tiles")).ToBeAttachedAsync();
         return page;
     }
-
-    private static string Shot(string name) => Path.Combine(BrowserFixture.Artifacts, "cloud-" + name + ".png");
 
     private static string Query(DateTime day) =>
         "from=" + Uri.EscapeDataString(day.ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture)) +
@@ -140,8 +112,8 @@ public sealed class MachinePageTests(BrowserFixture browser, ITestOutputHelper o
     [Fact]
     public async Task Machine_page_shows_the_days_timeline_and_cycles_as_the_api_does_follows_a_new_cycle_and_another_day_and_goes_stale_without_the_cloud()
     {
-        using var edge = _cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
-        using var reader = _cloud.ClientWith(await KeyAsync("acme", "ext:read"));
+        using var edge = Cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
+        using var reader = Cloud.ClientWith(await KeyAsync("acme", "ext:read"));
         var now = DateTime.UtcNow;
         var (next, seq) = await PostDaysAsync(edge, now);
 
@@ -205,7 +177,7 @@ public sealed class MachinePageTests(BrowserFixture browser, ITestOutputHelper o
 
         // The URL alone opens that day.
         var direct = await context.NewPageAsync();
-        await direct.GotoAsync(new Uri(_cloud.Address, "/machines/m1?day=" + y).ToString());
+        await direct.GotoAsync(new Uri(Cloud.Address, "/machines/m1?day=" + y).ToString());
         await Assertions.Expect(direct.Locator("#machine")).ToHaveAttributeAsync("data-day", y);
         await Assertions.Expect(direct.Locator("#cycle-chart circle.cycle")).ToHaveCountAsync(2);
 
@@ -214,8 +186,7 @@ public sealed class MachinePageTests(BrowserFixture browser, ITestOutputHelper o
         await Assertions.Expect(page.Locator("#machine")).ToHaveAttributeAsync("data-day", now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await Assertions.Expect(page.Locator("#cycle-chart circle.cycle")).ToHaveCountAsync(TodayCycles.Length + 1);
         await Assertions.Expect(page.Locator("#stale")).ToBeHiddenAsync();
-        _stopped = true;
-        await _cloud.DisposeAsync();
+        await StopCloudAsync();
         var stopped = DateTime.UtcNow;
         await Assertions.Expect(page.Locator("#stale")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 20000 });
         Assert.InRange(DateTime.UtcNow - stopped, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
@@ -226,19 +197,19 @@ public sealed class MachinePageTests(BrowserFixture browser, ITestOutputHelper o
     [Fact]
     public async Task Tenant_b_gets_a_404_page_for_tenant_as_machine_and_a_signed_out_browser_goes_to_sign_in()
     {
-        using var edgeA = _cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
+        using var edgeA = Cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
         await MachineDay.PostAsync(edgeA, "m1", 1, [MachineDay.Alarm("secret", DateTime.UtcNow.AddMinutes(-5), null, "E1", "acme secret alarm")]);
 
         await using (var signedOut = await browser.Browser.NewContextAsync())
         {
             var page = await signedOut.NewPageAsync();
-            await page.GotoAsync(new Uri(_cloud.Address, "/machines/m1").ToString());
+            await page.GotoAsync(new Uri(Cloud.Address, "/machines/m1").ToString());
             Assert.EndsWith("/sign-in", page.Url, StringComparison.Ordinal);
         }
 
         await using var context = await browser.Browser.NewContextAsync();
         var b = await SignedInAsync(context, "globex");
-        var response = await b.GotoAsync(new Uri(_cloud.Address, "/machines/m1").ToString());
+        var response = await b.GotoAsync(new Uri(Cloud.Address, "/machines/m1").ToString());
         Assert.Equal(404, response!.Status);
         await Assertions.Expect(b.Locator("h1")).ToHaveTextAsync("No such machine");
         await Assertions.Expect(b.Locator("main a[href='/']")).ToBeVisibleAsync();
@@ -252,7 +223,7 @@ public sealed class MachinePageTests(BrowserFixture browser, ITestOutputHelper o
         await Assertions.Expect(b.Locator("#tiles article")).ToHaveCountAsync(0);
 
         // A machine id that would be markup is shown as text.
-        var odd = await b.GotoAsync(new Uri(_cloud.Address, "/machines/" + Uri.EscapeDataString("<img src=x onerror=alert(1)>")).ToString());
+        var odd = await b.GotoAsync(new Uri(Cloud.Address, "/machines/" + Uri.EscapeDataString("<img src=x onerror=alert(1)>")).ToString());
         Assert.Equal(404, odd!.Status);
         Assert.Equal(0, await b.Locator("img").CountAsync());
         await Assertions.Expect(b.Locator("main code")).ToHaveTextAsync("<img src=x onerror=alert(1)>");
@@ -261,8 +232,8 @@ public sealed class MachinePageTests(BrowserFixture browser, ITestOutputHelper o
     [Fact]
     public async Task Edges_page_shows_each_edges_records_gaps_and_quarantined_batches_as_the_api_does_and_marks_an_edge_without_contact_offline()
     {
-        using var edge = _cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
-        using var reader = _cloud.ClientWith(await KeyAsync("acme", "ext:read"));
+        using var edge = Cloud.ClientWith(await KeyAsync("acme", "edge:ingest"));
+        using var reader = Cloud.ClientWith(await KeyAsync("acme", "ext:read"));
         await Batches.PostOkAsync(edge, Batches.Observations("plant-1", "s1", 1, 40));
         await Batches.PostOkAsync(edge, new IngestBatch("plant-1", "s1", 41, 41,
             [new GapRecord { Seq = 41, MachineId = "m1", Source = "outbox", Missed = 25, Reason = "quota" }]));

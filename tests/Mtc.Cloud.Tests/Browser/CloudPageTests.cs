@@ -1,0 +1,50 @@
+using Mtc.Cloud.Keys;
+using Mtc.Cloud.Storage;
+using Mtc.Cloud.Tests.Infrastructure;
+
+namespace Mtc.Cloud.Tests.Browser;
+
+/// <summary>
+/// What every page test in a real browser starts from: a migrated SQLite database, the real cloud process on it, keys of
+/// any tenant and scope, and where screenshots go.
+/// </summary>
+public abstract class CloudPageTests : IAsyncLifetime
+{
+    private readonly SqliteBackend _backend = new();
+    private bool _stopped;
+
+    protected CloudProcess Cloud { get; private set; } = null!;
+
+    protected DatabaseTarget Db { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Db = await _backend.NewDatabaseAsync();
+        await using (var store = Db.Open())
+        {
+            await store.MigrateAsync(CancellationToken.None);
+        }
+        Cloud = await CloudProcess.StartAsync(Db);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (!_stopped)
+        {
+            await Cloud.DisposeAsync();
+        }
+        _backend.Dispose();
+    }
+
+    /// <summary>Stops the cloud process, as when the cloud goes away under an open page.</summary>
+    protected async Task StopCloudAsync()
+    {
+        _stopped = true;
+        await Cloud.DisposeAsync();
+    }
+
+    protected async Task<string> KeyAsync(string tenant, string scope) =>
+        (await ApiKeyAdmin.CreateAsync(Db, tenant, [scope], "test", TimeProvider.System, CancellationToken.None)).Key;
+
+    protected static string Shot(string name) => Path.Combine(BrowserFixture.Artifacts, "cloud-" + name + ".png");
+}
