@@ -15,11 +15,10 @@ internal static class EdgesPage
 
     private static async Task<IResult> ShowAsync(HttpContext http)
     {
-        if (await PageCookie.CurrentAsync(http).ConfigureAwait(false) is null)
+        if (await PageCookie.PageUserAsync(http).ConfigureAwait(false) is null)
         {
             return Results.Redirect("/sign-in");
         }
-        http.Response.Headers.CacheControl = "no-store";
         return SignInPages.Html(SignInPages.Layout("Edges", """
             <header>
               <h1>Edges</h1>

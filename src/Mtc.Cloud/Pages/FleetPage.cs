@@ -29,11 +29,10 @@ internal static class FleetPage
 
     private static async Task<IResult> ShowAsync(HttpContext http)
     {
-        if (await PageCookie.CurrentAsync(http).ConfigureAwait(false) is null)
+        if (await PageCookie.PageUserAsync(http).ConfigureAwait(false) is null)
         {
             return Results.Redirect("/sign-in");
         }
-        http.Response.Headers.CacheControl = "no-store";
         return SignInPages.Html(SignInPages.Layout("Fleet", """
             <header>
               <h1>Fleet</h1>

@@ -20,11 +20,10 @@ internal static class MachinePage
 
     private static async Task<IResult> ShowAsync(string id, HttpContext http, ICloudStore store)
     {
-        if (await PageCookie.CurrentAsync(http).ConfigureAwait(false) is not { } user)
+        if (await PageCookie.PageUserAsync(http).ConfigureAwait(false) is not { } user)
         {
             return Results.Redirect("/sign-in");
         }
-        http.Response.Headers.CacheControl = "no-store";
         var machine = await store.GetMachineAsync(user.Tenant(), id, http.RequestAborted).ConfigureAwait(false);
         var encoded = WebUtility.HtmlEncode(id);
         if (machine is null)

@@ -60,4 +60,18 @@ internal static class PageCookie
         var result = await http.AuthenticateAsync(SchemeName).ConfigureAwait(false);
         return result.Succeeded ? result.Principal : null;
     }
+
+    /// <summary>
+    /// The person a page is for: null when the browser is not signed in (the page redirects to <c>/sign-in</c>); otherwise
+    /// the page's answer is marked not to be cached (it shows one tenant's data).
+    /// </summary>
+    public static async Task<ClaimsPrincipal?> PageUserAsync(HttpContext http)
+    {
+        var user = await CurrentAsync(http).ConfigureAwait(false);
+        if (user is not null)
+        {
+            http.Response.Headers.CacheControl = "no-store";
+        }
+        return user;
+    }
 }

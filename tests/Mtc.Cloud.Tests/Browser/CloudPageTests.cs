@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using Mtc.Cloud.Keys;
 using Mtc.Cloud.Storage;
 using Mtc.Cloud.Tests.Infrastructure;
@@ -41,6 +42,19 @@ public abstract class CloudPageTests : IAsyncLifetime
     {
         _stopped = true;
         await Cloud.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Stops the cloud under an open page: its "Data is stale" banner, hidden before, shows between
+    /// <paramref name="atLeast"/> and 15 s later (the pages call data stale after 10 s without a successful refresh).
+    /// </summary>
+    protected async Task StopCloudAndSeeStaleAsync(IPage page, TimeSpan atLeast)
+    {
+        await Assertions.Expect(page.Locator("#stale")).ToBeHiddenAsync();
+        await StopCloudAsync();
+        var stopped = DateTime.UtcNow;
+        await Assertions.Expect(page.Locator("#stale")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 20000 });
+        Assert.InRange(DateTime.UtcNow - stopped, atLeast, TimeSpan.FromSeconds(15));
     }
 
     protected async Task<string> KeyAsync(string tenant, string scope) =>
