@@ -12,6 +12,9 @@ internal static class Podman
     public const string BaseImage = "localhost/debian-base:bookworm";
     public const string Image = "localhost/mtc:test";
 
+    /// <summary>PostgreSQL from deploy/postgres/Containerfile on <see cref="BaseImage"/>, for the compose stack.</summary>
+    public const string PostgresImage = "localhost/mtc-postgres:compose";
+
     private static readonly SemaphoreSlim Once = new(1, 1);
     private static bool _built;
 
@@ -47,6 +50,17 @@ internal static class Podman
         {
             Once.Release();
         }
+    }
+
+    /// <summary>
+    /// <see cref="PostgresImage"/>, built (once per run; podman's layer cache keeps it between runs) on the base
+    /// <see cref="EnsureImageAsync"/> makes.
+    /// </summary>
+    public static async Task EnsurePostgresImageAsync()
+    {
+        await EnsureImageAsync();
+        await Tool.RunAsync("podman", ["build", "--format", "docker", "-f", "deploy/postgres/Containerfile", "--build-arg", $"BASE={BaseImage}",
+            "-t", PostgresImage, "deploy/postgres"], TimeSpan.FromMinutes(10));
     }
 
     private static async Task<bool> ExistsAsync(string image)
