@@ -35,6 +35,7 @@ for rid in "${rids[@]}"; do
   mkdir -p "$stage/docs" "$stage/edge"
   cp README.md "$stage/"
   cp docs/*.md "$stage/docs/"
+  cp -r docs/images "$stage/docs/"   # the README's screenshot
   cp deploy/edge/edge.json deploy/edge/mtc-edge.service "$stage/edge/"
   cp tests/TestData/MANIFEST.txt "$stage/docs/test-data-attribution.txt"
   rm -f "$out/$name".*
