@@ -11,9 +11,9 @@ namespace Mtc.Cli.Tests.Deploy;
 /// <summary>
 /// deploy/compose.yaml brought up with podman-compose from this checkout's image and a PostgreSQL built from
 /// deploy/postgres/Containerfile: both API replicas are ready, the one-shot service made the edge's key, the simulator's
-/// machines arrive through the edge with a status and observations and read the same from either replica, and the worker
-/// answers its health check. The stack and its volumes are taken down afterwards, also when the test fails (whose message
-/// then carries <c>podman-compose logs</c>).
+/// machines arrive through the edge with a status and observations and read the same from either replica, a fleet-page
+/// sign-in on one replica holds on the other, and the worker answers its health check. The stack and its volumes are taken
+/// down afterwards, also when the test fails (its output then holds <c>podman-compose logs</c>).
 /// </summary>
 [Collection(nameof(ImageTests))]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -41,7 +41,7 @@ public sealed class ComposeTests(ITestOutputHelper output) : IAsyncLifetime
             await WaitReadyAsync(cloud2);
 
             // The operator's key, made as docs/deploy.md says.
-            var created = await ComposeAsync(TimeSpan.FromMinutes(1), "exec", "-T", "cloud-1", "/app/mtc", "keys", "create", "--tenant", "acme", "--scopes", "ext:read");
+            var created = await ComposeAsync(TimeSpan.FromMinutes(1), "exec", "-T", "cloud-1", "/app/mtc", "keys", "create", "--tenant", "acme", "--scopes", "ext:read,ui:read");
             var key = created.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("mtc_", StringComparison.Ordinal));
             cloud1.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
             cloud2.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -63,6 +63,22 @@ public sealed class ComposeTests(ITestOutputHelper output) : IAsyncLifetime
             var observations = JsonDocument.Parse(await cloud1.GetStringAsync(new Uri($"/api/ext/machines/{ids[0]}/observations?limit=50", UriKind.Relative)))
                 .RootElement.GetProperty("items");
             Assert.True(observations.GetArrayLength() > 0, $"no observations of {ids[0]}");
+
+            // The fleet page's sign-in cookie from one replica is valid on the other (they share the data-protection key ring).
+            using var cookies = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+            using var browser = new HttpClient(cookies) { Timeout = TimeSpan.FromSeconds(10) };
+            using (var signIn = await browser.PostAsync(new Uri($"http://127.0.0.1:{_ports.Cloud1}/sign-in"),
+                new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = key })))
+            {
+                Assert.Equal(HttpStatusCode.Found, signIn.StatusCode);
+            }
+            var session = cookies.CookieContainer.GetCookies(new Uri($"http://127.0.0.1:{_ports.Cloud1}/"))["mtc_session"];
+            Assert.NotNull(session);
+            // A cookie is the host's, whatever the port: the container sends it to the other replica as a browser would.
+            using (var fleet = await browser.GetAsync(new Uri($"http://127.0.0.1:{_ports.Cloud2}/")))
+            {
+                Assert.Equal(HttpStatusCode.OK, fleet.StatusCode);
+            }
 
             var edgeKey = await Podman.Run("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", $"{_project}_edge-key_1");
             Assert.Equal("exited 0", edgeKey);

@@ -67,15 +67,18 @@ public sealed partial class DocumentedCommandsTests
     {
         var text = "```sh\nEdge__Cloud__ApiKey=mtc_x mtc edge --config 'deploy/edge/edge.json'   # comment\n" +
             "mtc keys create --tenant \"acme corp\" \\\n  --scopes ext:read | jq .\ndotnet run --project src/Mtc.Cli -- demo --port 5000\n" +
-            "dotnet run -c Release --project bench/Mtc.Benchmarks -- --filter '*X*'\nmtc doctor URL [--format table|json]\n```\n" +
+            "dotnet run -c Release --project bench/Mtc.Benchmarks -- --filter '*X*'\nmtc doctor URL [--format table|json]\n" +
+            "podman-compose -f deploy/compose.yaml exec -T cloud-1 /app/mtc keys list --tenant acme\n" +
+            "podman run --rm -e X=1 mtc:latest sim --port 5000\n```\n" +
             "mtc outside a block\n";
         var commands = Commands(text).ToList();
-        Assert.Equal(4, commands.Count);
+        Assert.Equal(5, commands.Count);
         Assert.Equal(["edge", "--config", "deploy/edge/edge.json"], commands[0].Args);
         Assert.Equal(["keys", "create", "--tenant", "acme corp", "--scopes", "ext:read"], commands[1].Args);
         Assert.Equal(3, commands[1].Line);
         Assert.Equal(["demo", "--port", "5000"], commands[2].Args);
         Assert.Equal(["doctor", "URL", "--format", "table"], commands[3].Args);
+        Assert.Equal(["keys", "list", "--tenant", "acme"], commands[4].Args);
     }
 
     /// <summary>
@@ -127,6 +130,12 @@ public sealed partial class DocumentedCommandsTests
             else if (at < words.Count && (words[at] == "mtc" || words[at].EndsWith("/mtc", StringComparison.Ordinal)))
             {
                 at++;
+            }
+            else if (at < words.Count && words[at] is "podman" or "docker" or "podman-compose" or "docker-compose" &&
+                words.IndexOf("exec", at) is var exec and > 0 && words.IndexOf("/app/mtc", exec) is var inImage and > 0)
+            {
+                // The image's mtc in a running container: podman-compose exec -T cloud-1 /app/mtc keys create ...
+                at = inImage + 1;
             }
             else
             {
