@@ -57,7 +57,7 @@ internal static class MachineEventsApi
             return missing;
         }
         IReadOnlyList<string> types = string.IsNullOrEmpty(type) ? DefaultTypes : [type];
-        var rows = (await store.GetMachineEventsTouchingAsync(tenant, id, types, [], f, t, ct).ConfigureAwait(false))
+        var rows = (await store.GetEventsTouchingAsync(tenant, [id], types, [], f, t, ct).ConfigureAwait(false))
             .Where(r => after is not { } a || r.Start > a.Time || (r.Start == a.Time && r.Cursor > a.Id))
             .Take(take + 1).ToList();
         var page = rows.Take(take).ToList();

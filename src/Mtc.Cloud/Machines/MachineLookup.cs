@@ -34,5 +34,16 @@ internal static class MachineLookup
     /// an interval still running ends for now; null when nothing is stored.
     /// </summary>
     public static async Task<DateTimeOffset?> LastKnownTimeAsync(this ICloudStore store, string tenant, string id, CancellationToken ct) =>
-        (await store.GetCurrentValuesAsync(tenant, id, ct).ConfigureAwait(false)).Select(v => (DateTimeOffset?)v.Timestamp).Max();
+        (await store.GetLastKnownTimesAsync(tenant, [id], ct).ConfigureAwait(false)).TryGetValue(id, out var last) ? last : null;
+
+    /// <summary>
+    /// A machine's events of the given types over the range (<see cref="ICloudStore.GetEventsTouchingAsync"/>: only what
+    /// touches it, declared setup marks over all time); with no start, everything before its end.
+    /// </summary>
+    public static async Task<IReadOnlyList<EventRow>> EventsOverAsync(
+        this ICloudStore store, string tenant, string id, IReadOnlyList<string> types, IReadOnlyList<string> pointTypes, TimeRange range,
+        CancellationToken ct) =>
+        range.From is { } from
+            ? await store.GetEventsTouchingAsync(tenant, [id], types, pointTypes, from, range.To ?? DateTimeOffset.MaxValue, ct).ConfigureAwait(false)
+            : await store.GetMachineEventsAsync(tenant, id, [.. types, .. pointTypes], range.To, ct).ConfigureAwait(false);
 }

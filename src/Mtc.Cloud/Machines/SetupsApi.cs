@@ -30,7 +30,7 @@ internal static class SetupsApi
         {
             return problem;
         }
-        var rows = await store.GetMachineEventsAsync(tenant, id, ["setup", DeclaredStart, DeclaredEnd], range.To, ct).ConfigureAwait(false);
+        var rows = await store.EventsOverAsync(tenant, id, ["setup"], [DeclaredStart, DeclaredEnd], range, ct).ConfigureAwait(false);
         var (items, unmatched) = Merge(rows);
         var inRange = items.Where(s => (range.To is not { } t || s.Start < t) && (range.From is not { } f || s.End is not { } e || e > f)).ToList();
         return TypedResults.Ok(new SetupList(id, inRange, unmatched));

@@ -25,8 +25,8 @@ internal static class TimelineApi
         {
             return problem;
         }
-        var rows = await store.GetMachineEventsAsync(tenant, id,
-            ["status", SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd], range.To, ct).ConfigureAwait(false);
+        var rows = await store.EventsOverAsync(tenant, id, ["status"], [SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd], range, ct)
+            .ConfigureAwait(false);
         DateTimeOffset? lastKnown = rows.Any(r => r.Type == "status" && r.End is null)
             ? await store.LastKnownTimeAsync(tenant, id, ct).ConfigureAwait(false)
             : null;

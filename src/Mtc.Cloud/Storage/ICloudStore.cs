@@ -64,14 +64,21 @@ internal partial interface ICloudStore : IAsyncDisposable
         string tenant, string machineId, IReadOnlyList<string> types, DateTimeOffset? before, CancellationToken ct);
 
     /// <summary>
-    /// What a summary over [<paramref name="from"/>, <paramref name="to"/>) needs of a machine's events, by start time: the
-    /// <paramref name="types"/> that start before <paramref name="to"/> and end at or after <paramref name="from"/> or have no
-    /// end, except open status intervals that another status interval followed before <paramref name="from"/> (they ended
-    /// there), plus every <paramref name="pointTypes"/> event before <paramref name="to"/> (declared setups, paired over all time).
+    /// What a summary over [<paramref name="from"/>, <paramref name="to"/>) needs of the machines' events, by machine and start
+    /// time: the <paramref name="types"/> that start before <paramref name="to"/> and end at or after <paramref name="from"/> or
+    /// have no end (of status, which follow one another, only the last interval that started before <paramref name="from"/>),
+    /// plus every <paramref name="pointTypes"/> event before <paramref name="to"/> (declared setups, paired over all time).
     /// </summary>
-    Task<IReadOnlyList<EventRow>> GetMachineEventsTouchingAsync(
-        string tenant, string machineId, IReadOnlyList<string> types, IReadOnlyList<string> pointTypes, DateTimeOffset from, DateTimeOffset to,
-        CancellationToken ct);
+    Task<IReadOnlyList<EventRow>> GetEventsTouchingAsync(
+        string tenant, IReadOnlyList<string> machineIds, IReadOnlyList<string> types, IReadOnlyList<string> pointTypes,
+        DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+
+    /// <summary>Each machine's latest observation timestamp stored (its own clock); machines without any are absent.</summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastKnownTimesAsync(string tenant, IReadOnlyList<string> machineIds, CancellationToken ct);
+
+    /// <summary>The machines' cycles that start in [<paramref name="from"/>, <paramref name="to"/>), by machine and start.</summary>
+    Task<IReadOnlyList<(string MachineId, CycleRow Cycle)>> GetCyclesOfMachinesAsync(
+        string tenant, IReadOnlyList<string> machineIds, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 
     Task<CycleSummary> GetCycleSummaryAsync(string tenant, string machineId, TimeRange range, CancellationToken ct);
 

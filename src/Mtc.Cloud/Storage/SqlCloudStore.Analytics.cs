@@ -79,38 +79,92 @@ internal abstract partial class SqlCloudStore
         }
     }
 
-    public async Task<IReadOnlyList<EventRow>> GetMachineEventsTouchingAsync(
-        string tenant, string machineId, IReadOnlyList<string> types, IReadOnlyList<string> pointTypes, DateTimeOffset from, DateTimeOffset to,
-        CancellationToken ct)
+    public async Task<IReadOnlyList<EventRow>> GetEventsTouchingAsync(
+        string tenant, IReadOnlyList<string> machineIds, IReadOnlyList<string> types, IReadOnlyList<string> pointTypes,
+        DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
+        if (machineIds.Count == 0)
+        {
+            return [];
+        }
+        var (machines, ids) = InList("@m", machineIds);
+        var ps = new List<(string, object?)> { ("@t", tenant), ("@from", Normalize(from)), ("@to", Normalize(to)) };
+        ps.AddRange(ids);
+        string Names(IReadOnlyList<string> values, string prefix)
+        {
+            var (list, args) = InList(prefix, values);
+            ps.AddRange(args);
+            return values.Count == 0 ? "NULL" : list;
+        }
+        var points = Names(pointTypes, "@p");
+        var spans = Names(types, "@type");
+        var others = Names(types.Where(t => t != "status").ToList(), "@o");
+        var machine = "e WHERE e.tenant = @t AND e.machine_id IN (" + machines + ") AND ";
+        // Bounded parts, each on an index: what starts in the range; declared setup marks before it (to pair them);
+        // intervals other than status that started before it and end in or after it or are still open; and per machine the
+        // last status interval that started before it (status intervals follow one another: only that one can reach into
+        // the range), unless it ended before the range. Not the intervals that end after the range from before it: on a
+        // past day those are every later interval of the machine.
+        var sql = new System.Text.StringBuilder("SELECT * FROM (")
+            .Append(SelectEvents).Append(machine).Append("e.start_ts >= @from AND e.start_ts < @to AND (e.type IN (").Append(points)
+            .Append(") OR e.type IN (").Append(spans).Append("))")
+            .Append(" UNION ALL ").Append(SelectEvents).Append(machine).Append("e.start_ts < @from AND e.type IN (").Append(points).Append(')')
+            .Append(" UNION ALL ").Append(SelectEvents).Append(machine).Append("e.start_ts < @from AND e.type IN (").Append(others)
+            .Append(") AND (e.end_ts >= @from OR e.end_ts IS NULL)");
+        if (types.Contains("status"))
+        {
+            sql.Append(" UNION ALL ").Append(SelectEvents).Append("e WHERE e.tenant = @t AND e.cursor IN (SELECT (SELECT l.cursor FROM events l ")
+                .Append("WHERE l.tenant = m.tenant AND l.machine_id = m.id AND l.type = 'status' AND l.start_ts < @from ")
+                .Append("ORDER BY l.start_ts DESC, l.cursor DESC LIMIT 1) FROM machines m WHERE m.tenant = @t AND m.id IN (").Append(machines)
+                .Append(")) AND (e.end_ts >= @from OR e.end_ts IS NULL)");
+        }
+        sql.Append(") touching ORDER BY machine_id, start_ts, cursor");
         var c = await OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            var ps = new List<(string, object?)> { ("@t", tenant), ("@m", machineId), ("@from", Normalize(from)), ("@to", Normalize(to)) };
-            string Names(IReadOnlyList<string> values, string prefix)
+            return await QueryAsync(Command(c, null, sql.ToString(), [.. ps]), ReadEvent, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastKnownTimesAsync(
+        string tenant, IReadOnlyList<string> machineIds, CancellationToken ct)
+    {
+        var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        if (machineIds.Count == 0)
+        {
+            return result;
+        }
+        var (machines, ids) = InList("@m", machineIds);
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            var rows = await QueryAsync(Command(c, null,
+                "SELECT machine_id, MAX(ts) FROM current_values WHERE tenant = @t AND machine_id IN (" + machines + ") GROUP BY machine_id",
+                [("@t", tenant), .. ids]), r => (Machine: r.GetString(0), Last: ReadTime(r, 1)), ct).ConfigureAwait(false);
+            foreach (var (machine, last) in rows)
             {
-                var names = new List<string>();
-                for (var i = 0; i < values.Count; i++)
-                {
-                    names.Add(prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    ps.Add((names[^1], values[i]));
-                }
-                return names.Count == 0 ? "NULL" : string.Join(", ", names);
+                result[machine] = last;
             }
-            // Four bounded parts (each on an index): what starts in the range; declared setup marks before it (to pair them);
-            // intervals that started before it and end in or after it; those still open, unless a later status interval
-            // that started before the range cut a status short.
-            var points = Names(pointTypes, "@p");
-            var spans = Names(types, "@type");
-            const string Machine = "e WHERE tenant = @t AND machine_id = @m AND ";
-            var sql = "SELECT * FROM (" +
-                SelectEvents + Machine + "start_ts >= @from AND start_ts < @to AND (type IN (" + points + ") OR type IN (" + spans + "))" +
-                " UNION ALL " + SelectEvents + Machine + "start_ts < @from AND type IN (" + points + ")" +
-                " UNION ALL " + SelectEvents + Machine + "start_ts < @from AND type IN (" + spans + ") AND end_ts >= @from" +
-                " UNION ALL " + SelectEvents + Machine + "start_ts < @from AND type IN (" + spans + ") AND end_ts IS NULL AND NOT (type = 'status' AND " +
-                "EXISTS (SELECT 1 FROM events n WHERE n.tenant = e.tenant AND n.machine_id = e.machine_id AND n.type = 'status' AND " +
-                "n.start_ts > e.start_ts AND n.start_ts < @from))) touching";
-            return await QueryAsync(Command(c, null, sql + " ORDER BY start_ts, cursor", [.. ps]), ReadEvent, ct).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<(string MachineId, CycleRow Cycle)>> GetCyclesOfMachinesAsync(
+        string tenant, IReadOnlyList<string> machineIds, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        if (machineIds.Count == 0)
+        {
+            return [];
+        }
+        var (machines, ids) = InList("@m", machineIds);
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            return await QueryAsync(Command(c, null,
+                "SELECT machine_id, " + CycleColumns + " FROM cycles WHERE tenant = @t AND machine_id IN (" + machines + ") " +
+                "AND start_ts >= @from AND start_ts < @to ORDER BY machine_id, start_ts, id",
+                [("@t", tenant), ("@from", Normalize(from)), ("@to", Normalize(to)), .. ids]),
+                r => (r.GetString(0), ReadCycleAt(r, 1)), ct).ConfigureAwait(false);
         }
     }
 }

@@ -26,18 +26,34 @@ internal sealed record MachineActivity(
     private static readonly string[] Declared = [SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd];
 
     public static async Task<MachineActivity> LoadAsync(
-        ICloudStore store, string tenant, string machineId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+        ICloudStore store, string tenant, string machineId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+        (await LoadManyAsync(store, tenant, [machineId], from, to, ct).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// The activity of each machine, in the order given, read for all of them at once: three queries however many machines
+    /// (only what touches the range: declared setups over all time, to pair them, not the machines' whole history).
+    /// </summary>
+    public static async Task<IReadOnlyList<MachineActivity>> LoadManyAsync(
+        ICloudStore store, string tenant, IReadOnlyList<string> machineIds, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var range = new TimeRange(from, to);
-        // Only what touches the range (declared setups over all time, to pair them), not the machine's whole history.
-        var rows = await store.GetMachineEventsTouchingAsync(tenant, machineId, Types, Declared, from, to, ct).ConfigureAwait(false);
-        var lastKnown = await store.LastKnownTimeAsync(tenant, machineId, ct).ConfigureAwait(false);
+        var events = (await store.GetEventsTouchingAsync(tenant, machineIds, Types, Declared, from, to, ct).ConfigureAwait(false))
+            .ToLookup(r => r.MachineId ?? "", StringComparer.Ordinal);
+        var lastKnown = await store.GetLastKnownTimesAsync(tenant, machineIds, ct).ConfigureAwait(false);
+        var cycles = (await store.GetCyclesOfMachinesAsync(tenant, machineIds, from, to, ct).ConfigureAwait(false))
+            .ToLookup(c => c.MachineId, c => c.Cycle, StringComparer.Ordinal);
+        return machineIds.Select(id => Build(events[id].ToList(), cycles[id].ToList(), lastKnown.TryGetValue(id, out var k) ? k : null, range))
+            .ToList();
+    }
+
+    private static MachineActivity Build(List<EventRow> rows, List<CycleRow> cycles, DateTimeOffset? lastKnown, TimeRange range)
+    {
+        var from = range.From!.Value;
         var timeline = TimelineApi.Segments(rows, range, lastKnown);
         var setups = SetupsApi.Merge(rows.Where(r => r.Type is "setup" or SetupsApi.DeclaredStart or SetupsApi.DeclaredEnd).ToList()).Items
             .Select(s => new Span(s.Start, s.End ?? OpenEnd(s.Start, lastKnown))).ToList();
         var alarms = rows.Where(r => r.Type == "alarm").Select(r => new Span(r.Start, r.End ?? OpenEnd(r.Start, lastKnown))).ToList();
         var parts = rows.Where(r => r.Type == "part" && r.Start >= from).Select(r => new PartCount(r.Start, Count(r.DataJson))).ToList();
-        var cycles = await store.GetCyclesAsync(tenant, machineId, range, null, int.MaxValue, false, ct).ConfigureAwait(false);
         return new MachineActivity(timeline, setups, alarms, parts, cycles);
     }
 

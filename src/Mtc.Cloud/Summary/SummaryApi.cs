@@ -70,11 +70,7 @@ internal static class SummaryApi
         var tenant = user.Tenant();
         var ranges = await BucketsAsync(store, tenant, f, t, size, ct).ConfigureAwait(false);
         var machines = await store.ListMachinesAsync(tenant, ct).ConfigureAwait(false);
-        var activities = new List<MachineActivity>(machines.Count);
-        foreach (var m in machines)
-        {
-            activities.Add(await MachineActivity.LoadAsync(store, tenant, m.Id, f, t, ct).ConfigureAwait(false));
-        }
+        var activities = await MachineActivity.LoadManyAsync(store, tenant, machines.Select(m => m.Id).ToList(), f, t, ct).ConfigureAwait(false);
         var (totals, buckets) = KpiCalculator.ComputeWithBuckets(activities, f, t, now, ranges);
         var each = byMachine == true
             ? machines.Select((m, i) => new MachineSummary(m.Id, KpiCalculator.Compute([activities[i]], f, t, now), null)).ToList()
