@@ -198,6 +198,16 @@ public sealed class MqttSourceOptions
     /// <summary>The uuids of the devices to collect; empty: every device the agent publishes.</summary>
     public List<string> Devices { get; set; } = [];
 
+    /// <summary>
+    /// The agent's topic layout: <c>Documents</c> (cppagent's MQTT sink: Probe, Current and Sample documents per device) or
+    /// <c>Entities</c> (cppagent's MQTT entity sink: one message per observation on
+    /// <c>&lt;prefix&gt;/Devices/&lt;uuid&gt;/Observations/&lt;dataItemId&gt;</c>, the device model on <c>&lt;prefix&gt;/Probe/&lt;uuid&gt;</c>).
+    /// </summary>
+    public string Topics { get; set; } = "Documents";
+
+    /// <summary>True for the entity layout (<see cref="Topics"/> <c>Entities</c>).</summary>
+    internal bool EntityTopics => string.Equals(Topics, "Entities", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>How often the edge and the broker check the connection; a dead one is noticed within 1.5 times this.</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -128,7 +128,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         var baseAddress = new Uri(uri.Uri.GetLeftPart(UriPartial.Authority) + "/");
         Log.Listening(log, version.Text, quirks.Name, baseAddress, string.Join(", ", agent.Catalog.Devices.Select(d => d.Name)));
         var mqtt = options.TryParseMqtt(out var mqttHost, out var mqttPort)
-            ? new Mqtt.MqttSink(agent, mqttHost, mqttPort, options.MqttTopicPrefix, options.MqttSampleInterval, options.MqttCurrentInterval, log)
+            ? new Mqtt.MqttSink(agent, mqttHost, mqttPort, options.MqttTopicPrefix, options.MqttSampleInterval, options.MqttCurrentInterval, log,
+                options.MqttTopics.Equals("Entities", StringComparison.OrdinalIgnoreCase))
             : null;
         return new SimulatorHost(app, agent, source, baseAddress, log, mqtt);
     }

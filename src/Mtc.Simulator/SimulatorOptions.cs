@@ -50,6 +50,12 @@ public sealed record SimulatorOptions
     /// <summary>The first topic level of what is published to <see cref="Mqtt"/> (cppagent's default <c>MTConnect</c>).</summary>
     public string MqttTopicPrefix { get; init; } = "MTConnect";
 
+    /// <summary>
+    /// The topic layout of <see cref="Mqtt"/>: <c>Documents</c> (cppagent's MQTT sink, <c>Mqtt2Service</c>) or <c>Entities</c>
+    /// (cppagent's MQTT entity sink, <c>MqttEntitySink</c>: one message per observation; see <see cref="Mqtt.EntityMessages"/>).
+    /// </summary>
+    public string MqttTopics { get; init; } = "Documents";
+
     /// <summary>How often each device's new observations are published (cppagent's <c>MqttSampleInterval</c>, 500 ms).</summary>
     public TimeSpan MqttSampleInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -132,6 +138,11 @@ public sealed record SimulatorOptions
         if (MqttTopicPrefix.Length == 0 || MqttTopicPrefix.IndexOfAny(['+', '#']) >= 0 || MqttTopicPrefix.StartsWith('/') || MqttTopicPrefix.EndsWith('/'))
         {
             return $"--mqtt-prefix '{MqttTopicPrefix}' must be a topic without wildcards (+, #) or a leading or trailing '/'";
+        }
+
+        if (!MqttTopics.Equals("Documents", StringComparison.OrdinalIgnoreCase) && !MqttTopics.Equals("Entities", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"--mqtt-topics '{MqttTopics}' must be Documents or Entities";
         }
 
         if (MqttSampleInterval < TimeSpan.FromMilliseconds(10) || MqttCurrentInterval < TimeSpan.FromMilliseconds(100))

@@ -25,6 +25,11 @@ internal static class SimCommand
         var adapter = new Option<string?>("--adapter") { Description = "HOST:PORT of a live SHDR adapter feeding --device (the simulator is then a minimal agent)" };
         var mqtt = new Option<string?>("--mqtt") { Description = "HOST:PORT of an MQTT broker to publish to as cppagent's MQTT sink does: retained MTConnect/Probe/<uuid> and MTConnect/Current/<uuid>, MTConnect/Sample/<uuid> every 500 ms (JSON v2)" };
         var mqttPrefix = new Option<string>("--mqtt-prefix") { Description = "First topic level of what --mqtt publishes", DefaultValueFactory = _ => "MTConnect" };
+        var mqttTopics = new Option<string>("--mqtt-topics")
+        {
+            Description = "Topic layout of --mqtt: Documents (cppagent's MQTT sink) or Entities (cppagent's MQTT entity sink, one message per observation)",
+            DefaultValueFactory = _ => "Documents",
+        };
         var quirks = new Option<string>("--quirks")
         {
             Description = "Behave like this agent where clients notice a difference: "
@@ -35,7 +40,7 @@ internal static class SimCommand
         var command = new Command("sim", "An MTConnect agent (probe, current, sample, assets; streaming) that replays an SHDR log or generates machines. "
             + "Faults for tests: POST /_sim/restart[?down=SECONDS], /_sim/stall?seconds=N, /_sim/drop.")
         {
-            port, host, version, quirks, buffer, generate, seed, devices, shdr, device, speed, loop, maxGap, adapter, mqtt, mqttPrefix,
+            port, host, version, quirks, buffer, generate, seed, devices, shdr, device, speed, loop, maxGap, adapter, mqtt, mqttPrefix, mqttTopics,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -58,6 +63,7 @@ internal static class SimCommand
                 Adapter = parse.GetValue(adapter),
                 Mqtt = parse.GetValue(mqtt),
                 MqttTopicPrefix = parse.GetValue(mqttPrefix)!,
+                MqttTopics = parse.GetValue(mqttTopics)!,
             };
             if (options.Validate() is { } problem)
             {

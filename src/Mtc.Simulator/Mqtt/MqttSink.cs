@@ -13,7 +13,8 @@ namespace Mtc.Simulator.Mqtt;
 /// again every current interval. JSON version 2, QoS 1. An agent restart (a new instanceId) publishes the models and
 /// currents of the new instance, as cppagent does when it starts.
 /// </summary>
-internal sealed class MqttSink(SimAgent agent, string host, int port, string prefix, TimeSpan sampleInterval, TimeSpan currentInterval, ILogger log)
+/// <remarks>With <c>entities</c>, the layout of cppagent's MQTT entity sink instead (<see cref="EntityMessages"/>).</remarks>
+internal sealed class MqttSink(SimAgent agent, string host, int port, string prefix, TimeSpan sampleInterval, TimeSpan currentInterval, ILogger log, bool entities = false)
 {
     private const int Count = 1000;
 
@@ -28,7 +29,7 @@ internal sealed class MqttSink(SimAgent agent, string host, int port, string pre
                     .WithClientId("mtc-sim-" + Guid.NewGuid().ToString("N")).WithCleanSession(true).Build();
                 await client.ConnectAsync(options, ct).ConfigureAwait(false);
                 Log.MqttConnected(log, host, port, prefix);
-                await PublishLoopAsync(client, ct).ConfigureAwait(false);
+                await (entities ? PublishEntitiesAsync(client, ct) : PublishLoopAsync(client, ct)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -122,6 +123,66 @@ internal sealed class MqttSink(SimAgent agent, string host, int port, string pre
         await PublishAsync(client, "Current", device, JsonDocuments.Streams(agent, state, state.NextSequence, observations, device), true, ct).ConfigureAwait(false);
         return state.NextSequence;
     }
+
+    /// <summary>
+    /// The entity layout: on every connect each device's model (<c>&lt;prefix&gt;/Probe/&lt;uuid&gt;</c>, retained) and the latest
+    /// observation of each of its data items, then every sample interval each new observation of any device in sequence order,
+    /// one message each on <c>&lt;prefix&gt;/Devices/&lt;uuid&gt;/Observations/&lt;dataItemId&gt;</c>, QoS 1, not retained (the entity
+    /// sink's defaults). cppagent sends the initial values in data item order; here they go in sequence order.
+    /// </summary>
+    private async Task PublishEntitiesAsync(IMqttClient client, CancellationToken ct)
+    {
+        var devices = agent.ProbeDevices.ToList();
+        var instance = agent.Buffer.State.InstanceId;
+        var cursor = await PublishEntitiesInitialAsync(client, devices, ct).ConfigureAwait(false);
+        while (client.IsConnected && !ct.IsCancellationRequested)
+        {
+            await Task.Delay(sampleInterval, agent.Clock, ct).ConfigureAwait(false);
+            if (agent.Buffer.State.InstanceId != instance)
+            {
+                instance = agent.Buffer.State.InstanceId;
+                cursor = await PublishEntitiesInitialAsync(client, devices, ct).ConfigureAwait(false);
+                continue;
+            }
+            while (true)
+            {
+                var page = agent.Buffer.Sample(cursor, Count, null) ?? agent.Buffer.Sample(agent.Buffer.State.FirstSequence, Count, null);
+                if (page is null)
+                {
+                    break;
+                }
+                foreach (var o in page.Observations)
+                {
+                    await PublishEntityAsync(client, page.State.InstanceId, o, ct).ConfigureAwait(false);
+                }
+                cursor = page.NextSequence;
+                if (page.EndOfBuffer)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task<long> PublishEntitiesInitialAsync(IMqttClient client, List<DeviceModel> devices, CancellationToken ct)
+    {
+        foreach (var device in devices)
+        {
+            await PublishAsync(client, "Probe", device, JsonDocuments.Device(device), true, ct).ConfigureAwait(false);
+        }
+        var (state, observations) = agent.Buffer.Current(null, null)!.Value;
+        foreach (var o in observations.OrderBy(o => o.Observation.Sequence))
+        {
+            await PublishEntityAsync(client, state.InstanceId, o, ct).ConfigureAwait(false);
+        }
+        return state.NextSequence;
+    }
+
+    private Task PublishEntityAsync(IMqttClient client, long instanceId, BufferedObservation o, CancellationToken ct) =>
+        client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic($"{prefix}/Devices/{o.Item.Device.Uuid}/Observations/{o.Observation.DataItemId}")
+            .WithPayload(EntityMessages.Observation(instanceId, o))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct);
 
     private Task PublishAsync(IMqttClient client, string kind, DeviceModel device, byte[] payload, bool retain, CancellationToken ct) =>
         client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"{prefix}/{kind}/{device.Uuid}").WithPayload(payload)

@@ -21,7 +21,11 @@ internal sealed partial class MqttCollector
     /// <summary>One message: read within the parser limits, or logged (once per topic) and dropped; nothing else is affected.</summary>
     private void Handle(string topic, ReadOnlySequence<byte> payload)
     {
-        if (!MqttTopic.TryParse(options.TopicPrefix, topic, out var kind, out var uuid))
+        var kind = MqttTopicKind.Observation;
+        var uuid = "";
+        var dataItemId = "";
+        if (!(options.EntityTopics && MqttTopic.TryParseObservation(options.TopicPrefix, topic, out uuid, out dataItemId))
+            && !(MqttTopic.TryParse(options.TopicPrefix, topic, out kind, out uuid) && (kind == MqttTopicKind.Probe || !options.EntityTopics)))
         {
             return;
         }
@@ -36,6 +40,11 @@ internal sealed partial class MqttCollector
             return; // a retained message being cleared
         }
         var bytes = payload.ToArray();
+        if (kind == MqttTopicKind.Observation)
+        {
+            OnEntity(topic, uuid, dataItemId, bytes);
+            return;
+        }
         MtConnectDocument doc;
         try
         {

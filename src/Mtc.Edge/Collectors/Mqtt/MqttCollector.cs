@@ -154,7 +154,7 @@ internal sealed partial class MqttCollector(
             _reload = false;
         }
         var subscribe = new MqttClientSubscribeOptionsBuilder();
-        foreach (var filter in MqttTopic.Filters(options.TopicPrefix))
+        foreach (var filter in MqttTopic.Filters(options.TopicPrefix, options.EntityTopics))
         {
             subscribe = subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
         }

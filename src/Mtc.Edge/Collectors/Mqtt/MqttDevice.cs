@@ -39,6 +39,9 @@ internal sealed class MqttDevice
 
     public Dictionary<string, string> Types { get; private set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The model's data items by id (an entity message names its data item; its component comes from here).</summary>
+    public Dictionary<string, DataItem> Items { get; private set; } = new(StringComparer.Ordinal);
+
     /// <summary>The model document last recorded in this run, so a re-delivered retained probe is not recorded again.</summary>
     public string? RecordedModel { get; set; }
 
@@ -67,11 +70,14 @@ internal sealed class MqttDevice
     {
         MachineId = machineId;
         var items = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, DataItem>(StringComparer.Ordinal);
         foreach (var item in device.AllDataItems())
         {
             items.TryAdd(item.Id, item.Type);
+            byId.TryAdd(item.Id, item);
         }
         Types = items;
+        Items = byId;
         Analytics.SetDevice(machineId, device);
     }
 

@@ -37,6 +37,10 @@ internal static class MqttOptionsValidator
             {
                 errors.Add($"{at}:Password is set without a Username.");
             }
+            if (!m.Topics.Equals("Documents", StringComparison.OrdinalIgnoreCase) && !m.Topics.Equals("Entities", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{at}:Topics '{m.Topics}' must be Documents (cppagent's MQTT sink) or Entities (its MQTT entity sink).");
+            }
             for (var j = 0; j < m.Devices.Count; j++)
             {
                 if (string.IsNullOrWhiteSpace(m.Devices[j]) || m.Devices[j].IndexOfAny(['+', '#', '/']) >= 0)

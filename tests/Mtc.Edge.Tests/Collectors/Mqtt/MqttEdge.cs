@@ -20,7 +20,7 @@ internal sealed class MqttEdge : IAsyncDisposable
     public record StoredObservation(string MachineId, string InstanceId, long Sequence, string DataItemId, string? Value);
 
     /// <summary>Starts an edge on <paramref name="dir"/> (again: the same data directory, so the same outbox and cursors).</summary>
-    public static async Task<MqttEdge> StartAsync(TempDirectory dir, int brokerPort, long maxDocumentBytes = 256L * 1024 * 1024, string[]? devices = null)
+    public static async Task<MqttEdge> StartAsync(TempDirectory dir, int brokerPort, long maxDocumentBytes = 256L * 1024 * 1024, string[]? devices = null, string topics = "Documents")
     {
         var config = dir.Sub("edge.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
@@ -30,7 +30,7 @@ internal sealed class MqttEdge : IAsyncDisposable
                 Id = "e1",
                 DataDirectory = "./data",
                 MaxDocumentBytes = maxDocumentBytes,
-                Mqtt = new[] { new { Host = "127.0.0.1", Port = brokerPort, KeepAlive = "00:00:02", Timeout = "00:00:02", Devices = devices ?? [] } },
+                Mqtt = new[] { new { Host = "127.0.0.1", Port = brokerPort, KeepAlive = "00:00:02", Timeout = "00:00:02", Devices = devices ?? [], Topics = topics } },
                 Http = new { Urls = "http://127.0.0.1:0" },
             },
         }));

@@ -21,9 +21,9 @@ public sealed class SimulatorOverMqttTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static SimulatorOptions Options(int brokerPort) => new()
+    private static SimulatorOptions Options(int brokerPort, string topics = "Documents") => new()
     {
-        Port = 0, Generate = 2, Seed = 4, Speed = 100, Mqtt = $"127.0.0.1:{brokerPort}",
+        Port = 0, Generate = 2, Seed = 4, Speed = 100, Mqtt = $"127.0.0.1:{brokerPort}", MqttTopics = topics,
         MqttSampleInterval = TimeSpan.FromMilliseconds(100), MqttCurrentInterval = TimeSpan.FromMinutes(10),
     };
 
@@ -138,5 +138,79 @@ public sealed class SimulatorOverMqttTests : IDisposable
             .Where(o => o.ElementName == "PartCount" && o.Sequence <= last && o.Sequence >= from).Select(o => (o.Sequence, o.Value)).Order().ToList();
         var storedParts = stored.Where(o => parts.Any(p => p.Sequence == o.Sequence)).Select(o => (o.Sequence, o.Value)).Order().ToList();
         Assert.Equal(parts, storedParts);
+    }
+
+    [Fact]
+    public async Task The_simulator_publishes_entity_messages_in_the_shape_of_cppagents_entity_sink()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        var (client, messages) = await SubscribeAsync(broker.Port);
+        using var subscriber = client;
+        await using var sim = await SimulatorHost.StartAsync(Options(broker.Port, "Entities"));
+        await WaitAsync(() => messages.Count(m => m.Topic.StartsWith("MTConnect/Devices/", StringComparison.Ordinal)) >= 200, "observations");
+
+        Assert.Equal(2, messages.Count(m => m.Topic.StartsWith("MTConnect/Probe/", StringComparison.Ordinal)
+            && JsonDocument.Parse(m.Payload).RootElement.TryGetProperty("Device", out _)));
+        Assert.DoesNotContain(messages, m => m.Topic.StartsWith("MTConnect/Sample/", StringComparison.Ordinal) || m.Topic.StartsWith("MTConnect/Current/", StringComparison.Ordinal));
+        var observations = messages.Where(m => m.Topic.StartsWith("MTConnect/Devices/", StringComparison.Ordinal)).ToList();
+        long previous = 0;
+        var initial = true;
+        foreach (var (topic, payload) in observations)
+        {
+            // MTConnect/Devices/<uuid>/Observations/<dataItemId>, the payload a flat object as the entity sink's README shows.
+            var parts = topic.Split('/');
+            Assert.Equal(5, parts.Length);
+            Assert.Equal("Observations", parts[3]);
+            var o = JsonDocument.Parse(payload).RootElement;
+            Assert.Equal(parts[4], o.GetProperty("dataItemId").GetString());
+            Assert.Superset(new HashSet<string>(["dataItemId", "type", "timestamp", "category", "sequence"]), Keys(o));
+            Assert.Contains(o.GetProperty("category").GetString(), new[] { "SAMPLE", "EVENT", "CONDITION" });
+            Assert.True(o.TryGetProperty(o.GetProperty("category").GetString() == "CONDITION" ? "level" : "result", out _));
+            var sequence = o.GetProperty("sequence").GetInt64();
+            // Sequence order across devices; the initial values are sparse, the live ones consecutive.
+            Assert.True(sequence > previous, $"{sequence} after {previous}");
+            initial &= sequence != previous + 1 || previous == 0;
+            previous = sequence;
+        }
+        Assert.False(initial, "no consecutive live observations");
+    }
+
+    [Fact]
+    public async Task The_edge_stores_every_sequence_the_simulator_served_as_entity_messages_once_without_a_gap()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        var (client, messages) = await SubscribeAsync(broker.Port);
+        using var subscriber = client;
+        await using var edge = await MqttEdge.StartAsync(_dir, broker.Port, topics: "Entities");
+        await edge.WaitForSourceAsync(s => s.GetProperty("state").GetString() == "connected", "the edge subscribed");
+        await using var sim = await SimulatorHost.StartAsync(Options(broker.Port, "Entities"));
+        var stored = await edge.WaitForObservationsAsync(s => s.Count >= 400, "400 observations");
+        var last = stored.Max(o => o.Sequence);
+        // The simulator publishes the initial values (sparse: the latest of each data item) and then every sequence: from where
+        // its messages run without a skip to the end, it published, and so served, every sequence.
+        var sequences = messages.Where(m => m.Topic.StartsWith("MTConnect/Devices/", StringComparison.Ordinal))
+            .Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("sequence").GetInt64()).ToList();
+        var start = sequences.Count - 1;
+        while (start > 0 && sequences[start - 1] == sequences[start] - 1)
+        {
+            start--;
+        }
+        var from = sequences[start];
+        Assert.True(from < last - 200, $"the run without a skip starts at {from}, the edge stored up to {last}");
+        using var http = new HttpClient { BaseAddress = sim.BaseAddress };
+        var served = (StreamsDocument)MtConnectXml.Read(await http.GetByteArrayAsync(
+            string.Create(CultureInfo.InvariantCulture, $"sample?from={from}&count={last - from + 1}")));
+        var machines = stored.Select(o => o.MachineId).ToHashSet(StringComparer.Ordinal);
+        var expected = served.Streams.Where(s => machines.Contains(s.Name))
+            .SelectMany(s => s.Observations.Select(o => (s.Name, o.Sequence, o.DataItemId, o.Value))).Order().ToList();
+        var got = stored.Where(o => o.Sequence >= from && o.Sequence <= last).Select(o => (o.MachineId, o.Sequence, o.DataItemId, o.Value)).Order().ToList();
+        Assert.Equal(2, machines.Count);
+        Assert.True(expected.Count > 200, $"only {expected.Count} observations served");
+        Assert.Equal(expected, got);
+        Assert.Equal(stored.Count, stored.Select(o => (o.InstanceId, o.Sequence)).Distinct().Count());
+        await Task.Delay(Edge.Collectors.Mqtt.MqttCollector.SettleTime + TimeSpan.FromSeconds(0.6));
+        // The only gaps are between the sparse initial values (what the agent overwrote before the edge subscribed); none
+        // reaches into the live messages.
+        Assert.All(edge.Records("gap"), g => Assert.True(g.GetProperty("toSequence").GetInt64() < from, g.ToString()));
     }
 }
