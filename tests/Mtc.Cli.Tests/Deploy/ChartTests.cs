@@ -77,7 +77,7 @@ public sealed class ChartTests : IAsyncLifetime
         await Podman.EnsureImageAsync();
         await using var postgres = await ThrowawayPostgres.StartAsync(durable: false);
         var database = postgres.ConnectionString();
-        var (apiPort, workerPort) = (FreePort(), FreePort());
+        var (apiPort, workerPort) = (Tool.FreePort(), Tool.FreePort());
         // The database URL in an existing Secret, as the staging values do. Podman 4.3's kube play keeps a Secret document in a
         // form its own secretKeyRef lookup cannot read, so the secret is made as podman reads it: JSON of base64 values.
         _secret = "kp-db-" + Guid.NewGuid().ToString("N")[..8];
@@ -103,7 +103,7 @@ public sealed class ChartTests : IAsyncLifetime
         Assert.True(code == 0, error);
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Trim());
         using var receiver = new HttpListener();
-        var receiverPort = FreePort();
+        var receiverPort = Tool.FreePort();
         receiver.Prefixes.Add($"http://127.0.0.1:{receiverPort}/");
         receiver.Start();
         using (var subscribed = await api.PostAsJsonAsync("/api/ext/webhooks", new { url = $"http://127.0.0.1:{receiverPort}/hook", eventTypes = new[] { "note" } }))
@@ -166,13 +166,6 @@ public sealed class ChartTests : IAsyncLifetime
             }
             await Task.Delay(500);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async Task DisposeAsync()

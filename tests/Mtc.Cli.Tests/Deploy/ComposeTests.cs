@@ -22,7 +22,7 @@ public sealed class ComposeTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Machines = 3;
     private static readonly string ComposeFile = Path.Combine(ToolProcess.RepositoryRoot(), "deploy", "compose.yaml");
     private readonly string _project = "mtc-compose-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly (int Cloud1, int Cloud2, int Edge) _ports = (FreePort(), FreePort(), FreePort());
+    private readonly (int Cloud1, int Cloud2, int Edge) _ports = (Tool.FreePort(), Tool.FreePort(), Tool.FreePort());
     private bool _up;
 
     public Task InitializeAsync() => Podman.EnsurePostgresImageAsync();
@@ -136,19 +136,10 @@ public sealed class ComposeTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>podman-compose on this test's project, with its images and ports in the variables compose.yaml reads.</summary>
     private Task<string> ComposeAsync(TimeSpan timeout, bool check, params string[] args) => Tool.RunAsync("env",
     [
-        $"MTC_IMAGE={Podman.Image}", $"MTC_POSTGRES_IMAGE={Podman.PostgresImage}", $"MTC_SIM_MACHINES={Invariant(Machines)}",
-        $"MTC_CLOUD_PORT_1={Invariant(_ports.Cloud1)}", $"MTC_CLOUD_PORT_2={Invariant(_ports.Cloud2)}", $"MTC_EDGE_PORT={Invariant(_ports.Edge)}",
+        $"MTC_IMAGE={Podman.Image}", $"MTC_POSTGRES_IMAGE={Podman.PostgresImage}", $"MTC_SIM_MACHINES={Tool.Invariant(Machines)}",
+        $"MTC_CLOUD_PORT_1={Tool.Invariant(_ports.Cloud1)}", $"MTC_CLOUD_PORT_2={Tool.Invariant(_ports.Cloud2)}", $"MTC_EDGE_PORT={Tool.Invariant(_ports.Edge)}",
         "podman-compose", "-p", _project, "-f", ComposeFile, .. args,
     ], timeout, check);
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public async Task DisposeAsync()
     {

@@ -37,7 +37,7 @@ public sealed class ImageTests : IAsyncLifetime
         var start = railway.GetProperty("deploy").GetProperty("startCommand").GetString()!.Split(' ');
         var health = railway.GetProperty("deploy").GetProperty("healthcheckPath").GetString()!;
 
-        var port = FreePort();
+        var port = Tool.FreePort();
         var cloud = await StartAsync("cloud", ["-e", $"PORT={port}", "-e", "DATABASE_URL=sqlite:/data/cloud.db", "--entrypoint", start[0]], "cloud", start[1..]);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         await WaitForAsync(client, health, cloud);
@@ -52,14 +52,14 @@ public sealed class ImageTests : IAsyncLifetime
     [Fact]
     public async Task A_simulator_an_edge_and_the_cloud_from_the_image_deliver_the_machines_data()
     {
-        var (cloudPort, simPort, edgePort) = (FreePort(), FreePort(), FreePort());
+        var (cloudPort, simPort, edgePort) = (Tool.FreePort(), Tool.FreePort(), Tool.FreePort());
         var cloud = await StartAsync("cloud", ["-e", $"PORT={cloudPort}", "-e", "DATABASE_URL=sqlite:/data/cloud.db"], "cloud");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cloudPort}"), Timeout = TimeSpan.FromSeconds(10) };
         await WaitForAsync(client, "/health/ready", cloud);
         var key = (await Podman.Run("exec", cloud, "/app/mtc", "keys", "create", "--db", "sqlite:/data/cloud.db",
             "--tenant", "acme", "--scopes", "edge:ingest,ext:read")).Trim();
 
-        var sim = await StartAsync("sim", [], null, "sim", "--port", Invariant(simPort), "--generate", "2", "--speed", "20", "--seed", "7");
+        var sim = await StartAsync("sim", [], null, "sim", "--port", Tool.Invariant(simPort), "--generate", "2", "--speed", "20", "--seed", "7");
         Directory.CreateDirectory(Path.Combine(_dir, "edge"));
         File.SetUnixFileMode(Path.Combine(_dir, "edge"), (UnixFileMode)0b111_111_111);
         await File.WriteAllTextAsync(Path.Combine(_dir, "edge", "edge.json"), JsonSerializer.Serialize(new
@@ -151,15 +151,6 @@ public sealed class ImageTests : IAsyncLifetime
         }
         return string.Join('\n', all);
     }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public async Task DisposeAsync()
     {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Mtc.Cloud.Tests.Contract;
 
 namespace Mtc.Cli.Tests.Deploy;
@@ -15,4 +18,14 @@ internal static class Tool
         }
         return stdout.Trim();
     }
+
+    /// <summary>A loopback port free now, for a container or process the test starts.</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    public static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
