@@ -98,4 +98,17 @@ internal static class PortableMigrations
     public const string EventsByEnd = """
         CREATE INDEX events_machine_type_end ON events (tenant, machine_id, type, end_ts);
         """;
+
+    /// <summary>
+    /// Summaries' numbers per machine and quarter hour (and per hour, the sum of four), computed once a quarter has passed and kept until a row of the machine
+    /// starting in or before it changes (the triggers of each backend), with a generation per machine that each such change
+    /// steps.
+    /// </summary>
+    public const string SummaryQuarters = """
+        CREATE TABLE summary_quarters (tenant text NOT NULL, machine_id text NOT NULL, start_ts {time} NOT NULL, minutes integer NOT NULL,
+            tally text NOT NULL, PRIMARY KEY (tenant, machine_id, start_ts, minutes));
+        CREATE TABLE summary_generations (tenant text NOT NULL, machine_id text NOT NULL, gen bigint NOT NULL,
+            PRIMARY KEY (tenant, machine_id));
+
+        """;
 }

@@ -10,53 +10,75 @@ namespace Mtc.Cloud.Summary;
 internal static class KpiCalculator
 {
     /// <summary>The numbers of <paramref name="machines"/> together over [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    public static Kpis Compute(IReadOnlyList<MachineActivity> machines, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+    public static Kpis Compute(IReadOnlyList<MachineActivity> machines, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now) =>
+        Finish(machines.Select(m => Tally(m, from, to)), machines.Count, from, to, now);
+
+    /// <summary>What one machine's rows add to a summary over [<paramref name="from"/>, <paramref name="to"/>), clipped to it.</summary>
+    public static Tally Tally(MachineActivity m, DateTimeOffset from, DateTimeOffset to)
     {
-        var byStatus = MachineStatus.All.ToDictionary(s => s, _ => 0.0, StringComparer.Ordinal);
-        var passed = Seconds(from, now < to ? now : to);
-        double elapsed = 0, alarmSeconds = 0, setupSeconds = 0;
-        long parts = 0, alarmCount = 0, completed = 0, aborted = 0, partial = 0, other = 0;
-        var durations = new List<double>();
-        CycleRow? last = null;
-        foreach (var m in machines)
+        var t = new Tally();
+        foreach (var segment in m.Timeline)
         {
-            elapsed += passed;
-            foreach (var segment in m.Timeline)
+            var seconds = Overlap(segment.Start, segment.End, from, to);
+            if (seconds > 0)
             {
-                var seconds = Overlap(segment.Start, segment.End, from, to);
-                if (seconds > 0)
-                {
-                    byStatus[segment.Status] = byStatus.GetValueOrDefault(segment.Status) + seconds;
-                }
-            }
-            setupSeconds += UnionSeconds(m.Setups, from, to);
-            alarmSeconds += UnionSeconds(m.Alarms, from, to);
-            alarmCount += m.Alarms.Count(a => a.Start >= from && a.Start < to);
-            parts += m.Parts.Where(p => p.At >= from && p.At < to).Sum(p => p.Count);
-            foreach (var cycle in m.Cycles.Where(c => c.Start >= from && c.Start < to))
-            {
-                durations.Add(cycle.DurationSeconds);
-                if (last is null || cycle.Start > last.Start)
-                {
-                    last = cycle;
-                }
-                switch (cycle.Completion?.ToLowerInvariant())
-                {
-                    case CycleCompletion.Completed:
-                        completed++;
-                        break;
-                    case CycleCompletion.Aborted:
-                        aborted++;
-                        break;
-                    case CycleCompletion.Partial:
-                        partial++;
-                        break;
-                    default:
-                        other++;
-                        break;
-                }
+                t.SecondsByStatus[segment.Status] = t.SecondsByStatus.GetValueOrDefault(segment.Status) + seconds;
             }
         }
+        t.SetupSeconds = UnionSeconds(m.Setups, from, to);
+        t.AlarmSeconds = UnionSeconds(m.Alarms, from, to);
+        t.AlarmCount = m.Alarms.Count(a => a.Start >= from && a.Start < to);
+        t.Parts = m.Parts.Where(p => p.At >= from && p.At < to).Sum(p => p.Count);
+        foreach (var cycle in m.Cycles.Where(c => c.Start >= from && c.Start < to))
+        {
+            t.Durations.Add(cycle.DurationSeconds);
+            if (t.LastCycle is not { } last || cycle.Start > last.Start)
+            {
+                t.LastCycle = (cycle.Start, cycle.DurationSeconds);
+            }
+            switch (cycle.Completion?.ToLowerInvariant())
+            {
+                case CycleCompletion.Completed:
+                    t.Completed++;
+                    break;
+                case CycleCompletion.Aborted:
+                    t.Aborted++;
+                    break;
+                case CycleCompletion.Partial:
+                    t.Partial++;
+                    break;
+                default:
+                    t.Other++;
+                    break;
+            }
+        }
+        return t;
+    }
+
+    /// <summary>
+    /// The numbers of <paramref name="machineCount"/> machines over [<paramref name="from"/>, <paramref name="to"/>) from the
+    /// tallies of stretches that cover it without overlapping, in order (machine by machine, each in time order).
+    /// </summary>
+    public static Kpis Finish(IEnumerable<Tally> tallies, int machineCount, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+    {
+        var sum = new Tally();
+        foreach (var t in tallies)
+        {
+            sum.Add(t);
+        }
+        var byStatus = MachineStatus.All.ToDictionary(s => s, s => sum.SecondsByStatus.GetValueOrDefault(s), StringComparer.Ordinal);
+        foreach (var (status, seconds) in sum.SecondsByStatus)
+        {
+            byStatus[status] = seconds;
+        }
+        var passed = Seconds(from, now < to ? now : to);
+        double elapsed = 0;
+        for (var i = 0; i < machineCount; i++)
+        {
+            elapsed += passed;
+        }
+        var durations = sum.Durations;
+        var mean = durations.Count == 0 ? (double?)null : durations.Average();
         durations.Sort();
         return new Kpis
         {
@@ -65,14 +87,14 @@ internal static class KpiCalculator
             ElapsedSeconds = elapsed,
             SecondsByStatus = byStatus,
             Utilization = elapsed > 0 ? byStatus[MachineStatus.Active] / elapsed : null,
-            Parts = parts,
-            Cycles = new CycleCounts(completed, aborted, partial, other),
-            MeanCycleSeconds = durations.Count == 0 ? null : durations.Average(),
+            Parts = sum.Parts,
+            Cycles = new CycleCounts(sum.Completed, sum.Aborted, sum.Partial, sum.Other),
+            MeanCycleSeconds = mean,
             MedianCycleSeconds = durations.Count == 0 ? null : SqlCloudStore.Percentile(durations, 0.5),
-            LastCycleSeconds = last?.DurationSeconds,
-            AlarmCount = alarmCount,
-            AlarmSeconds = alarmSeconds,
-            SetupSeconds = setupSeconds,
+            LastCycleSeconds = sum.LastCycle?.Seconds,
+            AlarmCount = sum.AlarmCount,
+            AlarmSeconds = sum.AlarmSeconds,
+            SetupSeconds = sum.SetupSeconds,
         };
     }
 
@@ -92,7 +114,7 @@ internal static class KpiCalculator
     }
 
     /// <summary>A machine's rows indexed by time, cut to what may touch a bucket; <see cref="Compute"/> clips exactly.</summary>
-    private sealed record Index(
+    internal sealed record Index(
         TimeIndex<Machines.TimelineApi.Segment> Timeline, TimeIndex<Span> Setups, TimeIndex<Span> Alarms, TimeIndex<PartCount> Parts,
         TimeIndex<CycleRow> Cycles)
     {

@@ -23,6 +23,9 @@ internal sealed record MachineActivity(
     IReadOnlyList<CycleRow> Cycles)
 {
     private static readonly string[] Types = ["status", "setup", "alarm", "part"];
+
+    /// <summary>Nothing: the activity of a stretch no row can touch.</summary>
+    public static readonly MachineActivity Empty = new([], [], [], [], []);
     private static readonly string[] Declared = [SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd];
 
     public static async Task<MachineActivity> LoadAsync(
@@ -32,16 +35,19 @@ internal sealed record MachineActivity(
     /// <summary>
     /// The activity of each machine, in the order given, read for all of them at once: three queries however many machines
     /// (only what touches the range: declared setups over all time, to pair them, not the machines' whole history).
+    /// <paramref name="lastKnownTimes"/>: the machines' last known times when the caller read them already.
     /// </summary>
     public static async Task<IReadOnlyList<MachineActivity>> LoadManyAsync(
-        ICloudStore store, string tenant, IReadOnlyList<string> machineIds, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+        ICloudStore store, string tenant, IReadOnlyList<string> machineIds, DateTimeOffset from, DateTimeOffset to, CancellationToken ct,
+        IReadOnlyDictionary<string, DateTimeOffset>? lastKnownTimes = null)
     {
         var range = new TimeRange(from, to);
-        var events = (await store.GetEventsTouchingAsync(tenant, machineIds, Types, Declared, from, to, ct).ConfigureAwait(false))
-            .ToLookup(r => r.MachineId ?? "", StringComparer.Ordinal);
-        var lastKnown = await store.GetLastKnownTimesAsync(tenant, machineIds, ct).ConfigureAwait(false);
-        var cycles = (await store.GetCyclesOfMachinesAsync(tenant, machineIds, from, to, ct).ConfigureAwait(false))
-            .ToLookup(c => c.MachineId, c => c.Cycle, StringComparer.Ordinal);
+        // Three reads at once, each on its own connection.
+        var eventsRead = store.GetEventsTouchingAsync(tenant, machineIds, Types, Declared, from, to, ct);
+        var cyclesRead = store.GetCyclesOfMachinesAsync(tenant, machineIds, from, to, ct);
+        var lastKnown = lastKnownTimes ?? await store.GetLastKnownTimesAsync(tenant, machineIds, ct).ConfigureAwait(false);
+        var events = (await eventsRead.ConfigureAwait(false)).ToLookup(r => r.MachineId ?? "", StringComparer.Ordinal);
+        var cycles = (await cyclesRead.ConfigureAwait(false)).ToLookup(c => c.MachineId, c => c.Cycle, StringComparer.Ordinal);
         return machineIds.Select(id => Build(events[id].ToList(), cycles[id].ToList(), lastKnown.TryGetValue(id, out var k) ? k : null, range))
             .ToList();
     }

@@ -52,10 +52,9 @@ internal static class SummaryApi
         {
             return missing;
         }
-        var activity = await MachineActivity.LoadAsync(store, tenant, id, f, t, ct).ConfigureAwait(false);
         var ranges = await BucketsAsync(store, tenant, f, t, size, ct).ConfigureAwait(false);
-        var (totals, buckets) = KpiCalculator.ComputeWithBuckets([activity], f, t, now, ranges);
-        return TypedResults.Ok(new MachineSummary(id, totals, buckets));
+        var (totals, buckets) = await ComputeAsync(store, tenant, [id], f, t, now, ranges, ct).ConfigureAwait(false);
+        return TypedResults.Ok(new MachineSummary(id, totals.Totals, buckets));
     }
 
     internal static async Task<Results<Ok<FleetSummary>, ProblemHttpResult>> FleetAsync(
@@ -70,13 +69,30 @@ internal static class SummaryApi
         var tenant = user.Tenant();
         var ranges = await BucketsAsync(store, tenant, f, t, size, ct).ConfigureAwait(false);
         var machines = await store.ListMachinesAsync(tenant, ct).ConfigureAwait(false);
-        var activities = await MachineActivity.LoadManyAsync(store, tenant, machines.Select(m => m.Id).ToList(), f, t, ct).ConfigureAwait(false);
-        var (totals, buckets) = KpiCalculator.ComputeWithBuckets(activities, f, t, now, ranges);
+        var (totals, buckets) = await ComputeAsync(store, tenant, machines.Select(m => m.Id).ToList(), f, t, now, ranges, ct).ConfigureAwait(false);
         var each = byMachine == true
-            ? machines.Select((m, i) => new MachineSummary(m.Id, KpiCalculator.Compute([activities[i]], f, t, now), null)).ToList()
+            ? machines.Select((m, i) => new MachineSummary(m.Id, totals.ByMachine(i), null)).ToList()
             : null;
-        return TypedResults.Ok(new FleetSummary(machines.Count, totals, buckets, each));
+        return TypedResults.Ok(new FleetSummary(machines.Count, totals.Totals, buckets, each));
     }
+
+    /// <summary>The range's numbers (and each machine's, on demand) and the buckets', through the stored quarters where they apply.</summary>
+    private static async Task<(RangeNumbers Totals, IReadOnlyList<Kpis>? Buckets)> ComputeAsync(
+        ICloudStore store, string tenant, IReadOnlyList<string> machineIds, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
+        IReadOnlyList<BucketRange>? ranges, CancellationToken ct)
+    {
+        if (await QuarterTallies.LoadAsync(store, tenant, machineIds, from, to, now, ranges, ct).ConfigureAwait(false) is { } pieces)
+        {
+            var (totals, buckets) = QuarterTallies.Compute(pieces, from, to, now, ranges);
+            return (new RangeNumbers(totals, i => KpiCalculator.Finish(pieces[i].Select(p => p.Tally), 1, from, to, now)), buckets);
+        }
+        var activities = await MachineActivity.LoadManyAsync(store, tenant, machineIds, from, to, ct).ConfigureAwait(false);
+        var (all, split) = KpiCalculator.ComputeWithBuckets(activities, from, to, now, ranges);
+        return (new RangeNumbers(all, i => KpiCalculator.Compute([activities[i]], from, to, now)), split);
+    }
+
+    /// <summary>The numbers of all machines over the range, and of machine <c>i</c> of them when asked.</summary>
+    private sealed record RangeNumbers(Kpis Totals, Func<int, Kpis> ByMachine);
 
     /// <summary>The buckets asked for, in the tenant's plant time; null when none were.</summary>
     private static async Task<IReadOnlyList<BucketRange>?> BucketsAsync(

@@ -119,6 +119,40 @@ public abstract class PlantSummaryTests(IBackend backend) : ApiTestBase(backend)
         Assert.Equal(spring.GetProperty("parts").GetInt64(), Buckets(spring).Sum(b => b.Parts));
     }
 
+    [Theory]
+    [InlineData("Europe/Berlin", "06:00", "14:00")]
+    [InlineData("Asia/Kolkata", "06:30", "18:30")]
+    [InlineData("Asia/Kathmandu", "07:15", "19:45")]
+    public async Task Stored_quarters_give_the_numbers_computed_from_the_rows_in_any_zone(string zone, string start, string end)
+    {
+        await PostAsync();
+        // A last known time after the data: its quarters have passed and are stored by the first summary of each kind.
+        await Batches.PostOkAsync(Edge, new IngestBatch("plant-1", "s9", 1, 1,
+            [Batches.Observation(1, "m1") with { Timestamp = Autumn.AddDays(Days + 1) }]));
+        await PlantTests.PutOkAsync(Admin, $$"""{"timeZone": "{{zone}}", "shifts": [{"name": "day", "start": "{{start}}", "end": "{{end}}"}]}""");
+        var range = Range(Autumn.AddHours(-3).ToString("O", CultureInfo.InvariantCulture), Autumn.AddDays(Days).AddMinutes(50).ToString("O", CultureInfo.InvariantCulture));
+        foreach (var bucket in new[] { "hour", "day", "shift" })
+        {
+            var url = $"/api/ext/machines/m1/summary?bucket={bucket}&" + range;
+            var cold = await Batches.GetJsonAsync(Reader, url);
+            var warm = await Batches.GetJsonAsync(Reader, url);
+            Assert.Equal(cold.GetRawText(), warm.GetRawText());
+            // Each bucket alone (one summary over its range) has the bucket's numbers.
+            foreach (var b in cold.GetProperty("buckets").EnumerateArray().Where((_, i) => i % 7 == 0))
+            {
+                var alone = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/summary?" +
+                    Range(b.GetProperty("from").GetString()!, b.GetProperty("to").GetString()!));
+                Assert.Equal(b.GetProperty("parts").GetInt64(), alone.GetProperty("parts").GetInt64());
+                Assert.Equal(b.GetProperty("secondsByStatus").GetProperty("ACTIVE").GetDouble(),
+                    alone.GetProperty("secondsByStatus").GetProperty("ACTIVE").GetDouble());
+                Assert.Equal(b.GetProperty("medianCycleSeconds").GetRawText(), alone.GetProperty("medianCycleSeconds").GetRawText());
+            }
+        }
+        var days = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/summary?bucket=day&" + range);
+        Assert.Equal(Days * 24, days.GetProperty("parts").GetInt64());
+        Assert.Equal(Days * 24, days.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("parts").GetInt64()));
+    }
+
     [Fact]
     public async Task Per_weekday_shifts_leave_gaps_that_count_in_days_but_in_no_shift()
     {

@@ -109,6 +109,43 @@ public abstract class SummaryTests(IBackend backend) : ApiTestBase(backend)
     }
 
     [Fact]
+    public async Task A_summary_reads_the_quarters_it_stored_until_a_late_change_computes_them_again()
+    {
+        await PostShiftAsync();
+        var url = "/api/ext/fleet/summary?byMachine=true&bucket=hour&" + Range(0, 90);
+        var cold = (await Batches.GetJsonAsync(Reader, url)).GetRawText();
+        Assert.Equal(cold, (await Batches.GetJsonAsync(Reader, url)).GetRawText());
+
+        // m1's last known time is 80: the quarters 0-75 have passed for it and are stored, and the hour 0-60 of four of them;
+        // 75-90 is not.
+        var store = Db.Open();
+        await using (store)
+        {
+            var stored = await store.GetSummaryQuartersAsync("acme", ["m1"], At(0), At(90), CancellationToken.None);
+            Assert.Equal([(At(0), 15), (At(0), 60), (At(15), 15), (At(30), 15), (At(45), 15), (At(60), 15)],
+                stored.Quarters.Select(q => (q.Start.UtcDateTime, q.Minutes)).Order());
+
+            // What a summary shows is the stored hour's and quarter's: replaced by ones with 100 and 1,000 parts, it shows those.
+            string Parts(int n) => Mtc.Cloud.Summary.Tally.FromJson($$"""{"p":{{n}}}""")!.ToJson();
+            Assert.Equal(2, await store.PutSummaryQuartersAsync("acme",
+                [new("m1", stored.Generations["m1"], [(new DateTimeOffset(At(0), TimeSpan.Zero), 60, Parts(100)), (new DateTimeOffset(At(60), TimeSpan.Zero), 15, Parts(1000))])],
+                CancellationToken.None));
+            var m1 = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/summary?" + Range(0, 90));
+            Assert.Equal(100 + 1000, m1.GetProperty("parts").GetInt64());
+
+            // A part counted late at 25 removes the quarters and hours that may hold it (from 0 on): they are computed again.
+            await Batches.PostOkAsync(Edge, Batch("s5", "m1", [Part(50, 25, 3)], null));
+            var late = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/summary?" + Range(0, 90));
+            Assert.Equal(4 + 3, late.GetProperty("parts").GetInt64());
+            Assert.Equal(1800 + 1200, Status(late, "ACTIVE"));
+            Assert.Equal(300 + 600, late.GetProperty("alarmSeconds").GetDouble());
+            var again = await store.GetSummaryQuartersAsync("acme", ["m1"], At(0), At(90), CancellationToken.None);
+            Assert.Equal(6, again.Quarters.Count);
+            Assert.True(again.Generations["m1"] > stored.Generations["m1"]);
+        }
+    }
+
+    [Fact]
     public async Task Machine_summary_clips_at_the_range_edges()
     {
         await PostShiftAsync();

@@ -38,6 +38,34 @@ public abstract class StoreConformanceTests(IBackend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Summary_quarters_are_kept_until_their_machine_changes_and_never_stored_from_before_a_change()
+    {
+        var t0 = Batches.T0;
+        var read = await _store.GetSummaryQuartersAsync("acme", ["m1", "m2"], t0, t0.AddHours(2), None);
+        Assert.Empty(read.Quarters);
+        var (g1, g2) = (read.Generations["m1"], read.Generations["m2"]);
+        IReadOnlyList<(DateTimeOffset, int, string)> Quarters(params int[] minutes) => minutes.Select(m => (t0.AddMinutes(m), 15, $$"""{"p":{{m}}}""")).ToList();
+        Assert.Equal(7, await _store.PutSummaryQuartersAsync("acme",
+            [new("m1", g1, [.. Quarters(0, 15, 30, 90), (t0.AddMinutes(60), 60, "{}")]), new("m2", g2, Quarters(0, 15))], None));
+
+        // A cycle of m1 starting at 80 removes its quarters and hours that start after 20 (the hour before it), not m2's, and
+        // steps m1's generation.
+        var cycle = Batches.Cycle(1, "m1", t0.AddMinutes(80), 60);
+        await _store.IngestAsync("acme", new IngestBatch("e", "s", 1, 1, [cycle]), DateTimeOffset.UtcNow, None);
+        var after = await _store.GetSummaryQuartersAsync("acme", ["m1", "m2"], t0, t0.AddHours(2), None);
+        Assert.Equal([("m1", t0), ("m1", t0.AddMinutes(15)), ("m2", t0), ("m2", t0.AddMinutes(15))],
+            after.Quarters.Select(q => (q.MachineId, q.Start)).Order());
+        Assert.True(after.Generations["m1"] > g1);
+        Assert.Equal(g2, after.Generations["m2"]);
+
+        // What a reader computed before the change is not stored; what it computes after is.
+        Assert.Equal(0, await _store.PutSummaryQuartersAsync("acme", [new("m1", g1, Quarters(30))], None));
+        Assert.Equal(1, await _store.PutSummaryQuartersAsync("acme", [new("m1", after.Generations["m1"], Quarters(30))], None));
+        Assert.Equal("""{"p":30}""", (await _store.GetSummaryQuartersAsync("acme", ["m1"], t0.AddMinutes(30), t0.AddMinutes(45), None)).Quarters.Single().Tally);
+        Assert.Empty((await _store.GetSummaryQuartersAsync("globex", ["m1"], t0, t0.AddHours(1), None)).Quarters);
+    }
+
+    [Fact]
     public async Task Keys_are_stored_hashed_found_listed_and_revoked()
     {
         var (id, key, hash) = ApiKeyFormat.Generate();

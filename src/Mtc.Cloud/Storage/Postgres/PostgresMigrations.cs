@@ -59,5 +59,28 @@ internal static class PostgresMigrations
             .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
         new(9, "plant settings", PortableMigrations.PlantSettings.Replace("{time}", "timestamptz", StringComparison.Ordinal)),
         new(10, "events by end", PortableMigrations.EventsByEnd),
+        new(12, "summary quarters", PortableMigrations.SummaryQuarters.Replace("{time}", "timestamptz", StringComparison.Ordinal) + """
+            CREATE FUNCTION summary_quarters_invalidate() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                r record;
+                since timestamptz;
+            BEGIN
+                IF TG_OP = 'DELETE' THEN r := OLD; since := OLD.start_ts;
+                ELSIF TG_OP = 'UPDATE' THEN r := NEW; since := least(OLD.start_ts, NEW.start_ts);
+                ELSE r := NEW; since := NEW.start_ts;
+                END IF;
+                IF r.machine_id IS NOT NULL THEN
+                    INSERT INTO summary_generations (tenant, machine_id, gen) VALUES (r.tenant, r.machine_id, 1)
+                        ON CONFLICT (tenant, machine_id) DO UPDATE SET gen = summary_generations.gen + 1;
+                    DELETE FROM summary_quarters WHERE tenant = r.tenant AND machine_id = r.machine_id
+                        AND start_ts > since - interval '1 hour';
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER events_summary_quarters AFTER INSERT OR UPDATE OR DELETE ON events
+                FOR EACH ROW EXECUTE FUNCTION summary_quarters_invalidate();
+            CREATE TRIGGER cycles_summary_quarters AFTER INSERT OR UPDATE OR DELETE ON cycles
+                FOR EACH ROW EXECUTE FUNCTION summary_quarters_invalidate();
+            """),
     ];
 }

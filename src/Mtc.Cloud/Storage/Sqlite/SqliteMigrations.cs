@@ -56,5 +56,27 @@ internal static class SqliteMigrations
             .Replace("{time}", "INTEGER", StringComparison.Ordinal)),
         new(9, "plant settings", PortableMigrations.PlantSettings.Replace("{time}", "INTEGER", StringComparison.Ordinal)),
         new(10, "events by end", PortableMigrations.EventsByEnd),
+        new(12, "summary quarters", PortableMigrations.SummaryQuarters.Replace("{time}", "INTEGER", StringComparison.Ordinal)
+            + SqliteInvalidation("events") + SqliteInvalidation("cycles")),
     ];
+
+    /// <summary>
+    /// What changes a table row of a machine makes to its cached summary quarters: they go from the quarter holding the row's
+    /// start on (or the hour holding it: 3,600,000,000 µs), and the machine's generation steps so that a quarter computed before cannot be
+    /// stored after.
+    /// </summary>
+    private static string SqliteInvalidation(string table)
+    {
+        string Trigger(string op, string row, string since) => $"""
+            CREATE TRIGGER {table}_summary_quarters_{op.ToLowerInvariant()} AFTER {op} ON {table} WHEN {row}.machine_id IS NOT NULL BEGIN
+                INSERT INTO summary_generations (tenant, machine_id, gen) VALUES ({row}.tenant, {row}.machine_id, 1)
+                    ON CONFLICT (tenant, machine_id) DO UPDATE SET gen = gen + 1;
+                DELETE FROM summary_quarters WHERE tenant = {row}.tenant AND machine_id = {row}.machine_id
+                    AND start_ts > {since} - 3600000000;
+            END;
+
+            """;
+        return Trigger("INSERT", "NEW", "NEW.start_ts") + Trigger("UPDATE", "NEW", "min(OLD.start_ts, NEW.start_ts)")
+            + Trigger("DELETE", "OLD", "OLD.start_ts");
+    }
 }
