@@ -98,4 +98,12 @@ internal static class PortableMigrations
     public const string EventsByEnd = """
         CREATE INDEX events_machine_type_end ON events (tenant, machine_id, type, end_ts);
         """;
+
+    /// <summary>
+    /// Migration 11: ASP.NET Core's data-protection key ring (the keys that protect the pages' sign-in cookie), one row per
+    /// key or revocation by its friendly name (<c>key-{guid}</c>), so that every cloud host over the database shares it.
+    /// </summary>
+    public const string DataProtectionKeys = """
+        CREATE TABLE data_protection_keys (friendly_name TEXT PRIMARY KEY, xml TEXT NOT NULL, created_at {time} NOT NULL);
+        """;
 }

@@ -64,7 +64,7 @@ public sealed class ComposeTests(ITestOutputHelper output) : IAsyncLifetime
                 .RootElement.GetProperty("items");
             Assert.True(observations.GetArrayLength() > 0, $"no observations of {ids[0]}");
 
-            // The fleet page's sign-in cookie from one replica is valid on the other (they share the data-protection key ring).
+            // The fleet page's sign-in cookie from one replica is valid on the other (they share the data-protection key ring in the database).
             using var cookies = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
             using var browser = new HttpClient(cookies) { Timeout = TimeSpan.FromSeconds(10) };
             using (var signIn = await browser.PostAsync(new Uri($"http://127.0.0.1:{_ports.Cloud1}/sign-in"),

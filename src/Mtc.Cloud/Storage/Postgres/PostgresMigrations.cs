@@ -59,5 +59,6 @@ internal static class PostgresMigrations
             .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
         new(9, "plant settings", PortableMigrations.PlantSettings.Replace("{time}", "timestamptz", StringComparison.Ordinal)),
         new(10, "events by end", PortableMigrations.EventsByEnd),
+        new(11, "data-protection keys", PortableMigrations.DataProtectionKeys.Replace("{time}", "timestamptz", StringComparison.Ordinal)),
     ];
 }

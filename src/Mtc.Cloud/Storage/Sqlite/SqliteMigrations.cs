@@ -56,5 +56,6 @@ internal static class SqliteMigrations
             .Replace("{time}", "INTEGER", StringComparison.Ordinal)),
         new(9, "plant settings", PortableMigrations.PlantSettings.Replace("{time}", "INTEGER", StringComparison.Ordinal)),
         new(10, "events by end", PortableMigrations.EventsByEnd),
+        new(11, "data-protection keys", PortableMigrations.DataProtectionKeys.Replace("{time}", "INTEGER", StringComparison.Ordinal)),
     ];
 }
