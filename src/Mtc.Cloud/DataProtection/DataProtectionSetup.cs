@@ -19,7 +19,11 @@ internal static class DataProtectionSetup
     {
         builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
-            o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<ICloudStore>(), sp.GetRequiredService<TimeProvider>())));
+            o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<ICloudStore>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<DatabaseXmlRepository>>())));
+        // Its warning for each new key ("No XML encryptor configured") is about that deliberate choice, which is documented
+        // (docs/operations.md); the repository logs each stored element at Information instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Mtc.Cloud.Hosting;
 using Mtc.Cloud.Storage;
 
 namespace Mtc.Cloud.DataProtection;
@@ -13,7 +14,7 @@ namespace Mtc.Cloud.DataProtection;
 /// about once a day, and writes it when it makes a key (every 90 days), so the blocking waits are rare and short. The
 /// store's calls never capture a synchronization context, and ASP.NET Core has none.
 /// </remarks>
-internal sealed class DatabaseXmlRepository(ICloudStore store, TimeProvider time) : IXmlRepository
+internal sealed class DatabaseXmlRepository(ICloudStore store, TimeProvider time, ILogger<DatabaseXmlRepository> log) : IXmlRepository
 {
     public IReadOnlyCollection<XElement> GetAllElements() =>
         [.. store.GetKeyRingElementsAsync(CancellationToken.None).GetAwaiter().GetResult().Select(x => XElement.Parse(x))];
@@ -24,5 +25,6 @@ internal sealed class DatabaseXmlRepository(ICloudStore store, TimeProvider time
         var name = string.IsNullOrEmpty(friendlyName) ? "element-" + Guid.NewGuid().ToString("d") : friendlyName;
         store.AddKeyRingElementAsync(name, element.ToString(SaveOptions.DisableFormatting), time.GetUtcNow(), CancellationToken.None)
             .GetAwaiter().GetResult();
+        Log.KeyRingElementStored(log, name);
     }
 }

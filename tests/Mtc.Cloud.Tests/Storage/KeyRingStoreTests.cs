@@ -30,8 +30,8 @@ public abstract class KeyRingStoreTests(IBackend backend) : IAsyncLifetime
     [Fact]
     public void Elements_one_host_stores_are_read_by_another_whole_and_in_order()
     {
-        var a = new DatabaseXmlRepository(_first, TimeProvider.System);
-        var b = new DatabaseXmlRepository(_second, TimeProvider.System);
+        var a = Repository(_first);
+        var b = Repository(_second);
         Assert.Empty(b.GetAllElements());
 
         var key = new XElement("key", new XAttribute("id", "7d1c"), new XElement("creationDate", "2026-12-04T08:00:00Z"),
@@ -51,12 +51,15 @@ public abstract class KeyRingStoreTests(IBackend backend) : IAsyncLifetime
     [Fact]
     public void A_friendly_name_is_stored_once()
     {
-        var a = new DatabaseXmlRepository(_first, TimeProvider.System);
+        var a = Repository(_first);
         a.StoreElement(new XElement("key", new XAttribute("id", "1")), "key-1");
         Assert.ThrowsAny<System.Data.Common.DbException>(() =>
-            new DatabaseXmlRepository(_second, TimeProvider.System).StoreElement(new XElement("key", new XAttribute("id", "2")), "key-1"));
+            Repository(_second).StoreElement(new XElement("key", new XAttribute("id", "2")), "key-1"));
         Assert.Equal("1", Assert.Single(a.GetAllElements()).Attribute("id")!.Value);
     }
+
+    private static DatabaseXmlRepository Repository(ICloudStore store) =>
+        new(store, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseXmlRepository>.Instance);
 }
 
 public sealed class KeyRingStoreTests_Sqlite() : KeyRingStoreTests(new SqliteBackend());
