@@ -1,4 +1,10 @@
 using System.Net;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mtc.Cloud.DataProtection;
 using Mtc.Cloud.Keys;
 using Mtc.Cloud.Storage;
 using Mtc.Cloud.Tests.Infrastructure;
@@ -65,6 +71,18 @@ public abstract class SharedKeyRingTests(IBackend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_another_host_made_after_this_one_read_the_ring_is_read_when_its_cookie_arrives()
+    {
+        await using var a = await StartAsync(); // made the first key and keeps the ring it read
+        // A second first key, as a host starting at the same moment makes one when it found none yet.
+        var other = await AddKeyAsync();
+        await using var b = await StartAsync(); // protects with the newest key
+        var cookie = await SignInAsync(b);
+        Assert.Equal(other, KeyIdOf(cookie));
+        await AssertSignedInAsync(a, cookie);
+    }
+
+    [Fact]
     public async Task A_made_up_or_altered_cookie_is_refused()
     {
         await using var host = await StartAsync();
@@ -77,6 +95,25 @@ public abstract class SharedKeyRingTests(IBackend backend) : IAsyncLifetime
         using var read = await client.GetAsync("/api/ext/machines");
         Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
     }
+
+    /// <summary>Makes a key in the database's ring through ASP.NET's own key manager, as a cloud host does; answers its id.</summary>
+    private async Task<Guid> AddKeyAsync()
+    {
+        var store = _db.Open();
+        await using (store)
+        {
+            var services = new ServiceCollection().AddLogging();
+            services.AddDataProtection().SetApplicationName(DataProtectionSetup.ApplicationName);
+            services.Configure<KeyManagementOptions>(o =>
+                o.XmlRepository = new DatabaseXmlRepository(store, TimeProvider.System, NullLogger<DatabaseXmlRepository>.Instance));
+            await using var provider = services.BuildServiceProvider();
+            var now = DateTimeOffset.UtcNow;
+            return provider.GetRequiredService<IKeyManager>().CreateNewKey(now, now.AddDays(90)).KeyId;
+        }
+    }
+
+    /// <summary>The key a cookie was protected with: ASP.NET's payload is a 4-byte header, then the key's id.</summary>
+    private static Guid KeyIdOf(string cookie) => new(WebEncoders.Base64UrlDecode(cookie["mtc_session=".Length..]).AsSpan(4, 16));
 
     /// <summary>A cloud process whose HOME is a new empty folder.</summary>
     private Task<CloudProcess> StartAsync()
