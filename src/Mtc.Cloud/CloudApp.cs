@@ -1,5 +1,6 @@
 using Mtc.Cloud.Alerts;
 using Mtc.Cloud.Auth;
+using Mtc.Cloud.DataProtection;
 using Mtc.Cloud.Edges;
 using Mtc.Cloud.Events;
 using Mtc.Cloud.Hardening;
@@ -24,6 +25,7 @@ public static class CloudApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddCloudSettings();
         builder.AddCloudStorage();
+        builder.AddSharedKeyRing();
         builder.AddNotifications();
         builder.AddApiKeyAuth();
         builder.AddHardening();

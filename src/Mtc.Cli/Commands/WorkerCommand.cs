@@ -13,7 +13,7 @@ internal static class WorkerCommand
         {
             Description = "postgres://user:pass@host:port/db, an Npgsql keyword string, or sqlite:PATH (default: DATABASE_URL, else sqlite:mtc-cloud.db)",
         };
-        var urls = new Option<string?>("--urls") { Description = "Where /health/live listens (default: PORT on every interface, else http://localhost:5000)" };
+        var urls = new Option<string?>("--urls") { Description = "Where /health/live, /health/ready and /metrics listen (default: PORT on every interface, else http://localhost:5000)" };
         var logFormat = CloudCommand.LogFormatOption();
         var command = new Command("worker", "The notification worker: fans events out to webhook subscriptions and delivers them, signed, with retries, "
             + "and publishes them to the configured MQTT Unified Namespace and NATS JetStream (--Cloud:Bus:*, see docs/bus.md). "

@@ -26,17 +26,24 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = r => r.Tags.Contains(DatabaseHealthCheck.ReadyTag),
-            ResponseWriter = WriteReadyAsync,
-        }).AllowAnonymous().DisableRateLimiting();
+        app.MapReadiness();
         app.MapGet("/api/ext/health", ExtHealthAsync)
             .AllowAnonymous()
             .WithName("Health")
             .WithTags("Health")
             .WithSummary("Liveness and database state")
             .WithDescription("Always 200 while the process runs; status is degraded and database unavailable when the database does not answer.");
+        return app;
+    }
+
+    /// <summary><c>/health/ready</c>: 200 while the database answers, else 503 with a problem and <c>Retry-After</c>.</summary>
+    public static IEndpointRouteBuilder MapReadiness(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(DatabaseHealthCheck.ReadyTag),
+            ResponseWriter = WriteReadyAsync,
+        }).AllowAnonymous().DisableRateLimiting();
         return app;
     }
 

@@ -65,4 +65,7 @@ internal static partial class Log
 
     [LoggerMessage(71, LogLevel.Warning, "The database is unavailable ({Method} {Path}): {Reason}")]
     public static partial void DatabaseUnavailable(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(90, LogLevel.Information, "Data-protection {Element} stored in the database, unencrypted like ASP.NET's default key folder (protect it with the database's access control)")]
+    public static partial void KeyRingElementStored(ILogger logger, string element);
 }

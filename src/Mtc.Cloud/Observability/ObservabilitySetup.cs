@@ -12,14 +12,33 @@ internal static class ObservabilitySetup
     /// <summary>The cloud's meter and the OpenTelemetry pipeline exporting it (and every <c>Mtc.Cloud.*</c> meter) to Prometheus.</summary>
     public static WebApplicationBuilder AddCloudObservability(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ObservabilityOptions>().BindConfiguration(ObservabilityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<EdgeActivityCache>();
-        builder.Services.AddSingleton<CloudMetrics>();
+        AddInstruments(builder);
         builder.Services.AddHostedService<EdgeActivityRefresher>();
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(CloudMetrics.MeterName, CloudMetrics.ComponentMeters)
             .AddPrometheusExporter());
         return builder;
+    }
+
+    /// <summary>
+    /// For <c>mtc worker</c>: the delivery loops' meters (<c>Mtc.Cloud.Notifications</c>, <c>Mtc.Cloud.Bus</c>) to Prometheus.
+    /// The cloud's own meter times the readiness check here but is not exported: a worker takes no ingest, and its edge
+    /// gauges and <c>mtc_cloud_ready</c> would only repeat (or, unprobed, misstate) what the API replicas export.
+    /// </summary>
+    public static WebApplicationBuilder AddWorkerObservability(this WebApplicationBuilder builder)
+    {
+        AddInstruments(builder);
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(CloudMetrics.ComponentMeters)
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    private static void AddInstruments(WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ObservabilityOptions>().BindConfiguration(ObservabilityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<EdgeActivityCache>();
+        builder.Services.AddSingleton<CloudMetrics>();
     }
 
     /// <summary><c>/metrics</c> in Prometheus text format: anonymous, behind <c>Cloud:MetricsKey</c> when set, or off.</summary>

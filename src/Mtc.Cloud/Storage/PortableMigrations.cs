@@ -100,9 +100,17 @@ internal static class PortableMigrations
         """;
 
     /// <summary>
-    /// Summaries' numbers per machine and quarter hour (and per hour, the sum of four), computed once a quarter has passed and kept until a row of the machine
-    /// starting in or before it changes (the triggers of each backend), with a generation per machine that each such change
-    /// steps.
+    /// Migration 11: ASP.NET Core's data-protection key ring (the keys that protect the pages' sign-in cookie), one row per
+    /// key or revocation by its friendly name (<c>key-{guid}</c>), so that every cloud host over the database shares it.
+    /// </summary>
+    public const string DataProtectionKeys = """
+        CREATE TABLE data_protection_keys (friendly_name TEXT PRIMARY KEY, xml TEXT NOT NULL, created_at {time} NOT NULL);
+        """;
+
+    /// <summary>
+    /// Migration 12: summaries' numbers per machine and quarter hour (and per hour, the sum of four), computed once a quarter
+    /// has passed and kept until a row of the machine starting in or before it changes (the triggers of each backend), with a
+    /// generation per machine that each such change steps.
     /// </summary>
     public const string SummaryQuarters = """
         CREATE TABLE summary_quarters (tenant text NOT NULL, machine_id text NOT NULL, start_ts {time} NOT NULL, minutes integer NOT NULL,

@@ -58,6 +58,14 @@ public sealed class ChartTests : IAsyncLifetime
         Assert.Contains("path: /health/ready", plain, StringComparison.Ordinal);
         Assert.Contains("path: /health/live", plain, StringComparison.Ordinal);
         Assert.DoesNotContain("kind: Ingress", plain, StringComparison.Ordinal);
+        // Both workloads are scraped on their own port and are ready only while the database answers.
+        var worker = plain[plain.IndexOf("name: mtc-mtc-worker", StringComparison.Ordinal)..];
+        Assert.Contains("prometheus.io/port: \"8080\"", plain, StringComparison.Ordinal);
+        Assert.Contains("prometheus.io/port: \"8081\"", worker, StringComparison.Ordinal);
+        Assert.Contains("prometheus.io/path: /metrics", worker, StringComparison.Ordinal);
+        Assert.Contains("httpGet: { path: /health/ready, port: 8081 }", worker, StringComparison.Ordinal);
+        Assert.DoesNotContain("prometheus.io", await Tool.RunAsync(_helm, ["template", "mtc", Chart, "--set", "metrics.scrapeAnnotations=false"],
+            TimeSpan.FromMinutes(1)), StringComparison.Ordinal);
         var withUrl = await Tool.RunAsync(_helm, ["template", "mtc", Chart, "--set-string", "database.url=postgres://u:p@db:5432/mtc"], TimeSpan.FromMinutes(1));
         Assert.Contains("kind: Secret", withUrl, StringComparison.Ordinal);
         Assert.Contains($"DATABASE_URL: \"{Convert.ToBase64String("postgres://u:p@db:5432/mtc"u8)}\"", withUrl, StringComparison.Ordinal);
@@ -131,6 +139,17 @@ public sealed class ChartTests : IAsyncLifetime
         Assert.Equal("note", delivered.GetProperty("type").GetString());
         Assert.Equal("m1", delivered.GetProperty("machineId").GetString());
         Assert.NotNull(context.Request.Headers["Mtc-Signature"]);
+
+        // The worker pod counts what it delivered on its own /metrics.
+        using var workerClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{workerPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string metrics;
+        while (!System.Text.RegularExpressions.Regex.IsMatch(metrics = await workerClient.GetStringAsync("/metrics"),
+            @"^mtc_cloud_deliveries_total\{[^}]*status=""sent""[^}]*\} 1\b", System.Text.RegularExpressions.RegexOptions.Multiline))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the worker's /metrics never counted the delivery:\n" + metrics);
+            await Task.Delay(500);
+        }
     }
 
     private static async Task<(int Code, string Out, string Err)> RunMtcAsync(params string[] args)

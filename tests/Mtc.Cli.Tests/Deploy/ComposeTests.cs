@@ -12,8 +12,8 @@ namespace Mtc.Cli.Tests.Deploy;
 /// deploy/compose.yaml brought up with podman-compose from this checkout's image and a PostgreSQL built from
 /// deploy/postgres/Containerfile: both API replicas are ready, the one-shot service made the edge's key, the simulator's
 /// machines arrive through the edge with a status and observations and read the same from either replica, a fleet-page
-/// sign-in on one replica holds on the other, and the worker answers its health check. The stack and its volumes are taken
-/// down afterwards, also when the test fails (its output then holds <c>podman-compose logs</c>).
+/// sign-in on one replica holds on the other, and the worker answers its health checks and serves its metrics. The stack
+/// and its volumes are taken down afterwards, also when the test fails (its output then holds <c>podman-compose logs</c>).
 /// </summary>
 [Collection(nameof(ImageTests))]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -22,7 +22,7 @@ public sealed class ComposeTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Machines = 3;
     private static readonly string ComposeFile = Path.Combine(ToolProcess.RepositoryRoot(), "deploy", "compose.yaml");
     private readonly string _project = "mtc-compose-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly (int Cloud1, int Cloud2, int Edge) _ports = (Tool.FreePort(), Tool.FreePort(), Tool.FreePort());
+    private readonly (int Cloud1, int Cloud2, int Edge, int Worker) _ports = (Tool.FreePort(), Tool.FreePort(), Tool.FreePort(), Tool.FreePort());
     private bool _up;
 
     public Task InitializeAsync() => Podman.EnsurePostgresImageAsync();
@@ -64,7 +64,7 @@ public sealed class ComposeTests(ITestOutputHelper output) : IAsyncLifetime
                 .RootElement.GetProperty("items");
             Assert.True(observations.GetArrayLength() > 0, $"no observations of {ids[0]}");
 
-            // The fleet page's sign-in cookie from one replica is valid on the other (they share the data-protection key ring).
+            // The fleet page's sign-in cookie from one replica is valid on the other (they share the data-protection key ring in the database).
             using var cookies = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
             using var browser = new HttpClient(cookies) { Timeout = TimeSpan.FromSeconds(10) };
             using (var signIn = await browser.PostAsync(new Uri($"http://127.0.0.1:{_ports.Cloud1}/sign-in"),
@@ -84,6 +84,9 @@ public sealed class ComposeTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal("exited 0", edgeKey);
             Assert.Equal("running", await Podman.Run("inspect", "--format", "{{.State.Status}}", $"{_project}_worker_1"));
             await ComposeAsync(TimeSpan.FromMinutes(1), "exec", "-T", "worker", "/app/mtc", "health"); // exit 0: /health/live answered
+            using var worker = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_ports.Worker}"), Timeout = TimeSpan.FromSeconds(10) };
+            await WaitReadyAsync(worker);
+            Assert.Contains("mtc_cloud_deliveries_total", await worker.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
             using var edge = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var status = JsonDocument.Parse(await edge.GetStringAsync(new Uri($"http://127.0.0.1:{_ports.Edge}/api/status"))).RootElement;
             Assert.Equal(Machines, status.GetProperty("machines").GetArrayLength());
@@ -138,6 +141,7 @@ public sealed class ComposeTests(ITestOutputHelper output) : IAsyncLifetime
     [
         $"MTC_IMAGE={Podman.Image}", $"MTC_POSTGRES_IMAGE={Podman.PostgresImage}", $"MTC_SIM_MACHINES={Tool.Invariant(Machines)}",
         $"MTC_CLOUD_PORT_1={Tool.Invariant(_ports.Cloud1)}", $"MTC_CLOUD_PORT_2={Tool.Invariant(_ports.Cloud2)}", $"MTC_EDGE_PORT={Tool.Invariant(_ports.Edge)}",
+        $"MTC_WORKER_PORT={Tool.Invariant(_ports.Worker)}",
         "podman-compose", "-p", _project, "-f", ComposeFile, .. args,
     ], timeout, check);
 

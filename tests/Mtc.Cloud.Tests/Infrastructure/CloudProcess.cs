@@ -41,10 +41,15 @@ public sealed partial class CloudProcess : IAsyncDisposable
 
     public static Task<CloudProcess> StartAsync(DatabaseTarget db, params string[] settings) => StartAsync(null, db, settings);
 
+    /// <summary>The cloud with these environment variables set in its process (e.g. its own <c>HOME</c>).</summary>
+    public static Task<CloudProcess> StartAsync(DatabaseTarget db, IReadOnlyDictionary<string, string> environment, params string[] settings) =>
+        StartAsync(null, db, settings, environment);
+
     /// <summary>The notification worker alone (<c>Mtc.Cloud.dll worker</c>, what <c>mtc worker</c> runs), listening for /health/live.</summary>
     public static Task<CloudProcess> StartWorkerAsync(DatabaseTarget db, params string[] settings) => StartAsync("worker", db, settings);
 
-    private static async Task<CloudProcess> StartAsync(string? verb, DatabaseTarget db, string[] settings)
+    private static async Task<CloudProcess> StartAsync(
+        string? verb, DatabaseTarget db, string[] settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -61,6 +66,10 @@ public sealed partial class CloudProcess : IAsyncDisposable
         }
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
         var process = Process.Start(psi)!;
         var output = new StringBuilder();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);

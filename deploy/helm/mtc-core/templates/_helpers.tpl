@@ -21,3 +21,11 @@ env:
         name: {{ include "mtc.secretName" . }}
         key: DATABASE_URL
 {{- end -}}
+{{/* Prometheus's pod-discovery annotations for a workload's /metrics on the given port (metrics.scrapeAnnotations). */}}
+{{- define "mtc.scrapeAnnotations" -}}
+{{- if .root.Values.metrics.scrapeAnnotations -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .port | quote }}
+prometheus.io/path: /metrics
+{{- end -}}
+{{- end -}}

@@ -59,6 +59,7 @@ internal static class PostgresMigrations
             .Replace("{time}", "timestamptz", StringComparison.Ordinal)),
         new(9, "plant settings", PortableMigrations.PlantSettings.Replace("{time}", "timestamptz", StringComparison.Ordinal)),
         new(10, "events by end", PortableMigrations.EventsByEnd),
+        new(11, "data-protection keys", PortableMigrations.DataProtectionKeys.Replace("{time}", "timestamptz", StringComparison.Ordinal)),
         new(12, "summary quarters", PortableMigrations.SummaryQuarters.Replace("{time}", "timestamptz", StringComparison.Ordinal) + """
             CREATE FUNCTION summary_quarters_invalidate() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE

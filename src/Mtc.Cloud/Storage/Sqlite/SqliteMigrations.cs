@@ -56,14 +56,14 @@ internal static class SqliteMigrations
             .Replace("{time}", "INTEGER", StringComparison.Ordinal)),
         new(9, "plant settings", PortableMigrations.PlantSettings.Replace("{time}", "INTEGER", StringComparison.Ordinal)),
         new(10, "events by end", PortableMigrations.EventsByEnd),
+        new(11, "data-protection keys", PortableMigrations.DataProtectionKeys.Replace("{time}", "INTEGER", StringComparison.Ordinal)),
         new(12, "summary quarters", PortableMigrations.SummaryQuarters.Replace("{time}", "INTEGER", StringComparison.Ordinal)
             + SqliteInvalidation("events") + SqliteInvalidation("cycles")),
     ];
 
     /// <summary>
-    /// What changes a table row of a machine makes to its cached summary quarters: they go from the quarter holding the row's
-    /// start on (or the hour holding it: 3,600,000,000 µs), and the machine's generation steps so that a quarter computed before cannot be
-    /// stored after.
+    /// What a change to a machine's row does to its stored summary quarters and hours: those starting after an hour (3,600,000,000
+    /// µs) before the row's start go, and the machine's generation steps so that one computed before cannot be stored after.
     /// </summary>
     private static string SqliteInvalidation(string table)
     {
