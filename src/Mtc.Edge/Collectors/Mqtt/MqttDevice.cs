@@ -10,8 +10,12 @@ namespace Mtc.Edge.Collectors.Mqtt;
 /// </summary>
 internal sealed class MqttDevice
 {
-    /// <summary>Documents kept while the device's probe has not arrived (retained topics arrive in no promised order).</summary>
-    public const int MaxPending = 1000;
+    /// <summary>
+    /// Observations kept while the device's probe has not arrived: retained topics arrive in no promised order, and a
+    /// restarted edge gets the backlog its session kept at the broker before the retained probe that its subscription brings.
+    /// Counted in observations, not messages: the entity layout sends one per message.
+    /// </summary>
+    public const int MaxPendingObservations = 100_000;
 
     public MqttDevice(string sourceKey, string uuid, SourceCursor? cursor)
     {
@@ -58,7 +62,10 @@ internal sealed class MqttDevice
     /// </summary>
     public long ScannedTo { get; set; }
 
-    public List<(bool Current, StreamsDocument Document)> Pending { get; } = [];
+    public Queue<(bool Current, StreamsDocument Document)> Pending { get; } = new();
+
+    /// <summary>The observations in <see cref="Pending"/>.</summary>
+    public int PendingObservations { get; set; }
 
     /// <summary>
     /// Sequences a Sample skipped that no topic had delivered yet: another device's document of the same interval may still

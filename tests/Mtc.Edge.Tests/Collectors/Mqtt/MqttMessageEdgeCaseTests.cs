@@ -64,6 +64,41 @@ public sealed class MqttMessageEdgeCaseTests : IDisposable
         Assert.Empty(edge.Records("gap"));
     }
 
+    /// <summary>
+    /// Regression: a restarted edge gets the messages its session kept at the broker before the retained probe its
+    /// subscription brings; it held only the last 1000 messages per device until the probe came and dropped the rest.
+    /// </summary>
+    [Fact]
+    public async Task A_restarted_edge_stores_a_backlog_of_entity_messages_that_arrives_before_the_retained_probe()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var agent = await AgentPublisher.ConnectAsync(broker.Port);
+        await agent.ProbeAsync(Mazak, Capture("devices-v2.json"));
+        var edge = await MqttEdge.StartAsync(_dir, broker.Port, topics: "Entities");
+        try
+        {
+            await agent.PublishAsync(Topic("pcount"), Entity("pcount", "PART_COUNT", "EVENT", "0", 1));
+            await edge.WaitForObservationsAsync(s => s.Count == 1, "the first observation");
+            await edge.StopAsync();
+            const int Backlog = 3000;
+            for (var s = 2L; s < 2 + Backlog; s++)
+            {
+                await agent.PublishAsync(Topic("Xact"), Entity("Xact", "POSITION", "SAMPLE", s.ToString(CultureInfo.InvariantCulture), s));
+            }
+            await edge.DisposeAsync();
+            edge = await MqttEdge.StartAsync(_dir, broker.Port, topics: "Entities");
+            var stored = await edge.WaitForObservationsAsync(s => s.Any(o => o.Sequence == 1 + Backlog), "the backlog");
+            Assert.Equal(Enumerable.Range(1, 1 + Backlog).Select(i => (long)i), stored.Select(o => o.Sequence).Order());
+            Assert.Equal(0, (await edge.SourceAsync()).GetProperty("malformedLines").GetInt64());
+            await Task.Delay(Settle);
+            Assert.Empty(edge.Records("gap"));
+        }
+        finally
+        {
+            await edge.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Documents_with_a_missing_or_non_numeric_sequence_malformed_or_too_large_are_dropped_counted_and_their_sequences_are_a_gap()
     {
