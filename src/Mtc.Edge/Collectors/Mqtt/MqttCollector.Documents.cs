@@ -181,11 +181,11 @@ internal sealed partial class MqttCollector
         {
             device.Pending.Enqueue((current, doc));
             device.PendingObservations += Count(doc);
-            while (device.PendingObservations > MqttDevice.MaxPendingObservations && device.Pending.Count > 1)
+            while (device.Pending.Count > MqttDevice.MaxPendingMessages && device.PendingObservations > MqttDevice.MaxPendingObservations)
             {
                 device.PendingObservations -= Count(device.Pending.Dequeue().Document);
                 Reject($"{options.TopicPrefix}/Probe/{uuid}", string.Create(CultureInfo.InvariantCulture,
-                    $"no device model yet: the oldest message held for it was dropped (at most {MqttDevice.MaxPendingObservations} observations are held)"));
+                    $"no device model yet: the oldest message held for it was dropped (at most {MqttDevice.MaxPendingMessages} messages, or {MqttDevice.MaxPendingObservations} observations, are held)"));
             }
             return;
         }

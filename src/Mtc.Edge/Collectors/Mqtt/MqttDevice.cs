@@ -13,8 +13,12 @@ internal sealed class MqttDevice
     /// <summary>
     /// Observations kept while the device's probe has not arrived: retained topics arrive in no promised order, and a
     /// restarted edge gets the backlog its session kept at the broker before the retained probe that its subscription brings.
-    /// Counted in observations, not messages: the entity layout sends one per message.
+    /// The oldest are dropped only when both bounds are passed: 1000 documents of any size, or as many messages as make
+    /// 100,000 observations (the entity layout sends one observation per message).
     /// </summary>
+    public const int MaxPendingMessages = 1000;
+
+    /// <inheritdoc cref="MaxPendingMessages"/>
     public const int MaxPendingObservations = 100_000;
 
     public MqttDevice(string sourceKey, string uuid, SourceCursor? cursor)
