@@ -373,6 +373,10 @@ internal sealed partial class MqttCollector
                 entries.Add(new OutboxEntry("observation", machine, o.Sequence, o.Category == DataItemCategory.Sample,
                     RecordPayloads.Observation(machine, device.InstanceId, o, device.Types.GetValueOrDefault(o.DataItemId))));
                 taken.Add(o);
+                if (device.Newest is not { } newest || o.Timestamp > newest)
+                {
+                    device.Newest = o.Timestamp;
+                }
             }
         }
         state.MachineData(machine, Key, taken.Count);

@@ -77,6 +77,9 @@ internal sealed class MqttDevice
     /// </summary>
     public List<(long From, long To, DateTimeOffset At)> Suspects { get; } = [];
 
+    /// <summary>The newest timestamp of the observations stored in this run; null until one is.</summary>
+    public DateTime? Newest { get; set; }
+
     public void SetModel(string machineId, Device device)
     {
         MachineId = machineId;

@@ -64,6 +64,38 @@ public sealed class MqttMessageEdgeCaseTests : IDisposable
         Assert.Empty(edge.Records("gap"));
     }
 
+    [Fact]
+    public async Task An_agent_restart_without_instanceId_is_told_by_its_sequence_going_back_with_newer_timestamps()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var agent = await AgentPublisher.ConnectAsync(broker.Port);
+        await agent.ProbeAsync(Mazak, Capture("devices-v2.json"));
+        await using var edge = await MqttEdge.StartAsync(_dir, broker.Port, topics: "Entities");
+        await edge.WaitForSourceAsync(s => s.GetProperty("state").GetString() == "connected", "the edge subscribed");
+        for (var s = 1L; s <= 5; s++)
+        {
+            await agent.PublishAsync(Topic("pcount"), Entity("pcount", "PART_COUNT", "EVENT", $"{s}", s));
+        }
+        await edge.WaitForObservationsAsync(s => s.Count == 5, "the first run");
+        // The entity sink connects again (a broker outage): the latest value again, and a QoS 1 redelivery. Not new.
+        await agent.PublishAsync(Topic("pcount"), Entity("pcount", "PART_COUNT", "EVENT", "5", 5));
+        await agent.PublishAsync(Topic("pcount"), Entity("pcount", "PART_COUNT", "EVENT", "3", 3));
+        // The agent restarts: its sequence starts over at 1, an hour later.
+        for (var s = 1L; s <= 3; s++)
+        {
+            await agent.PublishAsync(Topic("pcount"), string.Create(CultureInfo.InvariantCulture,
+                $"{{\"dataItemId\":\"pcount\",\"type\":\"PART_COUNT\",\"timestamp\":\"2024-03-05T15:22:10.{s:000000}Z\",\"category\":\"EVENT\",\"result\":\"{10 + s}\",\"sequence\":{s}}}"));
+        }
+        var stored = await edge.WaitForObservationsAsync(s => s.Count(o => o.InstanceId != "0") == 3, "the new run");
+        Assert.Equal([("0", 1L, "1"), ("0", 2, "2"), ("0", 3, "3"), ("0", 4, "4"), ("0", 5, "5"), ("0~1", 1, "11"), ("0~1", 2, "12"), ("0~1", 3, "13")],
+            stored.Select(o => (o.InstanceId, o.Sequence, o.Value)).Order());
+        var gap = Assert.Single(edge.Records("gap"));
+        Assert.Equal("0", gap.GetProperty("instanceId").GetString());
+        Assert.Equal(6, gap.GetProperty("fromSequence").GetInt64());
+        Assert.Contains("went back from 6 to 1", gap.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("0~1", (await edge.SourceAsync()).GetProperty("instanceId").GetString());
+    }
+
     /// <summary>
     /// Regression: a restarted edge gets the messages its session kept at the broker before the retained probe its
     /// subscription brings; it held only the last 1000 messages per device until the probe came and dropped the rest.
