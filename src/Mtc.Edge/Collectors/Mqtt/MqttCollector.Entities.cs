@@ -72,7 +72,9 @@ internal sealed partial class MqttCollector
                 $"the agent's sequence went back from {device.Next} to {sequence} with newer timestamps and no instanceId (taken for an agent restart); what the old run published after sequence {device.Next - 1} and did not reach the edge is unknown")),
         };
         device.InstanceId = WireInstance.NextEpoch(old);
-        _seen.Remove(WireInstance.AgentPart(old) ?? "");
+        // The new run's sequences start over: what the old run's topics delivered says nothing about them.
+        var seen = _seen[WireInstance.AgentPart(old) ?? ""] = new SeenSequences();
+        See(seen, doc);
         var n = AddObservations(device, doc, long.MinValue, entries);
         var next = SamplePage.Plan(0, doc).Next;
         outbox.Append(device.CursorKey, device.Cursor(next), entries);
