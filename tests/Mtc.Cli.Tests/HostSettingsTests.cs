@@ -43,6 +43,22 @@ public sealed class HostSettingsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("Entity")]
+    [InlineData("foo")]
+    public async Task An_mqtt_source_with_an_unknown_topic_layout_exits_2_naming_the_setting_and_the_layouts(string topics)
+    {
+        var config = Path.Combine(_dir, "edge.json");
+        await File.WriteAllTextAsync(config, """{"Edge":{"Id":"e1","DataDirectory":"data","Http":{"Urls":"http://127.0.0.1:0"},"Mqtt":[{"Host":"127.0.0.1","Topics":"TOPICS"}]}}"""
+            .Replace("TOPICS", topics, StringComparison.Ordinal));
+        var (code, output, error) = await RunAsync("edge", "--config", config);
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"mtc edge: Edge:Mqtt:0:Topics '{topics}' must be Documents (cppagent's MQTT sink) or Entities (its MQTT entity sink).", line.TrimEnd('\r'));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "data")), "the outbox was opened before the settings were checked");
+    }
+
+    [Theory]
     [InlineData("cloud")]
     [InlineData("worker")]
     [InlineData("edge")]

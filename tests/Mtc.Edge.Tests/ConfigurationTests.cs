@@ -22,6 +22,9 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("""{"Edge":{"Id":"e","Adapters":[{"Host":"h","Port":7878,"Devices":"missing.xml"}]}}""", "does not exist")]
     [InlineData("""{"Edge":{"Id":"e","Agents":[{"Url":"http://a","Heartbeat":"soon"}]}}""", "'soon' at 'Edge:Agents:0:Heartbeat'")]
     [InlineData("""{"Edge": {"Id": """, "not valid JSON")]
+    [InlineData("""{"Edge":{"Id":"e","Mqtt":[{"Host":"b","Topics":"Entity"}]}}""", "Edge:Mqtt:0:Topics 'Entity' must be Documents (cppagent's MQTT sink) or Entities (its MQTT entity sink).")]
+    [InlineData("""{"Edge":{"Id":"e","Mqtt":[{"Host":"b"},{"Host":"c","Topics":"foo"}]}}""", "Edge:Mqtt:1:Topics 'foo' must be Documents (cppagent's MQTT sink) or Entities (its MQTT entity sink).")]
+    [InlineData("""{"Edge":{"Id":"e","Mqtt":[{"Host":"b","Topics":""}]}}""", "Edge:Mqtt:0:Topics '' must be Documents")]
     public void Bad_settings_stop_the_start_with_one_line_naming_the_setting(string json, string expected)
     {
         var e = Assert.Throws<EdgeConfigurationException>(() => EdgeHost.Build(Write(json)));

@@ -139,6 +139,7 @@ internal sealed partial class MqttCollector
             Received(0, 0);
             var pending = device.Pending.ToList();
             device.Pending.Clear();
+            device.PendingObservations = 0;
             foreach (var (current, doc) in pending)
             {
                 OnStreams(uuid, doc, current);
@@ -178,12 +179,14 @@ internal sealed partial class MqttCollector
         var device = Device(uuid);
         if (device.MachineId is null)
         {
-            if (device.Pending.Count >= MqttDevice.MaxPending)
+            device.Pending.Enqueue((current, doc));
+            device.PendingObservations += Count(doc);
+            while (device.Pending.Count > MqttDevice.MaxPendingMessages && device.PendingObservations > MqttDevice.MaxPendingObservations)
             {
-                device.Pending.RemoveAt(0);
-                Reject($"{options.TopicPrefix}/Probe/{uuid}", "no device model yet: the oldest document held for it was dropped");
+                device.PendingObservations -= Count(device.Pending.Dequeue().Document);
+                Reject($"{options.TopicPrefix}/Probe/{uuid}", string.Create(CultureInfo.InvariantCulture,
+                    $"no device model yet: the oldest message held for it was dropped (at most {MqttDevice.MaxPendingMessages} messages, or {MqttDevice.MaxPendingObservations} observations, are held)"));
             }
-            device.Pending.Add((current, doc));
             return;
         }
         if (device.InstanceId is null || WireInstance.AgentPart(device.InstanceId) != instance)
@@ -321,6 +324,8 @@ internal sealed partial class MqttCollector
         }
     }
 
+    private static int Count(StreamsDocument doc) => doc.Streams.Sum(s => s.Observations.Count);
+
     private static void See(SeenSequences seen, StreamsDocument doc)
     {
         foreach (var stream in doc.Streams)
@@ -368,6 +373,10 @@ internal sealed partial class MqttCollector
                 entries.Add(new OutboxEntry("observation", machine, o.Sequence, o.Category == DataItemCategory.Sample,
                     RecordPayloads.Observation(machine, device.InstanceId, o, device.Types.GetValueOrDefault(o.DataItemId))));
                 taken.Add(o);
+                if (device.Newest is not { } newest || o.Timestamp > newest)
+                {
+                    device.Newest = o.Timestamp;
+                }
             }
         }
         state.MachineData(machine, Key, taken.Count);

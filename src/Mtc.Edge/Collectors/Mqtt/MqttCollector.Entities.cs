@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Mtc.Core.Model;
 using Mtc.Core.Shdr;
+using Mtc.Edge.Outbox;
 
 namespace Mtc.Edge.Collectors.Mqtt;
 
@@ -12,8 +13,9 @@ namespace Mtc.Edge.Collectors.Mqtt;
 /// <c>nativeCode</c>, <c>conditionId</c>, <c>message</c>). Each message is read as a sample document of that one observation, so
 /// dedupe and gap detection are the document layout's: below the device's cursor is a duplicate, a skip no topic of the
 /// agent delivered is a gap once settled. cppagent's payload has no <c>instanceId</c>: one is read when present, else the
-/// instance is <see cref="NoInstance"/> (an agent restart cannot be told from the payload). A payload without a
-/// <c>sequence</c> is given the device's next one: it is stored, but neither deduplicated nor checked for gaps.
+/// instance is <see cref="NoInstance"/>, and an agent restart is told by its sequence going back (<see cref="WentBack"/>).
+/// A payload without a <c>sequence</c> is given the device's next one: it is stored, but neither deduplicated nor checked
+/// for gaps.
 /// </summary>
 internal sealed partial class MqttCollector
 {
@@ -39,7 +41,49 @@ internal sealed partial class MqttCollector
             Header = new DocumentHeader { InstanceId = instance, LastSequence = observation.Sequence, NextSequence = observation.Sequence + 1 },
             Streams = [new DeviceStream(_devices.GetValueOrDefault(uuid)?.MachineId ?? uuid, uuid, [observation])],
         };
+        if (instance == NoInstance && _devices.GetValueOrDefault(uuid) is { } device && WentBack(device, observation))
+        {
+            StartRun(device, doc, observation.Sequence);
+            return;
+        }
         OnStreams(uuid, doc, current: false);
+    }
+
+    /// <summary>
+    /// Without an instanceId, an agent restart shows as its sequence going back: an observation below the device's cursor
+    /// that is newer than everything stored of the device in this run. A QoS 1 redelivery, or the latest values the entity
+    /// sink publishes again on every connect, are below the cursor too, but no newer than what was stored.
+    /// </summary>
+    private static bool WentBack(MqttDevice device, Observation observation) =>
+        device.InstanceId is not null && observation.Sequence < device.Next && device.Newest is { } newest && observation.Timestamp > newest;
+
+    /// <summary>
+    /// The agent restarted without telling (no instanceId on the wire): its new run is collected as the next epoch of the
+    /// instance (<see cref="WireInstance"/>: <c>0~1</c>, ...), so none of it is taken for the old run's sequences, and a gap
+    /// record says that what the old run published after the cursor and the edge did not receive is unknown.
+    /// </summary>
+    private void StartRun(MqttDevice device, StreamsDocument doc, long sequence)
+    {
+        Settle(device, force: true);
+        var old = device.InstanceId;
+        var entries = new List<OutboxEntry>
+        {
+            Gap(device, null, device.Next, null, old, string.Create(CultureInfo.InvariantCulture,
+                $"the agent's sequence went back from {device.Next} to {sequence} with newer timestamps and no instanceId (taken for an agent restart); what the old run published after sequence {device.Next - 1} and did not reach the edge is unknown")),
+        };
+        device.InstanceId = WireInstance.NextEpoch(old);
+        // The new run's sequences start over: what the old run's topics delivered says nothing about them.
+        var seen = _seen[WireInstance.AgentPart(old) ?? ""] = new SeenSequences();
+        See(seen, doc);
+        var n = AddObservations(device, doc, long.MinValue, entries);
+        var next = SamplePage.Plan(0, doc).Next;
+        outbox.Append(device.CursorKey, device.Cursor(next), entries);
+        device.Next = next;
+        device.ScannedTo = next;
+        _source.InstanceId = device.InstanceId;
+        _source.NextSequence = next;
+        Log.SequenceReset(log, device.CursorKey, null, device.InstanceId);
+        Received(n, 1);
     }
 
     private (Observation Observation, long Instance) ReadEntity(JsonElement root, string uuid, string topicItem)

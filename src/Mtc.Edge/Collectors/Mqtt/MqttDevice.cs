@@ -10,8 +10,16 @@ namespace Mtc.Edge.Collectors.Mqtt;
 /// </summary>
 internal sealed class MqttDevice
 {
-    /// <summary>Documents kept while the device's probe has not arrived (retained topics arrive in no promised order).</summary>
-    public const int MaxPending = 1000;
+    /// <summary>
+    /// Observations kept while the device's probe has not arrived: retained topics arrive in no promised order, and a
+    /// restarted edge gets the backlog its session kept at the broker before the retained probe that its subscription brings.
+    /// The oldest are dropped only when both bounds are passed: 1000 documents of any size, or as many messages as make
+    /// 100,000 observations (the entity layout sends one observation per message).
+    /// </summary>
+    public const int MaxPendingMessages = 1000;
+
+    /// <inheritdoc cref="MaxPendingMessages"/>
+    public const int MaxPendingObservations = 100_000;
 
     public MqttDevice(string sourceKey, string uuid, SourceCursor? cursor)
     {
@@ -58,13 +66,19 @@ internal sealed class MqttDevice
     /// </summary>
     public long ScannedTo { get; set; }
 
-    public List<(bool Current, StreamsDocument Document)> Pending { get; } = [];
+    public Queue<(bool Current, StreamsDocument Document)> Pending { get; } = new();
+
+    /// <summary>The observations in <see cref="Pending"/>.</summary>
+    public int PendingObservations { get; set; }
 
     /// <summary>
     /// Sequences a Sample skipped that no topic had delivered yet: another device's document of the same interval may still
     /// bring them. Each becomes a gap for what is still missing once it has settled (<see cref="MqttCollector.SettleTime"/>).
     /// </summary>
     public List<(long From, long To, DateTimeOffset At)> Suspects { get; } = [];
+
+    /// <summary>The newest timestamp of the observations stored in this run; null until one is.</summary>
+    public DateTime? Newest { get; set; }
 
     public void SetModel(string machineId, Device device)
     {

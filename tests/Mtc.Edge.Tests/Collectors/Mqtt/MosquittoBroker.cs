@@ -16,16 +16,20 @@ internal sealed class MosquittoBroker : IDisposable
     private readonly TempDirectory _dir = new();
     private Process? _process;
 
-    private MosquittoBroker(int port)
+    private readonly int _maxQueuedMessages;
+
+    private MosquittoBroker(int port, int maxQueuedMessages)
     {
         Port = port;
+        _maxQueuedMessages = maxQueuedMessages;
     }
 
     public int Port { get; }
 
-    public static async Task<MosquittoBroker> StartAsync()
+    /// <summary>Starts a broker on a free port; <paramref name="maxQueuedMessages"/> bounds what it keeps per session while the client is away.</summary>
+    public static async Task<MosquittoBroker> StartAsync(int maxQueuedMessages = 100_000)
     {
-        var broker = new MosquittoBroker(FreePort());
+        var broker = new MosquittoBroker(FreePort(), maxQueuedMessages);
         await broker.RestartAsync();
         return broker;
     }
@@ -35,7 +39,7 @@ internal sealed class MosquittoBroker : IDisposable
     {
         var config = _dir.Sub("mosquitto.conf");
         await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture,
-            $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\nlog_dest none\n"));
+            $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages {_maxQueuedMessages}\nlog_dest none\n"));
         var psi = new ProcessStartInfo(Executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(config);
