@@ -49,6 +49,7 @@ public static class CloudApp
         app.MapSummaryApi();
         app.MapPlantApi();
         app.MapEdgesApi();
+        app.MapHeartbeatApi();
         app.MapWebhooksApi();
         app.MapAlertsApi();
         app.MapApiDocs();

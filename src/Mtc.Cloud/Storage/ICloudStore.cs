@@ -73,8 +73,17 @@ internal partial interface ICloudStore : IAsyncDisposable
         string tenant, IReadOnlyList<string> machineIds, IReadOnlyList<string> types, IReadOnlyList<string> pointTypes,
         DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 
-    /// <summary>Each machine's latest observation timestamp stored (its own clock); machines without any are absent.</summary>
+    /// <summary>
+    /// Each machine's last known time: the later of its latest observation timestamp stored (its own clock) and the time its
+    /// edge last confirmed its state (<see cref="ConfirmMachinesAsync"/>); machines with neither are absent.
+    /// </summary>
     Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastKnownTimesAsync(string tenant, IReadOnlyList<string> machineIds, CancellationToken ct);
+
+    /// <summary>
+    /// Records that edge <paramref name="edgeId"/> confirmed each machine's state up to its time (kept when later than the one
+    /// stored); machines of another edge or unknown are left out. Returns how many machines took a later time.
+    /// </summary>
+    Task<int> ConfirmMachinesAsync(string tenant, string edgeId, IReadOnlyList<(string Id, DateTimeOffset At)> machines, CancellationToken ct);
 
     /// <summary>The machines' cycles that start in [<paramref name="from"/>, <paramref name="to"/>), by machine and start.</summary>
     Task<IReadOnlyList<(string MachineId, CycleRow Cycle)>> GetCyclesOfMachinesAsync(

@@ -119,4 +119,12 @@ internal static class PortableMigrations
             PRIMARY KEY (tenant, machine_id));
 
         """;
+
+    /// <summary>
+    /// Migration 13: up to when a machine's edge last confirmed its state (its heartbeat), so that what the machine is doing
+    /// now reaches that time although nothing changed.
+    /// </summary>
+    public const string MachinesConfirmed = """
+        ALTER TABLE machines ADD COLUMN confirmed_at {time};
+        """;
 }

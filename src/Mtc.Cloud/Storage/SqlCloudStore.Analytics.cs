@@ -139,11 +139,15 @@ internal abstract partial class SqlCloudStore
         await using (c.ConfigureAwait(false))
         {
             var rows = await QueryAsync(Command(c, null,
-                "SELECT machine_id, MAX(ts) FROM current_values WHERE tenant = @t AND machine_id IN (" + machines + ") GROUP BY machine_id",
+                "SELECT machine_id, MAX(ts) FROM current_values WHERE tenant = @t AND machine_id IN (" + machines + ") GROUP BY machine_id " +
+                "UNION ALL SELECT id, confirmed_at FROM machines WHERE tenant = @t AND id IN (" + machines + ") AND confirmed_at IS NOT NULL",
                 [("@t", tenant), .. ids]), r => (Machine: r.GetString(0), Last: ReadTime(r, 1)), ct).ConfigureAwait(false);
             foreach (var (machine, last) in rows)
             {
-                result[machine] = last;
+                if (!result.TryGetValue(machine, out var known) || last > known)
+                {
+                    result[machine] = last;
+                }
             }
         }
         return result;
@@ -165,6 +169,32 @@ internal abstract partial class SqlCloudStore
                 "AND start_ts >= @from AND start_ts < @to ORDER BY machine_id, start_ts, id",
                 [("@t", tenant), ("@from", Normalize(from)), ("@to", Normalize(to)), .. ids]),
                 r => (r.GetString(0), ReadCycleAt(r, 1)), ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<int> ConfirmMachinesAsync(string tenant, string edgeId, IReadOnlyList<(string Id, DateTimeOffset At)> machines, CancellationToken ct)
+    {
+        if (machines.Count == 0)
+        {
+            return 0;
+        }
+        var c = await OpenAsync(ct).ConfigureAwait(false);
+        await using (c.ConfigureAwait(false))
+        {
+            var tx = await BeginWriteAsync(c, ct).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
+            {
+                var updated = 0;
+                foreach (var (id, at) in machines)
+                {
+                    updated += await ExecuteAsync(Command(c, tx,
+                        "UPDATE machines SET confirmed_at = @at WHERE tenant = @t AND id = @m AND edge_id = @e " +
+                        "AND (confirmed_at IS NULL OR confirmed_at < @at)",
+                        ("@t", tenant), ("@m", id), ("@e", edgeId), ("@at", Normalize(at))), ct).ConfigureAwait(false);
+                }
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+                return updated;
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Mtc.Cloud.Tests.Infrastructure;
 using Mtc.Core.Analytics;
@@ -143,6 +145,42 @@ public abstract class SummaryTests(IBackend backend) : ApiTestBase(backend)
             Assert.Equal(6, again.Quarters.Count);
             Assert.True(again.Generations["m1"] > stored.Generations["m1"]);
         }
+    }
+
+    [Fact]
+    public async Task An_edge_heartbeat_makes_what_runs_now_reach_the_time_it_confirmed()
+    {
+        await PostShiftAsync();
+        async Task<JsonElement> Beat(HttpClient client, string edge, string machine, int minutes, HttpStatusCode expected = HttpStatusCode.OK)
+        {
+            using var answer = await client.PostAsJsonAsync("/api/ext/edges/heartbeat",
+                new { edgeId = edge, machines = new[] { new { id = machine, confirmedAt = new DateTimeOffset(At(minutes), TimeSpan.Zero) } } });
+            Assert.Equal(expected, answer.StatusCode);
+            return JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+        }
+
+        // Nothing changed on m1 after its last observation at 80, but its edge saw it until 88: the ACTIVE interval running since
+        // 60 and the alarm open since 70 reach 88.
+        Assert.Equal(1, (await Beat(Edge, "plant-1", "m1", 88)).GetProperty("machines").GetInt32());
+        var s = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/summary?" + Range(0, 90));
+        Assert.Equal(1800 + 1680, Status(s, "ACTIVE"));
+        Assert.Equal(300 + 1080, s.GetProperty("alarmSeconds").GetDouble());
+        var timeline = await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/timeline?" + Range(0, 90));
+        Assert.Equal(new DateTimeOffset(At(88), TimeSpan.Zero), timeline.GetProperty("items").EnumerateArray().Last().GetProperty("end").GetDateTimeOffset());
+
+        // An earlier time, another edge's heartbeat and an unknown machine change nothing.
+        Assert.Equal(0, (await Beat(Edge, "plant-1", "m1", 85)).GetProperty("machines").GetInt32());
+        Assert.Equal(0, (await Beat(Edge, "plant-2", "m1", 89)).GetProperty("machines").GetInt32());
+        Assert.Equal(0, (await Beat(Edge, "plant-1", "nope", 89)).GetProperty("machines").GetInt32());
+        Assert.Equal(1800 + 1680, Status(await Batches.GetJsonAsync(Reader, "/api/ext/machines/m1/summary?" + Range(0, 90)), "ACTIVE"));
+
+        // Only an edge key may send one, and a bad one is refused with the field it is about.
+        await Beat(Reader, "plant-1", "m1", 89, HttpStatusCode.Forbidden);
+        using var bad = await Edge.PostAsJsonAsync("/api/ext/edges/heartbeat", new { edgeId = "plant-1", machines = new[] { new { id = "m1" } } });
+        var problem = await Batches.ProblemAsync(bad, 400, "invalid-request");
+        Assert.Contains("machines[0].confirmedAt", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var notJson = await Edge.PostAsync("/api/ext/edges/heartbeat", new StringContent("{\"edgeId\": ", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
     }
 
     [Fact]

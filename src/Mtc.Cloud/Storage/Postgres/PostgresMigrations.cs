@@ -83,5 +83,6 @@ internal static class PostgresMigrations
             CREATE TRIGGER cycles_summary_quarters AFTER INSERT OR UPDATE OR DELETE ON cycles
                 FOR EACH ROW EXECUTE FUNCTION summary_quarters_invalidate();
             """),
+        new(13, "machines confirmed by their edge", PortableMigrations.MachinesConfirmed.Replace("{time}", "timestamptz", StringComparison.Ordinal)),
     ];
 }

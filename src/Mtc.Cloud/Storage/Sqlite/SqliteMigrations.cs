@@ -59,6 +59,7 @@ internal static class SqliteMigrations
         new(11, "data-protection keys", PortableMigrations.DataProtectionKeys.Replace("{time}", "INTEGER", StringComparison.Ordinal)),
         new(12, "summary quarters", PortableMigrations.SummaryQuarters.Replace("{time}", "INTEGER", StringComparison.Ordinal)
             + SqliteInvalidation("events") + SqliteInvalidation("cycles")),
+        new(13, "machines confirmed by their edge", PortableMigrations.MachinesConfirmed.Replace("{time}", "INTEGER", StringComparison.Ordinal)),
     ];
 
     /// <summary>
