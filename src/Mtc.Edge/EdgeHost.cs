@@ -101,6 +101,7 @@ public static class EdgeHost
         services.AddHttpClient(CollectorService.AgentHttpClient, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHostedService<CollectorService>();
         services.AddHostedService<UplinkService>();
+        services.AddHostedService<HeartbeatService>();
         services.AddHostedService<OutboxStatsRefresher>();
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(EdgeMetrics.MeterName).AddPrometheusExporter());
 

@@ -8,5 +8,6 @@ namespace Mtc.Edge;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(SetupRequest))]
+[JsonSerializable(typeof(HeartbeatRequest))]
 [JsonSerializable(typeof(EdgeStatusReport))]
 internal sealed partial class EdgeJsonContext : JsonSerializerContext;

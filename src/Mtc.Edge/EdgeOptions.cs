@@ -64,6 +64,12 @@ public sealed class CloudOptions
 
     /// <summary>The longest wait between retries (backoff doubles from one second up to this, with jitter).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How often the edge tells the cloud up to when it has seen each machine whose source is connected (its heartbeat), so
+    /// that what a machine does now (IDLE for an hour without a new observation) grows in the cloud's summaries; zero: never.
+    /// </summary>
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class AgentSourceOptions

@@ -86,6 +86,10 @@ public static class EdgeOptionsValidator
         {
             errors.Add("Edge:Cloud:MaxBackoff must be at least one second.");
         }
+        if (c.Heartbeat < TimeSpan.Zero || (c.Heartbeat > TimeSpan.Zero && c.Heartbeat < TimeSpan.FromSeconds(1)))
+        {
+            errors.Add("Edge:Cloud:Heartbeat must be zero (off) or at least one second.");
+        }
     }
 
     private static void ValidateAgent(AgentSourceOptions a, string at, List<string> errors)

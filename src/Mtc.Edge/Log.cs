@@ -72,4 +72,10 @@ internal static partial class Log
 
     [LoggerMessage(1402, LogLevel.Error, "{Source}: storing a message of {Topic} failed; it stays unacknowledged and the broker delivers it again after the reconnect")]
     public static partial void MqttStoreFailed(ILogger log, string source, string topic, Exception e);
+
+    [LoggerMessage(1500, LogLevel.Warning, "Heartbeat to the cloud refused: {Status} {Body}")]
+    public static partial void HeartbeatRefused(ILogger log, int status, string body);
+
+    [LoggerMessage(1501, LogLevel.Debug, "Heartbeat to the cloud failed: {Error}")]
+    public static partial void HeartbeatFailed(ILogger log, string error);
 }

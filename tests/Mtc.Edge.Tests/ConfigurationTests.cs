@@ -21,6 +21,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("""{"Edge":{"Id":"e","Agents":[{"Url":"http://a","Count":0}]}}""", "Edge:Agents:0:Count 0 must be 1-1000000")]
     [InlineData("""{"Edge":{"Id":"e","Adapters":[{"Host":"h","Port":7878,"Devices":"missing.xml"}]}}""", "does not exist")]
     [InlineData("""{"Edge":{"Id":"e","Agents":[{"Url":"http://a","Heartbeat":"soon"}]}}""", "'soon' at 'Edge:Agents:0:Heartbeat'")]
+    [InlineData("""{"Edge":{"Id":"e","Cloud":{"Heartbeat":"00:00:00.5"}}}""", "Edge:Cloud:Heartbeat must be zero (off) or at least one second.")]
     [InlineData("""{"Edge": {"Id": """, "not valid JSON")]
     [InlineData("""{"Edge":{"Id":"e","Mqtt":[{"Host":"b","Topics":"Entity"}]}}""", "Edge:Mqtt:0:Topics 'Entity' must be Documents (cppagent's MQTT sink) or Entities (its MQTT entity sink).")]
     [InlineData("""{"Edge":{"Id":"e","Mqtt":[{"Host":"b"},{"Host":"c","Topics":"foo"}]}}""", "Edge:Mqtt:1:Topics 'foo' must be Documents (cppagent's MQTT sink) or Entities (its MQTT entity sink).")]

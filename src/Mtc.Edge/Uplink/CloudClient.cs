@@ -49,6 +49,13 @@ internal sealed class CloudClient
         return SendAsync("api/ext/setup", content, ct);
     }
 
+    public Task<CloudResponse> PostHeartbeatAsync(HeartbeatRequest heartbeat, CancellationToken ct)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(heartbeat, EdgeJsonContext.Default.HeartbeatRequest));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return SendAsync("api/ext/edges/heartbeat", content, ct);
+    }
+
     private async Task<CloudResponse> SendAsync(string path, HttpContent content, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
@@ -101,5 +108,10 @@ internal sealed class CloudClient
 
 /// <summary>The body of <c>POST /api/ext/setup</c>.</summary>
 internal sealed record SetupRequest(string EdgeId, string? Name, IReadOnlyList<SetupMachine> Machines);
+
+/// <summary>The edge's heartbeat: up to when it has seen each machine whose source is connected.</summary>
+internal sealed record HeartbeatRequest(string EdgeId, IReadOnlyList<MachineConfirmation> Machines);
+
+internal sealed record MachineConfirmation(string Id, DateTimeOffset ConfirmedAt);
 
 internal sealed record SetupMachine(string Id, string? Name, string? Uuid);

@@ -112,15 +112,18 @@ internal sealed partial class Pipeline : IAsyncDisposable
         return await StartEdgeOnAsync(config);
     }
 
-    /// <summary>Starts the edge at default settings on one SHDR adapter (the edge is the agent of <paramref name="device"/>).</summary>
-    public async Task<Uri> StartEdgeOnAdapterAsync(int port, string devices, string device)
+    /// <summary>
+    /// Starts the edge at default settings on one SHDR adapter (the edge is the agent of <paramref name="device"/>), its
+    /// heartbeat to the cloud every <paramref name="cloudHeartbeat"/> (the default).
+    /// </summary>
+    public async Task<Uri> StartEdgeOnAdapterAsync(int port, string devices, string device, string cloudHeartbeat = "00:00:30")
     {
         var config = new
         {
             Edge = new
             {
                 Id = "plant-1",
-                Cloud = new { Url = CloudUri.ToString() },
+                Cloud = new { Url = CloudUri.ToString(), Heartbeat = cloudHeartbeat },
                 Adapters = new[] { new { Host = "127.0.0.1", Port = port, Devices = devices, Device = device } },
                 Http = new { Urls = "http://127.0.0.1:0" },
             },
