@@ -175,32 +175,14 @@ public sealed class ChartTests : IAsyncLifetime
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    private async Task WaitForAsync(HttpClient client, string path)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
+    private static Task WaitForAsync(HttpClient client, string path) =>
+        Containers.WaitForAsync(client, path, TimeSpan.FromSeconds(90), async () =>
         {
-            try
-            {
-                using var answer = await client.GetAsync(path);
-                if (answer.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                var pods = await Tool.RunAsync("podman", ["ps", "-a", "--format", "{{.Names}} {{.Status}}"], TimeSpan.FromSeconds(30), check: false);
-                var logs = await Tool.RunAsync("bash", ["-c", "for c in $(podman ps -a --format '{{.Names}}' | grep kp-mtc); do echo \"--- $c\"; podman logs --tail 30 $c 2>&1; done"],
-                    TimeSpan.FromSeconds(60), check: false);
-                Assert.Fail($"the api did not answer {path}:\n{pods}\n{logs}");
-            }
-            await Task.Delay(500);
-        }
-    }
+            var pods = await Tool.RunAsync("podman", ["ps", "-a", "--format", "{{.Names}} {{.Status}}"], TimeSpan.FromSeconds(30), check: false);
+            var logs = await Tool.RunAsync("bash", ["-c", "for c in $(podman ps -a --format '{{.Names}}' | grep kp-mtc); do echo \"--- $c\"; podman logs --tail 30 $c 2>&1; done"],
+                TimeSpan.FromSeconds(60), check: false);
+            return $"the api did not answer {path}:\n{pods}\n{logs}";
+        });
 
     public async Task DisposeAsync()
     {

@@ -81,10 +81,14 @@ internal sealed class Containers(string dir) : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until <paramref name="client"/> answers 200 at <paramref name="path"/>.</summary>
-    public static async Task WaitForAsync(HttpClient client, string path, string container)
+    /// <summary>Waits until <paramref name="client"/> answers 200 at <paramref name="path"/>; the container's logs when it does not.</summary>
+    public static Task WaitForAsync(HttpClient client, string path, string container) =>
+        WaitForAsync(client, path, TimeSpan.FromSeconds(60), async () => $"{container} did not answer {path}:\n{await LogsAsync(container)}");
+
+    /// <summary>Waits until <paramref name="client"/> answers 200 at <paramref name="path"/>; fails with what <paramref name="explain"/> says.</summary>
+    public static async Task WaitForAsync(HttpClient client, string path, TimeSpan timeout, Func<Task<string>> explain)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             try
@@ -98,7 +102,10 @@ internal sealed class Containers(string dir) : IAsyncDisposable
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
             }
-            Assert.True(DateTime.UtcNow < deadline, $"{container} did not answer {path}:\n{await LogsAsync(container)}");
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail(await explain());
+            }
             await Task.Delay(300);
         }
     }
