@@ -60,6 +60,32 @@ public sealed partial class MachineAnalyzer
         }
     }
 
+    /// <summary>
+    /// The source is alive but sent nothing for <paramref name="sinceLastObservation"/> (as the collector measured it since
+    /// the last observation arrived): the clock moves to the last observation's time plus that, so time-driven rules run up to
+    /// it (a counter-only machine turns IDLE after <see cref="AnalyticsOptions.CounterIdleAfter"/>) and what is open is
+    /// announced once it lasted (<see cref="TakeOpenEvents"/>). On the machine's own clock, never past what the next
+    /// observation's time will be; nothing before the first live value of the opening snapshot, and nothing backwards.
+    /// </summary>
+    public void Tick(TimeSpan sinceLastObservation)
+    {
+        // In the opening snapshot only after a live value: time passing then ends the snapshot as a live observation would.
+        if (_s.Finished || !_s.Started || (_s.Opening && !_s.OpeningLive) || _s.GroupTime == default || sinceLastObservation <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var at = _s.GroupTime + sinceLastObservation;
+        if (at <= _s.Clock)
+        {
+            return;
+        }
+
+        EndGroup();
+        AdvanceClock(at, unavailable: false);
+        UpdateStatus(_s.Ticks, _s.Clock);
+    }
+
     /// <summary>Time-driven rules between the last observation and the one being applied.</summary>
     private void AdvanceTo(long ticks)
     {

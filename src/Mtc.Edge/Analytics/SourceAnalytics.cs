@@ -134,6 +134,33 @@ internal sealed class SourceAnalytics
         }
     }
 
+    /// <summary>The machines this source analyzes.</summary>
+    public IReadOnlyCollection<string> MachineIds => _machines.Keys;
+
+    /// <summary>
+    /// The source is alive but <paramref name="machineId"/> sent nothing for <paramref name="sinceLastObservation"/>
+    /// (<see cref="MachineAnalyzer.Tick"/>): appends a <c>derivedEvent</c> entry for each event that ended or opened on the
+    /// way. The analyzer's state is saved with those entries; when there are none, nothing is to save (the next tick or
+    /// observation moves the clock from the last observation again).
+    /// </summary>
+    public void Tick(string machineId, TimeSpan sinceLastObservation, List<OutboxEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (!_machines.TryGetValue(machineId, out var machine))
+        {
+            return;
+        }
+        machine.Analyzer.Tick(sinceLastObservation);
+        var events = machine.Analyzer.TakeEvents().Concat(machine.Analyzer.TakeOpenEvents()).ToList();
+        if (events.Count == 0)
+        {
+            return;
+        }
+        _changed.Add(machineId);
+        Touch(machineId);
+        entries.AddRange(events.Select(e => new OutboxEntry("derivedEvent", machineId, null, false, RecordPayloads.DerivedEvent(machineId, e))));
+    }
+
     /// <summary>
     /// Puts the snapshot of every machine observed since the last call into <paramref name="state"/>, for the status page;
     /// the collector calls it once per stored batch, after the batch is committed.

@@ -164,6 +164,18 @@ internal sealed partial class AgentCollector
             Log.Resent(log, Key, page.Ignored, _session.Next);
         }
         var n = AddObservations(streams, entries, from);
+        if (n == 0 && entries.Count == 0)
+        {
+            // A heartbeat (a part with nothing new): the machines' clocks move on without an observation.
+            var now = time.GetUtcNow();
+            foreach (var machine in _analytics.MachineIds)
+            {
+                if (state.Activity(machine)?.LastData is { } last)
+                {
+                    _analytics.Tick(machine, now - last, entries);
+                }
+            }
+        }
         if (entries.Count > 0 || page.Next != _session.Next)
         {
             outbox.Append(Key, new SourceCursor(_session.InstanceId, page.Next, Machines: _analytics.SaveChanges()), entries);

@@ -260,11 +260,25 @@ internal sealed class ShdrCollector
                         break;
                 }
             }
+            if (entries.Count == 0 && lines.Count > 0)
+            {
+                // Alive (a heartbeat) but no data: the machine's clock moves on without an observation.
+                Tick(entries);
+            }
             if (entries.Count > 0)
             {
                 Store(entries);
             }
             RecordUnavailableWhenDue();
+        }
+    }
+
+    /// <summary>The time since the machine's last observation arrived, for its analyzer (<see cref="SourceAnalytics.Tick"/>).</summary>
+    private void Tick(List<OutboxEntry> entries)
+    {
+        if (_state.Activity(_machineId)?.LastData is { } last)
+        {
+            _analytics.Tick(_machineId, _time.GetUtcNow() - last, entries);
         }
     }
 
