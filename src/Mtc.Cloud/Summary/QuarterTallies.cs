@@ -49,7 +49,7 @@ internal static class QuarterTallies
             rows[(machine, start, minutes)] = tally;
         }
         Tally? Stored(string id, DateTimeOffset start, TimeSpan length) =>
-            rows.TryGetValue((id, start, (int)length.TotalMinutes), out var json) ? Tally.FromJson(json) : null;
+            rows.TryGetValue((id, start, (int)length.TotalMinutes), out var json) ? Parsed(json) : null;
 
         var cached = new List<Piece>[machineIds.Count];
         var rawFrom = new DateTimeOffset[machineIds.Count];
@@ -146,6 +146,34 @@ internal static class QuarterTallies
         }
         await store.PutSummaryQuartersAsync(tenant, writes, ct).ConfigureAwait(false);
         return pieces;
+    }
+
+    /// <summary>Stored tallies read before, by their text: a summary polled every few seconds reads the same rows again.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Tally> ParsedTallies = new(StringComparer.Ordinal);
+
+    /// <summary>How many parsed tallies are kept at most (then the cache starts over).</summary>
+    private const int MaxParsedTallies = 200_000;
+
+    /// <summary>
+    /// The tally of a stored text, parsed once: a tally is only read after it is made (sums are new tallies), so one object
+    /// serves every summary whose row holds that text; null when the text is not a tally.
+    /// </summary>
+    private static Tally? Parsed(string json)
+    {
+        if (ParsedTallies.TryGetValue(json, out var known))
+        {
+            return known;
+        }
+        if (Tally.FromJson(json) is not { } tally)
+        {
+            return null;
+        }
+        if (ParsedTallies.Count >= MaxParsedTallies)
+        {
+            ParsedTallies.Clear();
+        }
+        ParsedTallies[json] = tally;
+        return tally;
     }
 
     /// <summary>Whether the hour starting at <paramref name="at"/> is one piece: on an hour, passed, no bucket boundary inside.</summary>
