@@ -31,6 +31,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         var machines = Setting("MTC_EDGE_OUTAGE_MACHINES", 50);
         var outage = TimeSpan.FromSeconds(Setting("MTC_EDGE_OUTAGE_SECONDS", 120));
         var records = Setting("MTC_EDGE_OUTAGE_RECORDS", 0);
+        var inFlight = Setting("MTC_EDGE_OUTAGE_IN_FLIGHT", 0);
         var timeout = outage * 3 + TimeSpan.FromMinutes(records / 100_000 + 2);
         await using var server = postgres ? await ThrowawayPostgres.StartAsync(durable: true) : null;
         await using var p = new Pipeline();
@@ -41,6 +42,10 @@ public sealed class OutageTests(ITestOutputHelper output)
         // The buffer holds the whole run, so the check can read back everything the simulator served.
         await p.StartSimAsync("--generate", machines.ToString(CultureInfo.InvariantCulture), "--seed", "21", "--speed", "100", "--buffer", "4000000");
         var cloud = await p.StartCloudAsync();
+        if (inFlight > 0)
+        {
+            p.EdgeEnvironment["Edge__Cloud__BatchesInFlight"] = inFlight.ToString(CultureInfo.InvariantCulture);
+        }
         await p.StartEdgeAsync(batchMaxRecords: BatchRecords);
         var first = await p.EdgeContinuedFromAsync();
         await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count > 1000), timeout, p.Logs);
@@ -82,7 +87,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         var pgCpu = ((meter?.Read().Postgres ?? 0) - pgCpu0) / drain;
         var storedAfter = p.CloudObservations().Count;
         var store = postgres ? "PostgreSQL" : "SQLite";
-        output.WriteLine($"{store}: {machines} machines, cloud down {down.Elapsed.TotalSeconds:0} s: backlog {backlog} records, oldest {oldestAge:0} s, outbox files {fileBytes / 1048576.0:0.0} MiB, edge RSS {edgeRss:0} MiB");
+        output.WriteLine($"{store}: {machines} machines, {(inFlight > 0 ? inFlight.ToString(CultureInfo.InvariantCulture) : "default")} batches in flight, cloud down {down.Elapsed.TotalSeconds:0} s: backlog {backlog} records, oldest {oldestAge:0} s, outbox files {fileBytes / 1048576.0:0.0} MiB, edge RSS {edgeRss:0} MiB");
         output.WriteLine($"drained in {drain:0.0} s: {backlog / drain:0} records/s; the cloud stored {(storedAfter - storedBefore) / drain:0} observations/s meanwhile; " +
             $"CPU edge {edgeCpu * 100:0} %, cloud {cloudCpu * 100:0} %{(postgres ? $", PostgreSQL {pgCpu * 100:0} %" : "")} of one core; load average {LoadAverage()}");
 
@@ -124,7 +129,7 @@ public sealed class OutageFactAttribute : FactAttribute
     {
         if (Environment.GetEnvironmentVariable("MTC_EDGE_OUTAGE") != "1")
         {
-            Skip = "opt-in measurement (minutes): set MTC_EDGE_OUTAGE=1 to run it (MTC_EDGE_OUTAGE_MACHINES, MTC_EDGE_OUTAGE_SECONDS, MTC_EDGE_OUTAGE_RECORDS change 50 machines, 120 s, no record target)";
+            Skip = "opt-in measurement (minutes): set MTC_EDGE_OUTAGE=1 to run it (MTC_EDGE_OUTAGE_MACHINES, MTC_EDGE_OUTAGE_SECONDS, MTC_EDGE_OUTAGE_RECORDS, MTC_EDGE_OUTAGE_IN_FLIGHT change 50 machines, 120 s, no record target, the edge's default batches in flight)";
         }
     }
 }
