@@ -132,13 +132,14 @@ internal sealed class UplinkService(
 
         // Read before sending: an append after the read completes it, so an empty outbox is waited on without a gap.
         var appended = outbox.Appended;
-        Fill(ct);
-        if (_deleteThrough > 0)
+        if (_inFlight.Count == 0)
         {
-            // What the last answer acknowledged is deleted while the next batches are in flight, not before they go.
-            outbox.DeleteThrough(_deleteThrough);
-            _deleteThrough = 0;
+            // The next batch is read from the oldest record: what was acknowledged goes first.
+            DeleteAcknowledged();
         }
+        Fill(ct);
+        // Otherwise what the last answer acknowledged is deleted while the next batches are in flight, not before they go.
+        DeleteAcknowledged();
         if (_inFlight.Count == 0)
         {
             outbox.Unpin();
@@ -240,12 +241,17 @@ internal sealed class UplinkService(
         _sending?.Dispose();
         _sending = null;
         _lastSent = null;
+        DeleteAcknowledged();
+        outbox.Unpin();
+    }
+
+    private void DeleteAcknowledged()
+    {
         if (_deleteThrough > 0)
         {
             outbox.DeleteThrough(_deleteThrough);
             _deleteThrough = 0;
         }
-        outbox.Unpin();
     }
 
     /// <summary>Handles the answer to the oldest batch in flight: how long to wait before the next step, and whether it was acknowledged.</summary>

@@ -20,6 +20,10 @@ public sealed class DeliveryTests
 
         await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 400), Long, p.Logs);
         await AssertExactlyOnceAsync(p, first);
+        // Nothing was sent twice: the cloud counted no batch that brought nothing new.
+        var metrics = await p.Http.GetStringAsync(new Uri(p.CloudUri, "/metrics"));
+        Assert.True(IngestBatches(metrics, "accepted") > 0, metrics);
+        Assert.Equal(0, IngestBatches(metrics, "duplicate"));
 
         // The edge's analytics: every machine gets derived status intervals, each stored once.
         await Pipeline.WaitUntilAsync(() =>
@@ -262,6 +266,11 @@ public sealed class DeliveryTests
         await AssertExactlyOnceAsync(p, first);
         Assert.Equal(2, p.CloudStreams().Count);
     }
+
+    /// <summary>The cloud's <c>mtc_cloud_ingest_batches_total</c> for one result, 0 when it has none.</summary>
+    private static double IngestBatches(string metrics, string result) => metrics.Split('\n')
+        .Where(l => l.StartsWith("mtc_cloud_ingest_batches_total{", StringComparison.Ordinal) && l.Contains($"result=\"{result}\"", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
 
     private static void CopyDirectory(string from, string to)
     {
