@@ -86,6 +86,9 @@ public sealed class OutageTests(ITestOutputHelper output)
         var cloudCpu = (ThroughputTests.CpuSeconds(p.Cloud.Id) - cloudCpu0) / drain;
         var pgCpu = ((meter?.Read().Postgres ?? 0) - pgCpu0) / drain;
         var storedAfter = p.CloudObservations().Count;
+        // What each side counted of the drain's batches, by result (a 409 predecessor-missing is a batch that overtook the one before it).
+        output.WriteLine("cloud batches: " + Counts(await p.Http.GetStringAsync(new Uri(p.CloudUri, "/metrics")), "mtc_cloud_ingest_batches_total{") +
+            "; edge batches: " + Counts(await p.Http.GetStringAsync(new Uri(p.EdgeUri, "/metrics")), "mtc_edge_uplink_batches_total{"));
         var store = postgres ? "PostgreSQL" : "SQLite";
         output.WriteLine($"{store}: {machines} machines, {(inFlight > 0 ? inFlight.ToString(CultureInfo.InvariantCulture) : "default")} batches in flight, cloud down {down.Elapsed.TotalSeconds:0} s: backlog {backlog} records, oldest {oldestAge:0} s, outbox files {fileBytes / 1048576.0:0.0} MiB, edge RSS {edgeRss:0} MiB");
         output.WriteLine($"drained in {drain:0.0} s: {backlog / drain:0} records/s; the cloud stored {(storedAfter - storedBefore) / drain:0} observations/s meanwhile; " +
@@ -115,6 +118,15 @@ public sealed class OutageTests(ITestOutputHelper output)
         }
         return server.ConnectionString(name);
     }
+
+    /// <summary>A Prometheus counter's values by their <c>result</c> label: "accepted 12, duplicate 0".</summary>
+    private static string Counts(string metrics, string prefix) => string.Join(", ", metrics.Split('\n')
+        .Where(l => l.StartsWith(prefix, StringComparison.Ordinal) && l.Contains("result=\"", StringComparison.Ordinal))
+        .Select(l =>
+        {
+            var at = l.IndexOf("result=\"", StringComparison.Ordinal) + 8;
+            return $"{l[at..l.IndexOf('"', at)]} {l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0]}";
+        }));
 
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
