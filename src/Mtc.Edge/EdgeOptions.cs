@@ -59,6 +59,13 @@ public sealed class CloudOptions
     /// <summary>At most this many bytes of (uncompressed) records in one batch.</summary>
     public int BatchMaxBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// At most this many batches sent and not yet answered, when a backlog waits (1-16). Each names the batch it follows,
+    /// the cloud stores them in order, and after any answer other than an acknowledgement the edge sends again from the
+    /// first batch not acknowledged. An idle link has one small batch in flight; so does a cloud too old to check the order.
+    /// </summary>
+    public int BatchesInFlight { get; set; } = 4;
+
     /// <summary>How long one request may take before it counts as a timeout and is retried.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

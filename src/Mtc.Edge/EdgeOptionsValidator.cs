@@ -74,6 +74,10 @@ public static class EdgeOptionsValidator
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Edge:Cloud:BatchMaxRecords {c.BatchMaxRecords} must be 1-100000."));
         }
+        if (c.BatchesInFlight is < 1 or > 16)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Edge:Cloud:BatchesInFlight {c.BatchesInFlight} must be 1-16."));
+        }
         if (c.BatchMaxBytes < 4096)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Edge:Cloud:BatchMaxBytes {c.BatchMaxBytes} must be at least 4096."));

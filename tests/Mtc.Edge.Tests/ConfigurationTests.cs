@@ -17,6 +17,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("""{"Edge":{"Id":"e","Outbox":{"MaxBytes":1000}}}""", "Edge:Outbox:MaxBytes 1000 is below the minimum")]
     [InlineData("""{"Edge":{"Id":"e","Cloud":{"Url":"http://c"}}}""", "Edge:Cloud:ApiKey is required")]
     [InlineData("""{"Edge":{"Id":"e","Cloud":{"Url":"ftp://c","ApiKey":"k"}}}""", "Edge:Cloud:Url 'ftp://c' is not an http(s) URL")]
+    [InlineData("""{"Edge":{"Id":"e","Cloud":{"BatchesInFlight":0}}}""", "Edge:Cloud:BatchesInFlight 0 must be 1-16")]
     [InlineData("""{"Edge":{"Id":"e","Agents":[{"Url":"nope"}]}}""", "Edge:Agents:0:Url 'nope' is not an http(s) URL")]
     [InlineData("""{"Edge":{"Id":"e","Agents":[{"Url":"http://a","Count":0}]}}""", "Edge:Agents:0:Count 0 must be 1-1000000")]
     [InlineData("""{"Edge":{"Id":"e","Adapters":[{"Host":"h","Port":7878,"Devices":"missing.xml"}]}}""", "does not exist")]

@@ -76,6 +76,13 @@ internal static class Problems
             $"first request died, a retry takes the key over once its lease ends, in {leaseEndsInSeconds} s at the latest.",
             new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds, ["leaseEndsInSeconds"] = leaseEndsInSeconds });
 
+    /// <summary>A batch that overtook the one it follows: retry it (at once) once that one is acknowledged.</summary>
+    public static ProblemHttpResult PredecessorMissing(long afterSeq, long hwm) =>
+        Create(StatusCodes.Status409Conflict, "predecessor-missing", "The batch this one follows is not stored yet.",
+            $"afterSeq is {afterSeq} but the stream's high-water mark is {hwm}: nothing of this batch was stored. Send it again once the " +
+            "batch through afterSeq is acknowledged, or again from the first batch not acknowledged.",
+            new Dictionary<string, object?> { ["afterSeq"] = afterSeq, ["hwm"] = hwm });
+
     public static ProblemHttpResult MachineTaken(string machineId) =>
         Create(StatusCodes.Status409Conflict, "machine-taken", "A machine is registered to another edge.",
             $"Machine '{machineId}' belongs to another edge of this tenant.", new Dictionary<string, object?> { ["machineId"] = machineId });

@@ -157,6 +157,12 @@ internal static class ApiContract
             {
                 Add(operation, 409, "A machine is registered to another edge of this tenant.", context.Document);
             }
+            if (path.EndsWith("ext/data", StringComparison.Ordinal))
+            {
+                Add(operation, 409, "predecessor-missing: the batch this one follows (afterSeq) is not stored yet; nothing was stored. " +
+                    "Send it again once that batch is acknowledged.", context.Document,
+                    RetryAfter("0: send it again at once, after the batch it follows.", minimum: "0"));
+            }
             if ("/" + path == ExternalEventApi.Route)
             {
                 DescribeIdempotency(operation, context.Document);
@@ -229,8 +235,8 @@ internal static class ApiContract
         operation.Responses[key] = response;
     }
 
-    private static (string, IOpenApiHeader) RetryAfter(string description) =>
-        ("Retry-After", new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" } });
+    private static (string, IOpenApiHeader) RetryAfter(string description, string minimum = "1") =>
+        ("Retry-After", new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = minimum } });
 
     private static string Append(string? text, string more) => string.IsNullOrEmpty(text) ? more : text + " " + more;
 

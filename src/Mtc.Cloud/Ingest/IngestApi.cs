@@ -27,7 +27,11 @@ internal static class IngestApi
                 "A time outside 1970-01-01T00:00:00Z..2200-01-01T00:00:00Z (exclusive) is a 400 time-out-of-range, an inconsistent gap a 400 invalid-gap, " +
                 "each naming the field. An observation already stored (same machine, instanceId, sequence and timestamp) is skipped; " +
                 "accepted counts the records stored, skipped the rest. previousHwm is the mark before the batch: an edge that finds it above " +
-                "the highest seq it ever sent (its outbox was restored from a backup or copied) sends what it has again under a new streamId.")
+                "the highest seq it ever sent (its outbox was restored from a backup or copied) sends what it has again under a new streamId. " +
+                "afterSeq (optional) is the last seq of the batch this one follows, for an edge with several batches in flight: until the mark reaches it " +
+                "the batch is not applied; the cloud waits up to a second for it, then answers 409 predecessor-missing with Retry-After 0 (send it again " +
+                "once the batch before it is acknowledged). 0 or none follows nothing: seqs between the mark and fromSeq are then ones the edge no longer has. " +
+                "The answer repeats afterSeq when the batch had one.")
             .Accepts<IngestBatch>("application/json");
         return app;
     }
@@ -87,6 +91,19 @@ internal static class IngestApi
                 return (problem, Rejected);
             }
             var result = await metrics.TimeDatabaseAsync("ingest", () => store.IngestAsync(tenant, batch, time.GetUtcNow(), ct)).ConfigureAwait(false);
+            // A batch that overtook the one it follows (sent on another connection, its body read first) waits a little for it:
+            // the predecessor is usually a few milliseconds behind. Then it is refused, and the edge sends it again.
+            var waited = Stopwatch.GetTimestamp();
+            while (batch.AfterSeq is { } after && result.Hwm < after && Stopwatch.GetElapsedTime(waited) < PredecessorWait)
+            {
+                await Task.Delay(PredecessorPoll, time, ct).ConfigureAwait(false);
+                result = await metrics.TimeDatabaseAsync("ingest", () => store.IngestAsync(tenant, batch, time.GetUtcNow(), ct)).ConfigureAwait(false);
+            }
+            if (batch.AfterSeq is { } missing && result.Hwm < missing)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "0";
+                return (Problems.PredecessorMissing(missing, result.Hwm), PredecessorMissingOutcome);
+            }
             Log.Ingested(logs.CreateLogger("Mtc.Cloud.Ingest"), batch.EdgeId, batch.StreamId, batch.FromSeq, batch.ToSeq,
                 result.Accepted, result.Skipped, result.Hwm);
             // Accepted and skipped count records of every kind; observations are nearly all of them, and the counter
@@ -98,6 +115,11 @@ internal static class IngestApi
     }
 
     private const string Rejected = "rejected";
+    private const string PredecessorMissingOutcome = "predecessor_missing";
+
+    /// <summary>How long a batch waits for the batch it follows before it is refused, and how often it looks.</summary>
+    internal static readonly TimeSpan PredecessorWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PredecessorPoll = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The batch's own consistency: ids, a sequence range, records in strictly increasing order inside it.</summary>
     internal static ProblemHttpResult? Validate(IngestPayload batch, int maxRecords)
@@ -113,6 +135,11 @@ internal static class IngestApi
         if (batch.FromSeq < 1 || batch.ToSeq < batch.FromSeq)
         {
             return Problems.Invalid($"fromSeq {batch.FromSeq} .. toSeq {batch.ToSeq} is not a range of positive sequence numbers.", Field("fromSeq"));
+        }
+        if (batch.AfterSeq is { } after && (after < 0 || after >= batch.FromSeq))
+        {
+            return Problems.Invalid($"afterSeq {after} is not before fromSeq {batch.FromSeq}: it is the last seq of the batch this one follows (0 or none: none).",
+                Field("afterSeq"));
         }
         if (batch.Entries.Count > maxRecords)
         {

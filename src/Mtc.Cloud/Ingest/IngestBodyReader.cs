@@ -115,7 +115,11 @@ internal static partial class IngestBodyReader
                         payload.StreamId = reader.GetString()!;
                     }
                     break;
-                case 2 or 3:
+                case 2 or 3 or 5:
+                    if (property == 5 && reader.TokenType == JsonTokenType.Null)
+                    {
+                        break;
+                    }
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var seq))
                     {
                         return false;
@@ -124,9 +128,13 @@ internal static partial class IngestBodyReader
                     {
                         payload.FromSeq = seq;
                     }
-                    else
+                    else if (property == 3)
                     {
                         payload.ToSeq = seq;
+                    }
+                    else
+                    {
+                        payload.AfterSeq = seq;
                     }
                     break;
                 default:
@@ -137,7 +145,8 @@ internal static partial class IngestBodyReader
                     break;
             }
         }
-        return reader.TokenType == JsonTokenType.EndObject && seen == 0b11111 && !reader.Read();
+        // afterSeq (bit 5) is optional; the others are required.
+        return reader.TokenType == JsonTokenType.EndObject && (seen & 0b11111) == 0b11111 && !reader.Read();
     }
 
     private static int TopProperty(ReadOnlySpan<byte> name) =>
@@ -146,6 +155,7 @@ internal static partial class IngestBodyReader
         : name.SequenceEqual("fromSeq"u8) ? 2
         : name.SequenceEqual("toSeq"u8) ? 3
         : name.SequenceEqual("records"u8) ? 4
+        : name.SequenceEqual("afterSeq"u8) ? 5
         : -1;
 
     private static bool TryReadRecords(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, IngestPayload payload, Scratch scratch)

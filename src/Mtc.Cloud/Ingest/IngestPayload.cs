@@ -19,6 +19,9 @@ internal sealed class IngestPayload : IDisposable
     public long FromSeq { get; set; }
     public long ToSeq { get; set; }
 
+    /// <summary>The last seq of the batch this one follows (null or 0: none); see <see cref="IngestBatch"/>.</summary>
+    public long? AfterSeq { get; set; }
+
     public ObservationRows Observations { get; } = new();
 
     /// <summary>Every record in body order (observations and others, and nulls as the body had them).</summary>
@@ -29,7 +32,7 @@ internal sealed class IngestPayload : IDisposable
 
     public static IngestPayload From(IngestBatch batch)
     {
-        var payload = new IngestPayload { EdgeId = batch.EdgeId, StreamId = batch.StreamId, FromSeq = batch.FromSeq, ToSeq = batch.ToSeq };
+        var payload = new IngestPayload { EdgeId = batch.EdgeId, StreamId = batch.StreamId, FromSeq = batch.FromSeq, ToSeq = batch.ToSeq, AfterSeq = batch.AfterSeq };
         foreach (var record in batch.Records)
         {
             payload.Add(record);

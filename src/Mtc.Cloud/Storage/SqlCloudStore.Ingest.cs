@@ -16,7 +16,8 @@ internal abstract partial class SqlCloudStore
 
     /// <summary>
     /// The exactly-once step: lock the stream's hwm row, skip records at or below it, store the rest and move
-    /// the hwm, all in one transaction. A concurrent copy of the batch waits on the lock and then skips.
+    /// the hwm, all in one transaction. A concurrent copy of the batch waits on the lock and then skips. A batch whose
+    /// <c>afterSeq</c> the hwm has not reached is not applied: the answer's hwm is then below its afterSeq.
     /// Statements go in as few round trips as the backend allows: the stream lock, then the stream, machine and
     /// current-value rows together, then the observations, then records of the other kinds.
     /// </summary>
@@ -31,6 +32,13 @@ internal abstract partial class SqlCloudStore
             await using (tx.ConfigureAwait(false))
             {
                 var hwm = await LockStreamAsync(c, tx, tenant, batch.EdgeId, batch.StreamId, now, ct).ConfigureAwait(false);
+                if (batch.AfterSeq is { } after && hwm < after)
+                {
+                    // The batch this one follows is not stored yet: nothing is applied, and the mark is answered as it is
+                    // (below afterSeq, which is how the caller tells this answer from an applied batch's).
+                    await tx.RollbackAsync(ct).ConfigureAwait(false);
+                    return new IngestResult(hwm, 0, 0, hwm, after);
+                }
                 var fresh = 0;
                 foreach (var entry in batch.Entries)
                 {
@@ -86,7 +94,7 @@ internal abstract partial class SqlCloudStore
                     Signal.Notify();
                 }
                 // Accepted: records stored now. Skipped: records at or below the hwm, and observations already stored.
-                return new IngestResult(newHwm, fresh - repeated, batch.Entries.Count - fresh + repeated, hwm);
+                return new IngestResult(newHwm, fresh - repeated, batch.Entries.Count - fresh + repeated, hwm, batch.AfterSeq);
             }
         }
     }

@@ -7,12 +7,13 @@ using Mtc.Edge.Outbox;
 namespace Mtc.Edge.Uplink;
 
 /// <summary>
-/// The <c>POST /api/ext/data</c> body for contiguous outbox records: <c>{edgeId, streamId, fromSeq, toSeq, records}</c>,
+/// The <c>POST /api/ext/data</c> body for contiguous outbox records: <c>{edgeId, streamId, fromSeq, toSeq, afterSeq, records}</c>,
 /// each record its stored JSON object with <c>seq</c> put first. Built from the stored bytes without re-serialising.
+/// <c>afterSeq</c> is the last seq of the batch still in flight that this one follows, 0 when none is.
 /// </summary>
 internal static class BatchBody
 {
-    public static byte[] Build(string edgeId, string streamId, IReadOnlyList<OutboxRecord> records)
+    public static byte[] Build(string edgeId, string streamId, IReadOnlyList<OutboxRecord> records, long afterSeq = 0)
     {
         ArgumentOutOfRangeException.ThrowIfZero(records.Count);
         var buffer = new ArrayBufferWriter<byte>(records.Sum(r => r.Payload.Length + 24) + 256);
@@ -23,6 +24,7 @@ internal static class BatchBody
             w.WriteString("streamId", streamId);
             w.WriteNumber("fromSeq", records[0].Seq);
             w.WriteNumber("toSeq", records[^1].Seq);
+            w.WriteNumber("afterSeq", afterSeq);
             w.WritePropertyName("records");
             w.WriteStartArray();
             w.Flush();

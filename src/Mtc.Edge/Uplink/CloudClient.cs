@@ -12,6 +12,12 @@ internal sealed record CloudResponse(HttpStatusCode Status, string Body, TimeSpa
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
     /// <summary>Timeouts, 429, 5xx — and 401/403, which are a key problem of the gateway, not of the batch.</summary>
+    /// <summary>
+    /// 409 predecessor-missing: the batch overtook the one it follows, which the cloud had not stored yet; nothing of it was
+    /// stored, and it goes again (not quarantined, not a failure).
+    /// </summary>
+    public bool IsPredecessorMissing => Status == HttpStatusCode.Conflict && Body.Contains("urn:mtc:problem:predecessor-missing", StringComparison.Ordinal);
+
     public bool IsRetryable => Status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
         or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (int)Status >= 500;
 }

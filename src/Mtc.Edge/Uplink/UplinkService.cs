@@ -9,8 +9,12 @@ using Mtc.Edge.Status;
 namespace Mtc.Edge.Uplink;
 
 /// <summary>
-/// Ships the outbox to the cloud: oldest records first, one batch in flight (the next read and gzipped meanwhile when there
-/// is a backlog), deleting what the cloud's high-water mark acknowledges. Timeouts, 408, 429, 5xx (and 401/403) back off with jitter and retry the same records; any other 4xx
+/// Ships the outbox to the cloud: oldest records first, deleting what the cloud's high-water mark acknowledges. With a
+/// backlog, up to <see cref="CloudOptions.BatchesInFlight"/> batches are in flight, each built and sent while the ones
+/// before it are, each naming the last seq of the batch it follows (<c>afterSeq</c>) so that the cloud stores them in order;
+/// answers are handled in order, and after any answer other than an acknowledgement the rest are abandoned and sending
+/// starts again from the first batch not acknowledged (the cloud skips what it already has). Timeouts, 408, 429, 5xx (and
+/// 401/403) back off with jitter and retry the same records; a 409 predecessor-missing is sent again at once; any other 4xx
 /// moves the batch to the quarantine table. Registers the machines first, and again whenever they change.
 /// </summary>
 internal sealed class UplinkService(
@@ -23,8 +27,17 @@ internal sealed class UplinkService(
     private readonly Backoff _backoff = new(TimeSpan.FromSeconds(1), options.Value.Cloud.MaxBackoff);
     private int _registeredVersion = -1;
     private int _maxRecords = options.Value.Cloud.BatchMaxRecords;
-    private PreparedBatch? _next;
+    /// <summary>Batches sent and not answered yet, oldest first, and the last one sent.</summary>
+    private readonly Queue<InFlightBatch> _inFlight = new();
+    private PreparedBatch? _lastSent;
+    /// <summary>Cancels the requests in flight when they are abandoned.</summary>
+    private CancellationTokenSource? _sending;
     private long _deleteThrough;
+    /// <summary>
+    /// The cloud repeated a batch's afterSeq in its answer: it checks the order, so several batches may be in flight. A cloud
+    /// that does not would store a batch that overtook the one before it first, and skip that one's records.
+    /// </summary>
+    private bool _cloudChecksOrder;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,6 +61,7 @@ internal sealed class UplinkService(
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
             {
                 // Network errors and timeouts: the records stay in the outbox and go again.
+                await AbandonAsync().ConfigureAwait(false);
                 up.LastError = e is TaskCanceledException ? "timeout" : e.Message;
                 up.Retried();
                 metrics.Batch("error", TimeSpan.Zero);
@@ -58,6 +72,7 @@ internal sealed class UplinkService(
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                await AbandonAsync().ConfigureAwait(false);
                 up.LastError = e.Message;
                 wait = _backoff.Next();
                 Log.UplinkFailed(log, e);
@@ -80,9 +95,13 @@ internal sealed class UplinkService(
                 }
             }
         }
+        await AbandonAsync().ConfigureAwait(false);
     }
 
-    /// <summary>One step: register if needed, else send one batch. Returns how long to wait before the next step.</summary>
+    /// <summary>
+    /// One step: register if needed, send what may go, then handle the answer to the oldest batch in flight (or wait for
+    /// records when none is). Returns how long to wait before the next step.
+    /// </summary>
     private async Task<TimeSpan> StepAsync(CancellationToken ct)
     {
         var up = state.Uplink;
@@ -111,13 +130,17 @@ internal sealed class UplinkService(
             }
         }
 
-        // Read before the batch: an append after the read completes it, so an empty outbox is waited on without a gap.
+        // Read before sending: an append after the read completes it, so an empty outbox is waited on without a gap.
         var appended = outbox.Appended;
-        // The batch stays pinned (out of the quota's reach) from its reading until the cloud's answer is handled; a batch
-        // read ahead stays pinned until it is sent.
-        var batch = _next ?? Prepare(outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true));
-        _next = null;
-        if (batch is null)
+        if (_inFlight.Count == 0)
+        {
+            // The next batch is read from the oldest record: what was acknowledged goes first.
+            DeleteAcknowledged();
+        }
+        Fill(ct);
+        // Otherwise what the last answer acknowledged is deleted while the next batches are in flight, not before they go.
+        DeleteAcknowledged();
+        if (_inFlight.Count == 0)
         {
             outbox.Unpin();
             up.State = "idle";
@@ -131,116 +154,132 @@ internal sealed class UplinkService(
             ct.ThrowIfCancellationRequested();
             return TimeSpan.Zero;
         }
-        try
+        var head = _inFlight.Peek();
+        var response = await head.Answer.ConfigureAwait(false); // a network error or timeout: the loop abandons the rest
+        _inFlight.Dequeue();
+        var (wait, acknowledged) = Handle(head, response);
+        if (!acknowledged)
         {
-            return await SendAsync(batch, ct).ConfigureAwait(false);
+            await AbandonAsync().ConfigureAwait(false);
         }
-        finally
+        return wait;
+    }
+
+    /// <summary>
+    /// Sends batches until as many are in flight as allowed: the oldest records when none is, otherwise the records after the
+    /// last one sent, only when at least half a batch waits (a backlog). An idle link keeps one small batch in flight: what
+    /// arrives meanwhile goes with the next, whole. Each batch stays pinned (out of the quota's reach) until it is answered.
+    /// </summary>
+    private void Fill(CancellationToken ct)
+    {
+        var limit = _cloudChecksOrder ? _options.Cloud.BatchesInFlight : 1;
+        while (_inFlight.Count < limit)
         {
-            if (_next is null)
+            PreparedBatch? batch;
+            if (_inFlight.Count == 0)
             {
-                outbox.Unpin();
+                batch = Prepare(outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true), afterSeq: 0);
             }
+            else
+            {
+                var last = _lastSent!.To;
+                if (outbox.LastSeq - last < Math.Max(1, _maxRecords / 2))
+                {
+                    return;
+                }
+                batch = Prepare(outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true, afterSeq: last), afterSeq: last);
+            }
+            if (batch is null)
+            {
+                return;
+            }
+            Send(batch, ct);
         }
     }
 
-    private PreparedBatch? Prepare(IReadOnlyList<OutboxRecord> records)
+    private PreparedBatch? Prepare(IReadOnlyList<OutboxRecord> records, long afterSeq)
     {
         if (records.Count == 0)
         {
             return null;
         }
-        var body = BatchBody.Build(_options.Id, outbox.StreamId, records);
+        var body = BatchBody.Build(_options.Id, outbox.StreamId, records, afterSeq);
         return new PreparedBatch(records, body, BatchBody.Gzip(body));
     }
 
-    /// <summary>
-    /// While a batch is in flight and at least half a batch more waits behind it (a backlog), the next one is read and
-    /// gzipped meanwhile, so the cloud gets it as soon as it answers. It is only read ahead, never sent ahead: one batch is
-    /// in flight, and the next is sent only after the cloud's high-water mark covers this one. An idle link reads nothing
-    /// ahead: what arrives while a small batch is in flight goes with the next, whole.
-    /// </summary>
-    private Task<PreparedBatch?>? ReadAhead(PreparedBatch batch, long acknowledged, CancellationToken ct)
-    {
-        if (outbox.LastSeq - batch.To < Math.Max(1, _maxRecords / 2))
-        {
-            if (acknowledged > 0)
-            {
-                outbox.DeleteThrough(acknowledged);
-            }
-            return null;
-        }
-        return Task.Run(() =>
-        {
-            if (acknowledged > 0)
-            {
-                outbox.DeleteThrough(acknowledged);
-            }
-            return Prepare(outbox.ReadBatch(_maxRecords, _options.Cloud.BatchMaxBytes, pin: true, afterSeq: batch.To));
-        }, ct);
-    }
-
-    /// <summary>Sends one batch and handles the cloud's answer. Returns how long to wait before the next step.</summary>
-    private async Task<TimeSpan> SendAsync(PreparedBatch prepared, CancellationToken ct)
+    private void Send(PreparedBatch batch, CancellationToken ct)
     {
         var up = state.Uplink;
-        var batch = prepared.Records;
-        var started = Stopwatch.GetTimestamp();
         if (up.FailingSince is null)
         {
             up.State = "sending"; // while failing, the state stays "retrying" until a batch is accepted
         }
-        // What the previous answer acknowledged is deleted while this batch is in flight (with the read-ahead), not before it goes.
-        var acknowledged = _deleteThrough;
-        _deleteThrough = 0;
-        var ahead = ReadAhead(prepared, acknowledged, ct);
+        _sending ??= CancellationTokenSource.CreateLinkedTokenSource(ct);
         // Durable before the batch goes: the cloud then never holds a seq of this stream the outbox has not recorded as sent.
         var sentBefore = outbox.SentThrough;
-        outbox.MarkSent(prepared.To);
-        var post = cloud.PostBatchAsync(prepared.Gzipped, ct);
-        CloudResponse response;
-        try
+        outbox.MarkSent(batch.To);
+        var answer = cloud.PostBatchAsync(batch.Gzipped, _sending.Token);
+        _inFlight.Enqueue(new InFlightBatch(batch, answer, sentBefore, Stopwatch.GetTimestamp()));
+        _lastSent = batch;
+    }
+
+    /// <summary>
+    /// Drops the batches still in flight (their requests cancelled, their answers ignored): sending starts again from the
+    /// first record not acknowledged, and the cloud skips whatever of them it stored meanwhile.
+    /// </summary>
+    private async Task AbandonAsync()
+    {
+        if (_sending is { } sending)
         {
-            response = await post.ConfigureAwait(false);
+            await sending.CancelAsync().ConfigureAwait(false);
         }
-        finally
+        foreach (var batch in _inFlight)
         {
-            // Never left running: the outbox is touched by one step at a time.
-            if (ahead is not null)
-            {
-                await ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await ((Task)batch.Answer).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        _inFlight.Clear();
+        _sending?.Dispose();
+        _sending = null;
+        _lastSent = null;
+        DeleteAcknowledged();
+        outbox.Unpin();
+    }
+
+    private void DeleteAcknowledged()
+    {
+        if (_deleteThrough > 0)
+        {
+            outbox.DeleteThrough(_deleteThrough);
+            _deleteThrough = 0;
+        }
+    }
+
+    /// <summary>Handles the answer to the oldest batch in flight: how long to wait before the next step, and whether it was acknowledged.</summary>
+    private (TimeSpan Wait, bool Acknowledged) Handle(InFlightBatch sent, CloudResponse response)
+    {
+        var up = state.Uplink;
+        var prepared = sent.Batch;
+        var batch = prepared.Records;
+        var elapsed = Stopwatch.GetElapsedTime(sent.Started);
         up.LastLatency = elapsed;
         var from = prepared.From;
         var to = prepared.To;
-        if (response.IsSuccess && CloudClient.ReadLong(response.Body, "previousHwm") is { } held && held > sentBefore)
+        if (response.IsSuccess && CloudClient.ReadLong(response.Body, "previousHwm") is { } held && held > sent.SentBefore)
         {
             // The cloud held seqs of this stream that this outbox never sent: it was restored from a backup or copied from
             // another edge, and reuses seqs the cloud already has. Nothing is deleted; everything still here goes again
             // under a new stream, where the cloud skips nothing (an observation or event it already has is stored once).
             var streamId = outbox.RotateStream();
-            _next = null;
-            Log.StreamRotated(log, held, sentBefore, streamId);
+            Log.StreamRotated(log, held, sent.SentBefore, streamId);
             metrics.Batch("stream_rotated", elapsed);
-            up.LastError = $"the cloud held seq {held} of this stream but the outbox had sent only through {sentBefore} " +
+            up.LastError = $"the cloud held seq {held} of this stream but the outbox had sent only through {sent.SentBefore} " +
                 $"(restored from a backup, or copied from another edge?); continuing as stream {streamId}";
-            return TimeSpan.Zero;
+            return (TimeSpan.Zero, false);
         }
         if (response.IsSuccess && CloudClient.ReadHwm(response.Body) is { } hwm && hwm >= to)
         {
-            // The batch read ahead goes next, unless the cloud already holds some of it (then it is read again). With one
-            // going next at once, the acknowledged records are deleted while it is in flight; otherwise now.
-            _next = ahead is { IsCompletedSuccessfully: true, Result: { } next } && next.From > hwm ? next : null;
-            if (_next is null)
-            {
-                outbox.DeleteThrough(hwm);
-            }
-            else
-            {
-                _deleteThrough = hwm;
-            }
+            _cloudChecksOrder = CloudClient.ReadLong(response.Body, "afterSeq") is not null;
+            _deleteThrough = Math.Max(_deleteThrough, hwm);
             up.Hwm = hwm;
             up.LastSuccess = time.GetUtcNow();
             up.LastError = null;
@@ -251,20 +290,27 @@ internal sealed class UplinkService(
             up.NextAttempt = null;
             _backoff.Reset();
             _maxRecords = Math.Min(_options.Cloud.BatchMaxRecords, _maxRecords * 2);
-            return TimeSpan.Zero;
+            return (TimeSpan.Zero, true);
+        }
+        if (response.IsPredecessorMissing)
+        {
+            // It overtook the batch before it, which was not acknowledged in time: everything from the first record not
+            // acknowledged goes again at once. Not a failure of the link.
+            metrics.Batch("predecessor_missing", elapsed);
+            return (TimeSpan.Zero, false);
         }
         if (response.IsSuccess)
         {
             up.LastError = $"the cloud answered {(int)response.Status} without a high-water mark covering {from}..{to}: {response.Body}";
             up.Retried();
             metrics.Batch("retry", elapsed);
-            return _backoff.Next();
+            return (_backoff.Next(), false);
         }
         if (response.Status == HttpStatusCode.RequestEntityTooLarge && batch.Count > 1)
         {
             _maxRecords = Math.Max(1, batch.Count / 2);
             metrics.Batch("too_large", elapsed);
-            return TimeSpan.Zero;
+            return (TimeSpan.Zero, false);
         }
         if (response.IsRetryable)
         {
@@ -273,14 +319,20 @@ internal sealed class UplinkService(
             metrics.Batch("retry", elapsed);
             var wait = _backoff.Next(response.RetryAfter);
             Log.UplinkRetry(log, up.LastError, wait);
-            return wait;
+            return (wait, false);
         }
         outbox.Quarantine(from, to, batch.Count, (int)response.Status, response.Body, prepared.Body);
         up.Quarantined();
         up.LastError = $"batch {from}..{to} refused with HTTP {(int)response.Status}; quarantined";
         metrics.Batch("quarantined", elapsed);
         Log.Quarantined(log, from, to, (int)response.Status, response.Body);
-        return TimeSpan.Zero;
+        return (TimeSpan.Zero, false);
+    }
+
+    public override void Dispose()
+    {
+        _sending?.Dispose();
+        base.Dispose();
     }
 }
 
@@ -291,3 +343,6 @@ internal sealed record PreparedBatch(IReadOnlyList<OutboxRecord> Records, byte[]
 
     public long To => Records[^1].Seq;
 }
+
+/// <summary>A batch sent: its answer to come, the highest seq sent before it, and when it went.</summary>
+internal sealed record InFlightBatch(PreparedBatch Batch, Task<CloudResponse> Answer, long SentBefore, long Started);

@@ -44,6 +44,61 @@ public abstract class IngestTests(IBackend backend) : ApiTestBase(backend)
     }
 
     [Fact]
+    public async Task A_batch_sent_before_its_predecessor_is_refused_as_predecessor_missing_and_accepted_after_it()
+    {
+        var second = Batches.Observations("plant-1", "s1", 11, 20) with { AfterSeq = 10 };
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        using (var refused = await Batches.PostAsync(Edge, second))
+        {
+            var problem = await Batches.ProblemAsync(refused, 409, "predecessor-missing");
+            Assert.Equal("0", refused.Headers.GetValues("Retry-After").Single());
+            Assert.Equal(10, problem.GetProperty("afterSeq").GetInt64());
+            Assert.Equal(0, problem.GetProperty("hwm").GetInt64());
+        }
+        // It waited about a second for the batch before it, then stored nothing.
+        Assert.True(waited.Elapsed >= TimeSpan.FromSeconds(0.9), $"refused after {waited.Elapsed}");
+        Assert.Empty((await Batches.GetJsonAsync(Reader, "/api/ext/edges")).GetProperty("items").EnumerateArray());
+
+        // The first batch follows nothing (afterSeq 0); the answer repeats afterSeq, so an edge knows the order is checked.
+        Assert.Equal(new IngestResult(10, 10, 0, 0, 0), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 1, 10) with { AfterSeq = 0 }));
+        Assert.Equal(new IngestResult(20, 10, 0, 10, 10), await Batches.PostOkAsync(Edge, second));
+        var stored = await Batches.AllObservationsAsync(Reader, "m1");
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => "v" + i), stored.Select(o => o.GetProperty("value").GetString()));
+    }
+
+    [Fact]
+    public async Task A_batch_that_overtook_its_predecessor_waits_for_it_and_both_are_stored_once_in_order()
+    {
+        var batches = Enumerable.Range(0, 4)
+            .Select(i => Batches.Observations("plant-1", "s1", i * 25 + 1, i * 25 + 25) with { AfterSeq = i * 25 }).ToList();
+        // The last three go first, the batch they all follow 200 ms later.
+        var later = batches.Skip(1).Reverse().Select(b => Batches.PostOkAsync(Edge, b)).ToList();
+        await Task.Delay(200);
+        var first = await Batches.PostOkAsync(Edge, batches[0]);
+        var results = await Task.WhenAll(later);
+        Assert.Equal(new IngestResult(25, 25, 0, 0, 0), first);
+        Assert.Equal([100, 75, 50], results.Select(r => r.Hwm));
+        Assert.All(results, r => Assert.Equal((25, 0), (r.Accepted, r.Skipped)));
+        var stored = await Batches.AllObservationsAsync(Reader, "m1");
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => 1000L + i), stored.Select(o => o.GetProperty("sequence").GetInt64()));
+    }
+
+    [Fact]
+    public async Task A_jump_past_the_mark_is_stored_when_the_batch_follows_nothing_and_refused_when_it_follows_a_batch_not_stored()
+    {
+        Assert.Equal(new IngestResult(10, 10, 0, 0), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 1, 10)));
+        // Seqs 11-30 are gone from the edge (its quota dropped them): a batch that follows nothing is stored past the jump.
+        Assert.Equal(new IngestResult(40, 10, 0, 10, 0), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 31, 40) with { AfterSeq = 0 }));
+        // One that follows seq 50 waits for a batch through 50, which never comes.
+        using var refused = await Batches.PostAsync(Edge, Batches.Observations("plant-1", "s1", 61, 70) with { AfterSeq = 50 });
+        var problem = await Batches.ProblemAsync(refused, 409, "predecessor-missing");
+        Assert.Equal(40, problem.GetProperty("hwm").GetInt64());
+        // It may follow a batch whose last seqs were dropped: the mark has passed afterSeq.
+        Assert.Equal(new IngestResult(70, 10, 0, 40, 35), await Batches.PostOkAsync(Edge, Batches.Observations("plant-1", "s1", 61, 70) with { AfterSeq = 35 }));
+        Assert.Equal(30, (await Batches.AllObservationsAsync(Reader, "m1")).Count);
+    }
+
+    [Fact]
     public async Task The_wire_shape_is_camel_case_with_a_kind_anywhere_in_the_record()
     {
         const string json = """
@@ -107,6 +162,8 @@ public abstract class IngestTests(IBackend backend) : ApiTestBase(backend)
     [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"seq\":2,\"kind\":\"observation\"", "invalid-json")]
     [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"seq\":1,\"kind\":\"teapot\"}]}", "invalid-json")]
     [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":3,\"toSeq\":2,\"records\":[]}", "invalid-request")]
+    [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":3,\"toSeq\":3,\"afterSeq\":3,\"records\":[{\"kind\":\"edgeStatus\",\"seq\":3,\"timestamp\":\"2026-11-27T08:00:00Z\"}]}", "invalid-request")]
+    [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":3,\"toSeq\":3,\"afterSeq\":-1,\"records\":[{\"kind\":\"edgeStatus\",\"seq\":3,\"timestamp\":\"2026-11-27T08:00:00Z\"}]}", "invalid-request")]
     [InlineData("{\"edgeId\":\"\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[]}", "invalid-request")]
     [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"kind\":\"edgeStatus\",\"seq\":2,\"timestamp\":\"2026-11-27T08:00:00Z\"},{\"kind\":\"edgeStatus\",\"seq\":1,\"timestamp\":\"2026-11-27T08:00:00Z\"}]}", "invalid-request")]
     [InlineData("{\"edgeId\":\"e\",\"streamId\":\"s\",\"fromSeq\":1,\"toSeq\":2,\"records\":[{\"kind\":\"edgeStatus\",\"seq\":7,\"timestamp\":\"2026-11-27T08:00:00Z\"}]}", "invalid-request")]

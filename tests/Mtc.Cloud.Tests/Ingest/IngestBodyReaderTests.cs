@@ -50,7 +50,8 @@ public sealed class IngestBodyReaderTests
 
     private static void AssertSame(IngestPayload expected, IngestPayload actual)
     {
-        Assert.Equal((expected.EdgeId, expected.StreamId, expected.FromSeq, expected.ToSeq), (actual.EdgeId, actual.StreamId, actual.FromSeq, actual.ToSeq));
+        Assert.Equal((expected.EdgeId, expected.StreamId, expected.FromSeq, expected.ToSeq, expected.AfterSeq),
+            (actual.EdgeId, actual.StreamId, actual.FromSeq, actual.ToSeq, actual.AfterSeq));
         Assert.Equal(expected.Entries, actual.Entries);
         Assert.Equal(expected.Others.Select(Json), actual.Others.Select(Json));
         Assert.Equal(expected.Observations.Count, actual.Observations.Count);
@@ -83,6 +84,20 @@ public sealed class IngestBodyReaderTests
         Assert.Equal(["m1", "m2"], fast.Observations.MachinesAfter(0).Order(StringComparer.Ordinal));
         Assert.Equal(["m1"], fast.Observations.MachinesAfter(3));
         Assert.Equal([DateOnly.FromDateTime(T.UtcDateTime)], fast.Observations.Days);
+    }
+
+    [Theory]
+    [InlineData(7L)]
+    [InlineData(0L)]
+    [InlineData(null)]
+    public void The_seq_a_batch_follows_is_read_by_the_fast_pass_as_the_generated_reader_reads_it(long? afterSeq)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(EdgeBatch() with { AfterSeq = afterSeq }, WireJsonContext.Default.IngestBatch);
+        using var fast = new IngestPayload();
+        Assert.True(IngestBodyReader.TryReadFast(json, fast));
+        using var expected = Generated(json)!;
+        AssertSame(expected, fast);
+        Assert.Equal(afterSeq, fast.AfterSeq);
     }
 
     [Fact]

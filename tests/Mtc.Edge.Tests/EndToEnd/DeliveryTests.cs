@@ -20,6 +20,10 @@ public sealed class DeliveryTests
 
         await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 400), Long, p.Logs);
         await AssertExactlyOnceAsync(p, first);
+        // Nothing was sent twice: the cloud counted no batch that brought nothing new.
+        var metrics = await p.Http.GetStringAsync(new Uri(p.CloudUri, "/metrics"));
+        Assert.True(IngestBatches(metrics, "accepted") > 0, metrics);
+        Assert.Equal(0, IngestBatches(metrics, "duplicate"));
 
         // The edge's analytics: every machine gets derived status intervals, each stored once.
         await Pipeline.WaitUntilAsync(() =>
@@ -106,12 +110,12 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public async Task Killing_the_cloud_while_a_backlog_drains_with_batches_read_ahead_still_delivers_exactly_once()
+    public async Task Killing_the_cloud_while_a_backlog_drains_with_several_batches_in_flight_still_delivers_exactly_once()
     {
         await using var p = new Pipeline();
         await p.StartSimAsync("--generate", "2", "--seed", "4", "--speed", "100");
         var cloud = await p.StartCloudAsync();
-        // Small batches: a backlog of a few thousand records is many batches, each read ahead while the one before is in flight.
+        // Small batches: a backlog of a few thousand records is many batches, four in flight at a time (the default).
         await p.StartEdgeAsync(batchMaxRecords: 50);
         var first = await p.EdgeContinuedFromAsync();
         await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 100), Long, p.Logs);
@@ -121,11 +125,40 @@ public sealed class DeliveryTests
             Long, p.Logs);
         var hwmAtRestart = (await p.EdgeStatusAsync()).GetProperty("uplink").GetProperty("hwm").GetInt64();
         await p.StartCloudAsync(cloud.Port);
-        // Killed again while batches (and the ones read ahead) are in flight: as soon as the drain has moved.
+        // Killed again while batches are in flight: as soon as the drain has moved.
         await Pipeline.WaitUntilAsync(async () => (await p.EdgeStatusAsync()).GetProperty("uplink").GetProperty("hwm").GetInt64() > hwmAtRestart + 100,
             Long, p.Logs);
         p.StopCloud();
         await p.StartCloudAsync(cloud.Port);
+        await AssertExactlyOnceAsync(p, first);
+    }
+
+    [Fact]
+    public async Task Killing_the_edge_repeatedly_while_it_drains_a_backlog_with_several_batches_in_flight_delivers_exactly_once()
+    {
+        await using var p = new Pipeline();
+        await p.StartSimAsync("--generate", "2", "--seed", "8", "--speed", "100");
+        var cloud = await p.StartCloudAsync();
+        await p.StartEdgeAsync(batchMaxRecords: 50);
+        var first = await p.EdgeContinuedFromAsync();
+        await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 100), Long, p.Logs);
+
+        p.StopCloud();
+        await Pipeline.WaitUntilAsync(async () => (await p.EdgeStatusAsync()).GetProperty("outbox").GetProperty("records").GetInt64() >= 3000,
+            Long, p.Logs);
+        await p.StartCloudAsync(cloud.Port);
+        var random = new Random(9);
+        for (var i = 0; i < 4; i++)
+        {
+            // kill -9 while batches of 50 records are in flight, four at a time: as soon as the drain has moved.
+            var hwm = (await p.EdgeStatusAsync()).GetProperty("uplink").GetProperty("hwm").GetInt64();
+            await Pipeline.WaitUntilAsync(async () => (await p.EdgeStatusAsync()).GetProperty("uplink").GetProperty("hwm").GetInt64() > hwm + 100,
+                Long, p.Logs);
+            await Task.Delay(random.Next(0, 200));
+            p.Edge!.Kill();
+            await p.StartEdgeAsync(batchMaxRecords: 50);
+            await p.EdgeContinuedFromAsync();
+        }
         await AssertExactlyOnceAsync(p, first);
     }
 
@@ -233,6 +266,11 @@ public sealed class DeliveryTests
         await AssertExactlyOnceAsync(p, first);
         Assert.Equal(2, p.CloudStreams().Count);
     }
+
+    /// <summary>The cloud's <c>mtc_cloud_ingest_batches_total</c> for one result, 0 when it has none.</summary>
+    private static double IngestBatches(string metrics, string result) => metrics.Split('\n')
+        .Where(l => l.StartsWith("mtc_cloud_ingest_batches_total{", StringComparison.Ordinal) && l.Contains($"result=\"{result}\"", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
 
     private static void CopyDirectory(string from, string to)
     {

@@ -31,6 +31,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         var machines = Setting("MTC_EDGE_OUTAGE_MACHINES", 50);
         var outage = TimeSpan.FromSeconds(Setting("MTC_EDGE_OUTAGE_SECONDS", 120));
         var records = Setting("MTC_EDGE_OUTAGE_RECORDS", 0);
+        var inFlight = Setting("MTC_EDGE_OUTAGE_IN_FLIGHT", 0);
         var timeout = outage * 3 + TimeSpan.FromMinutes(records / 100_000 + 2);
         await using var server = postgres ? await ThrowawayPostgres.StartAsync(durable: true) : null;
         await using var p = new Pipeline();
@@ -41,6 +42,10 @@ public sealed class OutageTests(ITestOutputHelper output)
         // The buffer holds the whole run, so the check can read back everything the simulator served.
         await p.StartSimAsync("--generate", machines.ToString(CultureInfo.InvariantCulture), "--seed", "21", "--speed", "100", "--buffer", "4000000");
         var cloud = await p.StartCloudAsync();
+        if (inFlight > 0)
+        {
+            p.EdgeEnvironment["Edge__Cloud__BatchesInFlight"] = inFlight.ToString(CultureInfo.InvariantCulture);
+        }
         await p.StartEdgeAsync(batchMaxRecords: BatchRecords);
         var first = await p.EdgeContinuedFromAsync();
         await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count > 1000), timeout, p.Logs);
@@ -81,8 +86,11 @@ public sealed class OutageTests(ITestOutputHelper output)
         var cloudCpu = (ThroughputTests.CpuSeconds(p.Cloud.Id) - cloudCpu0) / drain;
         var pgCpu = ((meter?.Read().Postgres ?? 0) - pgCpu0) / drain;
         var storedAfter = p.CloudObservations().Count;
+        // What each side counted of the drain's batches, by result (a 409 predecessor-missing is a batch that overtook the one before it).
+        output.WriteLine("cloud batches: " + Counts(await p.Http.GetStringAsync(new Uri(p.CloudUri, "/metrics")), "mtc_cloud_ingest_batches_total{") +
+            "; edge batches: " + Counts(await p.Http.GetStringAsync(new Uri(p.EdgeUri, "/metrics")), "mtc_edge_uplink_batches_total{"));
         var store = postgres ? "PostgreSQL" : "SQLite";
-        output.WriteLine($"{store}: {machines} machines, cloud down {down.Elapsed.TotalSeconds:0} s: backlog {backlog} records, oldest {oldestAge:0} s, outbox files {fileBytes / 1048576.0:0.0} MiB, edge RSS {edgeRss:0} MiB");
+        output.WriteLine($"{store}: {machines} machines, {(inFlight > 0 ? inFlight.ToString(CultureInfo.InvariantCulture) : "default")} batches in flight, cloud down {down.Elapsed.TotalSeconds:0} s: backlog {backlog} records, oldest {oldestAge:0} s, outbox files {fileBytes / 1048576.0:0.0} MiB, edge RSS {edgeRss:0} MiB");
         output.WriteLine($"drained in {drain:0.0} s: {backlog / drain:0} records/s; the cloud stored {(storedAfter - storedBefore) / drain:0} observations/s meanwhile; " +
             $"CPU edge {edgeCpu * 100:0} %, cloud {cloudCpu * 100:0} %{(postgres ? $", PostgreSQL {pgCpu * 100:0} %" : "")} of one core; load average {LoadAverage()}");
 
@@ -111,6 +119,15 @@ public sealed class OutageTests(ITestOutputHelper output)
         return server.ConnectionString(name);
     }
 
+    /// <summary>A Prometheus counter's values by their <c>result</c> label: "accepted 12, duplicate 0".</summary>
+    private static string Counts(string metrics, string prefix) => string.Join(", ", metrics.Split('\n')
+        .Where(l => l.StartsWith(prefix, StringComparison.Ordinal) && l.Contains("result=\"", StringComparison.Ordinal))
+        .Select(l =>
+        {
+            var at = l.IndexOf("result=\"", StringComparison.Ordinal) + 8;
+            return $"{l[at..l.IndexOf('"', at)]} {l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0]}";
+        }));
+
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static int Setting(string name, int fallback) =>
@@ -124,7 +141,7 @@ public sealed class OutageFactAttribute : FactAttribute
     {
         if (Environment.GetEnvironmentVariable("MTC_EDGE_OUTAGE") != "1")
         {
-            Skip = "opt-in measurement (minutes): set MTC_EDGE_OUTAGE=1 to run it (MTC_EDGE_OUTAGE_MACHINES, MTC_EDGE_OUTAGE_SECONDS, MTC_EDGE_OUTAGE_RECORDS change 50 machines, 120 s, no record target)";
+            Skip = "opt-in measurement (minutes): set MTC_EDGE_OUTAGE=1 to run it (MTC_EDGE_OUTAGE_MACHINES, MTC_EDGE_OUTAGE_SECONDS, MTC_EDGE_OUTAGE_RECORDS, MTC_EDGE_OUTAGE_IN_FLIGHT change 50 machines, 120 s, no record target, the edge's default batches in flight)";
         }
     }
 }

@@ -68,6 +68,9 @@ internal sealed partial class Pipeline : IAsyncDisposable
         Cloud?.Kill();
     }
 
+    /// <summary>Settings every edge started from now on gets by environment (<c>Edge__Section__Key</c>), over its edge.json.</summary>
+    public Dictionary<string, string> EdgeEnvironment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Writes edge.json (agent = the simulator, cloud = the cloud) and starts the edge on it.</summary>
     public async Task<Uri> StartEdgeAsync(string? cloudUrl = null, int batchMaxRecords = 500, string heartbeat = "00:00:02", long maxBytes = 1L << 30, bool streaming = true, int count = 1000)
     {
@@ -90,8 +93,8 @@ internal sealed partial class Pipeline : IAsyncDisposable
     {
         var path = _dir.Sub("edge.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config));
-        Edge = Track(ChildProcess.Start("edge", "mtc.dll", ["edge", "--config", path],
-            new Dictionary<string, string> { ["Edge__Cloud__ApiKey"] = _apiKey ?? "none" }));
+        var env = new Dictionary<string, string>(EdgeEnvironment) { ["Edge__Cloud__ApiKey"] = _apiKey ?? "none" };
+        Edge = Track(ChildProcess.Start("edge", "mtc.dll", ["edge", "--config", path], env));
         EdgeUri = await Edge.ListeningOnAsync(StartTimeout);
         return EdgeUri;
     }

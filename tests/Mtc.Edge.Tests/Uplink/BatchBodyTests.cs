@@ -23,11 +23,11 @@ public sealed class BatchBodyTests
             new(9, "gap", RecordPayloads.Gap(null, "agent:x", 5, 10, 14, "fell behind")),
             new(10, "deviceModel", RecordPayloads.DeviceModel("M1", "u-1", "M1", "<MTConnectDevices/>")),
         };
-        var gz = BatchBody.Gzip(BatchBody.Build("plant-1", "s1", records));
+        var gz = BatchBody.Gzip(BatchBody.Build("plant-1", "s1", records, afterSeq: 6));
         using var input = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
         var batch = JsonSerializer.Deserialize(input, WireJsonContext.Default.IngestBatch)!;
 
-        Assert.Equal(("plant-1", "s1", 7L, 10L), (batch.EdgeId, batch.StreamId, batch.FromSeq, batch.ToSeq));
+        Assert.Equal(("plant-1", "s1", 7L, 10L, 6L), (batch.EdgeId, batch.StreamId, batch.FromSeq, batch.ToSeq, batch.AfterSeq));
         Assert.Equal([7L, 8L, 9L, 10L], batch.Records.Select(r => r.Seq));
         var c = Assert.IsType<ObservationRecord>(batch.Records[0]);
         Assert.Equal(("M1", "99", 42L, "c1", "CONDITION", "TEMPERATURE", "FAULT", "E1", "too hot"),
