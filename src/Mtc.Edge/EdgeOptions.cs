@@ -63,8 +63,10 @@ public sealed class CloudOptions
     /// At most this many batches sent and not yet answered, when a backlog waits (1-16). Each names the batch it follows,
     /// the cloud stores them in order, and after any answer other than an acknowledgement the edge sends again from the
     /// first batch not acknowledged. An idle link has one small batch in flight; so does a cloud too old to check the order.
+    /// One by default: with more, an outbox that reaches its quota while batches are in flight can report a wrong number of
+    /// dropped records in its gap records (seen in one of four runs of the quota test); the records stored stay exactly once.
     /// </summary>
-    public int BatchesInFlight { get; set; } = 4;
+    public int BatchesInFlight { get; set; } = 1;
 
     /// <summary>How long one request may take before it counts as a timeout and is retried.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);

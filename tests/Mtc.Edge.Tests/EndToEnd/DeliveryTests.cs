@@ -115,7 +115,8 @@ public sealed class DeliveryTests
         await using var p = new Pipeline();
         await p.StartSimAsync("--generate", "2", "--seed", "4", "--speed", "100");
         var cloud = await p.StartCloudAsync();
-        // Small batches: a backlog of a few thousand records is many batches, four in flight at a time (the default).
+        // Small batches: a backlog of a few thousand records is many batches, four in flight at a time.
+        p.EdgeEnvironment["Edge__Cloud__BatchesInFlight"] = "4";
         await p.StartEdgeAsync(batchMaxRecords: 50);
         var first = await p.EdgeContinuedFromAsync();
         await Pipeline.WaitUntilAsync(() => Task.FromResult(p.CloudObservations().Count >= 100), Long, p.Logs);

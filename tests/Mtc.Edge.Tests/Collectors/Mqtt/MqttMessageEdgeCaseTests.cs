@@ -109,6 +109,8 @@ public sealed class MqttMessageEdgeCaseTests : IDisposable
         var edge = await MqttEdge.StartAsync(_dir, broker.Port, topics: "Entities");
         try
         {
+            // Published once the edge subscribed: a message the broker gets before it is kept for no one.
+            await edge.WaitForSourceAsync(s => s.GetProperty("state").GetString() == "connected", "the edge subscribed");
             await agent.PublishAsync(Topic("pcount"), Entity("pcount", "PART_COUNT", "EVENT", "0", 1));
             await edge.WaitForObservationsAsync(s => s.Count == 1, "the first observation");
             await edge.StopAsync();
