@@ -66,7 +66,7 @@ internal static partial class AlertsApi
         updates = null;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("rules", out var rules) || rules.ValueKind != JsonValueKind.Array)
         {
-            return Problems.Invalid("The body must be an object with a \"rules\" array.", Field("rules"));
+            return Problems.Invalid("The body must be an object with a \"rules\" array.", Problems.Field("rules"));
         }
         var list = new List<RuleUpdate>();
         var i = 0;
@@ -75,23 +75,23 @@ internal static partial class AlertsApi
             var at = $"rules[{i++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                return Problems.Invalid($"{at} must be an object.", Field(at));
+                return Problems.Invalid($"{at} must be an object.", Problems.Field(at));
             }
             var name = item.TryGetProperty("rule", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             if (AlertRules.Find(name) is not { } rule)
             {
-                return Problems.Invalid($"{at}.rule: '{name}' is not a rule ({RuleNames}).", Field(at + ".rule"));
+                return Problems.Invalid($"{at}.rule: '{name}' is not a rule ({RuleNames}).", Problems.Field(at + ".rule"));
             }
             if (list.Exists(u => u.Rule == rule.Name))
             {
-                return Problems.Invalid($"{at}.rule: {rule.Name} is named twice.", Field(at + ".rule"));
+                return Problems.Invalid($"{at}.rule: {rule.Name} is named twice.", Problems.Field(at + ".rule"));
             }
             bool? enabled = null;
             if (item.TryGetProperty("enabled", out var e) && e.ValueKind != JsonValueKind.Null)
             {
                 if (e.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                 {
-                    return Problems.Invalid($"{at}.enabled must be true or false.", Field(at + ".enabled"));
+                    return Problems.Invalid($"{at}.enabled must be true or false.", Problems.Field(at + ".enabled"));
                 }
                 enabled = e.GetBoolean();
             }
@@ -101,7 +101,7 @@ internal static partial class AlertsApi
                 if (t.ValueKind != JsonValueKind.Number || !t.TryGetDouble(out var value) || value < rule.Min || value > rule.Max)
                 {
                     return Problems.Invalid($"{at}.threshold: {rule.Name} takes {rule.Unit} from {rule.Min} to {rule.Max}, not {t.GetRawText()}.",
-                        Field(at + ".threshold"));
+                        Problems.Field(at + ".threshold"));
                 }
                 threshold = value;
             }
@@ -111,5 +111,4 @@ internal static partial class AlertsApi
         return null;
     }
 
-    private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
 }

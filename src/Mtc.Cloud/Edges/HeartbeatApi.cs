@@ -78,11 +78,11 @@ internal static class HeartbeatApi
         edgeId = edge!;
         if (!root.TryGetProperty("machines", out var list) || list.ValueKind != JsonValueKind.Array)
         {
-            return Problems.Invalid("machines is required: an array of {\"id\", \"confirmedAt\"}.", Field("machines"));
+            return Problems.Invalid("machines is required: an array of {\"id\", \"confirmedAt\"}.", Problems.Field("machines"));
         }
         if (list.GetArrayLength() > MaxMachines)
         {
-            return Problems.Invalid($"machines: {list.GetArrayLength()} machines; a heartbeat names at most {MaxMachines}.", Field("machines"));
+            return Problems.Invalid($"machines: {list.GetArrayLength()} machines; a heartbeat names at most {MaxMachines}.", Problems.Field("machines"));
         }
         var i = 0;
         foreach (var item in list.EnumerateArray())
@@ -94,7 +94,7 @@ internal static class HeartbeatApi
             }
             if (!item.TryGetProperty("confirmedAt", out var at) || at.ValueKind != JsonValueKind.String || !at.TryGetDateTimeOffset(out var confirmed))
             {
-                return Problems.Invalid($"machines[{i}].confirmedAt must be a date-time with an offset.", Field($"machines[{i}].confirmedAt"));
+                return Problems.Invalid($"machines[{i}].confirmedAt must be a date-time with an offset.", Problems.Field($"machines[{i}].confirmedAt"));
             }
             if (!AcceptedTimes.Contains(confirmed))
             {
@@ -107,5 +107,4 @@ internal static class HeartbeatApi
         return null;
     }
 
-    private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
 }

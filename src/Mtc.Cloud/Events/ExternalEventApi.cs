@@ -162,7 +162,7 @@ internal static class ExternalEventApi
             if (ts.ValueKind != JsonValueKind.String || !DateTimeOffset.TryParse(ts.GetString(), CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
             {
-                return Problems.Invalid("timestamp must be an ISO 8601 time.", Field("timestamp"));
+                return Problems.Invalid("timestamp must be an ISO 8601 time.", Problems.Field("timestamp"));
             }
             if (!Ingest.AcceptedTimes.Contains(timestamp))
             {
@@ -174,7 +174,7 @@ internal static class ExternalEventApi
         {
             if (d.ValueKind != JsonValueKind.Object)
             {
-                return Problems.Invalid("data must be a JSON object.", Field("data"));
+                return Problems.Invalid("data must be a JSON object.", Problems.Field("data"));
             }
             data = StoredText.CleanJson(d.GetRawText());
         }
@@ -182,5 +182,4 @@ internal static class ExternalEventApi
         return null;
     }
 
-    private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
 }

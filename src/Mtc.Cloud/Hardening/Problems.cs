@@ -13,6 +13,9 @@ internal static class Problems
     public static ProblemHttpResult Create(int status, string slug, string title, string? detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, type: TypePrefix + slug, title: title, statusCode: status, extensions: extensions);
 
+    /// <summary>The extension naming the request field a problem is about.</summary>
+    public static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
+
     public static ProblemHttpResult Invalid(string detail, IDictionary<string, object?>? extensions = null) =>
         Create(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid.", detail, extensions);
 

@@ -134,16 +134,16 @@ internal static class IngestApi
         }
         if (batch.FromSeq < 1 || batch.ToSeq < batch.FromSeq)
         {
-            return Problems.Invalid($"fromSeq {batch.FromSeq} .. toSeq {batch.ToSeq} is not a range of positive sequence numbers.", Field("fromSeq"));
+            return Problems.Invalid($"fromSeq {batch.FromSeq} .. toSeq {batch.ToSeq} is not a range of positive sequence numbers.", Problems.Field("fromSeq"));
         }
         if (batch.AfterSeq is { } after && (after < 0 || after >= batch.FromSeq))
         {
             return Problems.Invalid($"afterSeq {after} is not before fromSeq {batch.FromSeq}: it is the last seq of the batch this one follows (0 or none: none).",
-                Field("afterSeq"));
+                Problems.Field("afterSeq"));
         }
         if (batch.Entries.Count > maxRecords)
         {
-            return Problems.Invalid($"The batch has {batch.Entries.Count} records; at most {maxRecords} are allowed.", Field("records"));
+            return Problems.Invalid($"The batch has {batch.Entries.Count} records; at most {maxRecords} are allowed.", Problems.Field("records"));
         }
         long previous = 0;
         var row = 0;
@@ -153,18 +153,18 @@ internal static class IngestApi
             var entry = batch.Entries[i];
             if (entry.IsNull)
             {
-                return Problems.Invalid($"records[{i}] is null.", Field($"records[{i}]"));
+                return Problems.Invalid($"records[{i}] is null.", Problems.Field($"records[{i}]"));
             }
             var r = entry.Other >= 0 ? batch.Others[entry.Other] : null;
             var seq = entry.Seq;
             if (seq < batch.FromSeq || seq > batch.ToSeq)
             {
-                return Problems.Invalid($"records[{i}].seq {seq} is outside fromSeq..toSeq ({batch.FromSeq}..{batch.ToSeq}).", Field($"records[{i}].seq"));
+                return Problems.Invalid($"records[{i}].seq {seq} is outside fromSeq..toSeq ({batch.FromSeq}..{batch.ToSeq}).", Problems.Field($"records[{i}].seq"));
             }
             if (seq <= previous)
             {
                 return Problems.Invalid($"records[{i}].seq {seq} does not follow {previous}: records must be in increasing seq order.",
-                    Field($"records[{i}].seq"));
+                    Problems.Field($"records[{i}].seq"));
             }
             previous = seq;
             var machineId = r switch
@@ -192,7 +192,7 @@ internal static class IngestApi
             }
             if (r is DerivedEventRecord { Event: var ev } && (ev is null || string.IsNullOrEmpty(ev.Type) || string.IsNullOrEmpty(ev.Id)))
             {
-                return Problems.Invalid($"records[{i}].event needs an id and a type.", Field($"records[{i}].event"));
+                return Problems.Invalid($"records[{i}].event needs an id and a type.", Problems.Field($"records[{i}].event"));
             }
             if (r is DerivedEventRecord { Event: { } derived } && EventProblem(derived, $"records[{i}].event") is { } eventProblem)
             {
@@ -217,7 +217,7 @@ internal static class IngestApi
                     return Problems.TimeOutOfRange(at + ".timestamp", o.Timestamp);
                 }
                 return o.Sequence < 0
-                    ? Problems.Invalid($"{at}.sequence {o.Sequence} is negative: agent sequences start at 1.", Field(at + ".sequence"))
+                    ? Problems.Invalid($"{at}.sequence {o.Sequence} is negative: agent sequences start at 1.", Problems.Field(at + ".sequence"))
                     : null;
             case DerivedEventRecord { Event: { } e }:
                 if (!AcceptedTimes.Contains(e.Start))
@@ -283,7 +283,7 @@ internal static class IngestApi
         }
         return CycleDataProblem(e) is { } cycleProblem
             ? Problems.Invalid($"{field}.data is not cycle data: {cycleProblem.Why}",
-                Field(cycleProblem.Field is null ? field + ".data" : $"{field}.data.{cycleProblem.Field}"))
+                Problems.Field(cycleProblem.Field is null ? field + ".data" : $"{field}.data.{cycleProblem.Field}"))
             : null;
     }
 
@@ -312,5 +312,4 @@ internal static class IngestApi
         }
     }
 
-    private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
 }

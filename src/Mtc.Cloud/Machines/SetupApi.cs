@@ -70,7 +70,7 @@ internal static class SetupApi
         }
         if (!root.TryGetProperty("machines", out var list) || list.ValueKind != JsonValueKind.Array)
         {
-            return Problems.Invalid("machines is required: an array of machine objects or ids.", Field("machines"));
+            return Problems.Invalid("machines is required: an array of machine objects or ids.", Problems.Field("machines"));
         }
         var machines = new List<MachineSetup>();
         var i = 0;
@@ -88,7 +88,7 @@ internal static class SetupApi
             }
             if (machines.Any(m => string.Equals(m.Id, machine.Id, StringComparison.Ordinal)))
             {
-                return Problems.Invalid($"machines[{i}]: machine '{machine.Id}' is listed twice.", Field($"machines[{i}]"));
+                return Problems.Invalid($"machines[{i}]: machine '{machine.Id}' is listed twice.", Problems.Field($"machines[{i}]"));
             }
             machines.Add(machine);
             i++;
@@ -100,5 +100,4 @@ internal static class SetupApi
     internal static string? Text(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
 }

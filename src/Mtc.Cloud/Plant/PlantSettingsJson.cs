@@ -49,7 +49,7 @@ internal static class PlantSettingsJson
         calendar = null;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return Problems.Invalid("The body must be an object with \"timeZone\" and \"shifts\".", Field("timeZone"));
+            return Problems.Invalid("The body must be an object with \"timeZone\" and \"shifts\".", Problems.Field("timeZone"));
         }
         var id = root.TryGetProperty("timeZone", out var z) && z.ValueKind == JsonValueKind.String ? z.GetString() : null;
         if (!TryZone(id, out var zone))
@@ -60,7 +60,7 @@ internal static class PlantSettingsJson
         if (!root.TryGetProperty("shifts", out var array))
         {
             return Problems.Invalid("shifts: the body must list the shifts, for example [{\"name\": \"early\", \"start\": \"06:00\", \"end\": \"14:00\"}].",
-                Field("shifts"));
+                Problems.Field("shifts"));
         }
         if (ParseShifts(array, out var shifts) is { } problem)
         {
@@ -94,7 +94,7 @@ internal static class PlantSettingsJson
         shifts = null;
         if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() is 0 or > MaxShifts)
         {
-            return Problems.Invalid($"shifts must be an array of 1 to {MaxShifts} shifts.", Field("shifts"));
+            return Problems.Invalid($"shifts must be an array of 1 to {MaxShifts} shifts.", Problems.Field("shifts"));
         }
         var list = new List<Shift>();
         var i = 0;
@@ -103,21 +103,21 @@ internal static class PlantSettingsJson
             var at = $"shifts[{i++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                return Problems.Invalid($"{at} must be an object.", Field(at));
+                return Problems.Invalid($"{at} must be an object.", Problems.Field(at));
             }
             var name = Text(item, "name");
             if (string.IsNullOrWhiteSpace(name) || name.Length > MaxName || QueryParsing.ControlCharacterAt(name) >= 0)
             {
-                return Problems.Invalid($"{at}.name must be 1 to {MaxName} characters without control characters.", Field(at + ".name"));
+                return Problems.Invalid($"{at}.name must be 1 to {MaxName} characters without control characters.", Problems.Field(at + ".name"));
             }
             if (!TryClock(Text(item, "start"), allowMidnightEnd: false, out var start))
             {
-                return Problems.Invalid($"{at}.start: '{Text(item, "start")}' is not a local time HH:mm from 00:00 to 23:59.", Field(at + ".start"));
+                return Problems.Invalid($"{at}.start: '{Text(item, "start")}' is not a local time HH:mm from 00:00 to 23:59.", Problems.Field(at + ".start"));
             }
             if (!TryClock(Text(item, "end"), allowMidnightEnd: true, out var end) || end == start)
             {
                 return Problems.Invalid($"{at}.end: '{Text(item, "end")}' is not a local time HH:mm from 00:00 to 24:00 other than the start " +
-                    "(an end before the start crosses midnight).", Field(at + ".end"));
+                    "(an end before the start crosses midnight).", Problems.Field(at + ".end"));
             }
             if (ParseDays(item, at, out var days) is { } problem)
             {
@@ -143,7 +143,7 @@ internal static class PlantSettingsJson
             return null;
         }
         var problem = Problems.Invalid($"{at}.days must be a non-empty array of distinct weekdays (Mon, Tue, Wed, Thu, Fri, Sat, Sun), or left out for every day.",
-            Field(at + ".days"));
+            Problems.Field(at + ".days"));
         if (d.ValueKind != JsonValueKind.Array || d.GetArrayLength() == 0)
         {
             return problem;
@@ -205,5 +205,4 @@ internal static class PlantSettingsJson
     private static string? Text(JsonElement item, string name) =>
         item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static Dictionary<string, object?> Field(string name) => new() { ["field"] = name };
 }

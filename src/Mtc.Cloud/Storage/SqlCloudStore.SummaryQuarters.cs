@@ -93,8 +93,8 @@ internal abstract partial class SqlCloudStore
 
     private async Task CreateGenerationsAsync(System.Data.Common.DbConnection c, string tenant, IReadOnlyList<string> machineIds, CancellationToken ct)
     {
-        var (values, ids) = InList("@m", machineIds);
-        var rows = string.Join(", ", values.Split(", ").Select(v => $"(@t, {v}, 0)"));
+        var (_, ids) = InList("@m", machineIds);
+        var rows = string.Join(", ", ids.Select(p => $"(@t, {p.Name}, 0)"));
         var tx = await BeginWriteAsync(c, ct).ConfigureAwait(false);
         await using (tx.ConfigureAwait(false))
         {

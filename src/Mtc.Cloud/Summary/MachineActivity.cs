@@ -28,10 +28,6 @@ internal sealed record MachineActivity(
     public static readonly MachineActivity Empty = new([], [], [], [], []);
     private static readonly string[] Declared = [SetupsApi.DeclaredStart, SetupsApi.DeclaredEnd];
 
-    public static async Task<MachineActivity> LoadAsync(
-        ICloudStore store, string tenant, string machineId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
-        (await LoadManyAsync(store, tenant, [machineId], from, to, ct).ConfigureAwait(false))[0];
-
     /// <summary>
     /// The activity of each machine, in the order given, read for all of them at once: three queries however many machines
     /// (only what touches the range: declared setups over all time, to pair them, not the machines' whole history).
